@@ -1,0 +1,1 @@
+"""Allianse: keeps the therapeutic relationship in view."""
