@@ -1,0 +1,27 @@
+"""Writing the audit log: one call per read or change of health data."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .models import AuditEvent
+
+
+def record(
+    request: HttpRequest | None,
+    action: str,
+    obj: object,
+    *,
+    patient=None,
+    detail: str = "",
+) -> None:
+    actor = getattr(request, "user", None) if request is not None else None
+    AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(getattr(obj, "public_id", "") or ""),
+        patient=patient,
+        detail=detail[:200],
+        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+    )

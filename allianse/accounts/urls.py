@@ -1,0 +1,11 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,60 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+
+from . import audit, services
+from .forms import TokenForm
+from .models import AuditEvent
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(self.request, AuditEvent.Action.LOGIN, self.request.user, detail="password")
+        return response
+
+    def get_success_url(self):
+        target = _safe_next(self.request)
+        url = reverse("accounts:two_factor")
+        return f"{url}?{urlencode({'next': target})}" if target else url
+
+
+@login_required
+def two_factor(request):
+    """Second step of sign-in: enter the code, or enrol an authenticator app the first time."""
+    device = services.confirmed_device(request.user)
+    enrolling = device is None
+    if enrolling:
+        device = services.pending_device(request.user)
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        if enrolling:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        audit.record(request, AuditEvent.Action.LOGIN, request.user, detail="second factor")
+        return redirect(_safe_next(request) or "clinic:home")
+    context = {
+        "form": form,
+        "enrolling": enrolling,
+        "qr_svg": services.enrolment_qr_svg(device) if enrolling else None,
+        "secret": b32encode(device.bin_key).decode() if enrolling else None,
+        "demo_code": services.demo_code(request.user, device),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None

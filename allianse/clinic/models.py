@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, easy to read aloud
+
+
+def new_patient_code() -> str:
+    """A pseudonymous code such as 'K7QF-3M9X' (40 bits): the only identifier staff see by default."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+class Language(models.TextChoices):
+    NB = "nb", _("Norwegian (bokmål)")
+    EN = "en", _("English")
+
+
+class Patient(models.Model):
+    """A pseudonymous patient: a code, optionally a name that never appears in URLs or logs."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("code"), max_length=12, unique=True, default=new_patient_code)
+    name = models.CharField(_("name (optional)"), max_length=120, blank=True)
+    language = models.CharField(_("preferred language"), max_length=2, choices=Language, default=Language.NB)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class TreatmentQuerySet(models.QuerySet):
+    def for_therapist(self, user) -> TreatmentQuerySet:
+        return self.filter(therapists=user)
+
+
+class Treatment(models.Model):
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", _("completed")
+        DROPOUT = "dropout", _("dropped out")
+        REFERRED = "referred", _("referred elsewhere")
+        OTHER = "other", _("other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatments")
+    therapists = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="treatments")
+    started_on = models.DateField(_("started"))
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=20, choices=EndReason, blank=True)
+
+    objects = TreatmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.patient.code} {self.started_on:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    def next_session_number(self) -> int:
+        last = self.sessions.aggregate(models.Max("number"))["number__max"]
+        return (last or 0) + 1
+
+
+class Session(models.Model):
+    """One therapy session of an individual treatment."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveIntegerField(_("session number"))
+    starts_at = models.DateTimeField(_("date and time"))
+    attended = models.BooleanField(_("attended"), default=True)
+
+    class Meta:
+        ordering = ["treatment", "number"]
+        constraints = [models.UniqueConstraint(fields=["treatment", "number"], name="unique_session_number")]
+
+    def __str__(self) -> str:
+        return f"{self.treatment.patient.code} #{self.number}"

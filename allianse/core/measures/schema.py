@@ -1,0 +1,124 @@
+"""JSON Schema of an instrument definition (see docs/instrument-format.md)."""
+
+TEXT = {
+    "type": "object",
+    "properties": {"nb": {"type": "string", "minLength": 1}, "en": {"type": "string", "minLength": 1}},
+    "required": ["nb", "en"],
+    "additionalProperties": False,
+}
+
+IDENTIFIER = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+
+OPTION = {
+    "type": "object",
+    "properties": {"value": IDENTIFIER, "text": TEXT},
+    "required": ["value", "text"],
+    "additionalProperties": False,
+}
+
+ITEM = {
+    "type": "object",
+    "properties": {
+        "id": IDENTIFIER,
+        "section": IDENTIFIER,
+        "type": {"enum": ["scale", "yes_no", "choice", "multi_choice", "text"]},
+        "text": TEXT,
+        "label": TEXT,
+        "description": TEXT,
+        "min": {"type": "integer"},
+        "max": {"type": "integer"},
+        "anchors": {"type": "object", "additionalProperties": TEXT},
+        "reversed": {"type": "boolean"},
+        "required": {"type": "boolean"},
+        "max_length": {"type": "integer", "minimum": 1},
+        "options": {"type": "array", "items": OPTION, "minItems": 2},
+        "shown_when": {
+            "type": "object",
+            "properties": {"item": IDENTIFIER, "equals": {"type": ["boolean", "integer", "string"]}},
+            "required": ["item", "equals"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["id", "type", "text"],
+    "additionalProperties": False,
+    "allOf": [
+        {
+            "if": {"properties": {"type": {"const": "scale"}}},
+            "then": {"required": ["min", "max", "anchors"]},
+        },
+        {
+            "if": {"properties": {"type": {"enum": ["choice", "multi_choice"]}}},
+            "then": {"required": ["options"]},
+        },
+    ],
+}
+
+SCORE = {
+    "type": "object",
+    "properties": {
+        "id": IDENTIFIER,
+        "title": TEXT,
+        "items": {"type": "array", "items": IDENTIFIER, "minItems": 1},
+        "method": {"enum": ["mean", "sum"]},
+        "min_answered": {"type": "integer", "minimum": 1},
+        "reliable_change": {"type": "number", "exclusiveMinimum": 0},
+        "reliable_change_source": {"type": "string", "minLength": 1},
+        "primary": {"type": "boolean"},
+    },
+    "required": ["id", "title", "items", "method", "min_answered"],
+    "additionalProperties": False,
+    "dependentRequired": {"reliable_change": ["reliable_change_source"]},
+}
+
+BAND_RANGE = {
+    "type": "object",
+    "properties": {
+        "id": IDENTIFIER,
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "concern": {"type": "boolean"},
+        "label": TEXT,
+    },
+    "required": ["id", "min", "max", "concern", "label"],
+    "additionalProperties": False,
+}
+
+INSTRUMENT = {
+    "type": "object",
+    "properties": {
+        "key": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+        "version": {"type": "string", "minLength": 1},
+        "respondent": {"enum": ["patient", "therapist", "group_member", "observer"]},
+        "validated": {"type": "boolean"},
+        "licence": TEXT,
+        "attribution": TEXT,
+        "title": TEXT,
+        "introduction": TEXT,
+        "missing_reasons": {"type": "array", "items": IDENTIFIER},
+        "sections": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"id": IDENTIFIER, "title": TEXT, "description": TEXT},
+                "required": ["id", "title"],
+                "additionalProperties": False,
+            },
+        },
+        "items": {"type": "array", "items": ITEM, "minItems": 1},
+        "scores": {"type": "array", "items": SCORE},
+        "bands": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "score": IDENTIFIER,
+                    "ranges": {"type": "array", "items": BAND_RANGE, "minItems": 1},
+                },
+                "required": ["score", "ranges"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["key", "version", "respondent", "validated", "licence", "attribution", "title", "items"],
+    "additionalProperties": False,
+}

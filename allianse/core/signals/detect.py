@@ -1,0 +1,152 @@
+"""The signal rules, vectorised over every session of every treatment at once.
+
+`detect_signals` is the only implementation of the rules: `signals_for_latest` (one session, at
+submission) runs it on one treatment's series and keeps the last session. Each rule is a small
+function returning the rows where it fires; a session can carry several signals, one per rule
+(kind and detail) that fires. Thresholds and their tie handling are in `rules.py`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .explain import LANGUAGES, explanations
+from .rules import SignalRules, at_least, at_most, more_than
+from .series import last_before, prepare_series
+from .signal import COLUMNS, Detail, Kind, Signal, is_rupture_type, signals_from_table
+
+# Columns of the series shown in explanations, carried from the session row to its signals.
+SHOWN = ("session", "alliance", "previous", "therapist_alliance", "rupture_intensity", "rupture_resolution")
+
+
+def detect_signals(frame: pd.DataFrame, rules: SignalRules = SignalRules()) -> pd.DataFrame:
+    """All signals of a series of many treatments (see `series_input` for the columns).
+
+    One row per signal, ordered by treatment (first appearance), session and kind, with the columns
+    `treatment, session, kind, value, threshold, detail, explanation_en, explanation_nb`.
+    """
+    return signal_table(prepare_series(frame), rules)
+
+
+def signals_for_latest(series: pd.DataFrame, rules: SignalRules = SignalRules()) -> list[Signal]:
+    """The signals of the last session of ONE treatment's series (used at submission)."""
+    if series["treatment"].nunique() > 1:
+        raise ValueError("signals_for_latest takes the series of one treatment.")
+    table = detect_signals(series, rules)
+    return signals_from_table(table[table["session"] == series["session"].max()])
+
+
+def signal_table(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+    """The signals of a prepared series (see `series.prepare_series`)."""
+    hits = pd.concat(_session_hits(series, rules), ignore_index=True)
+    hits = pd.concat([hits, _absence(series, hits, rules)], ignore_index=True)
+    hits["order"] = pd.Categorical(hits["kind"], categories=list(Kind)).codes
+    hits = hits.sort_values(["row", "order"], kind="stable", ignore_index=True)
+    return _with_explanations(series, hits)
+
+
+def _session_hits(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
+    return [
+        _reported(series, rules),
+        _hits(Kind.HELD_BACK, Detail.HELD_BACK, series["held_back"].to_numpy() == 1),
+        *_drop(series, rules),
+        *_discrepancy(series, rules),
+        _low(series, rules),
+    ]
+
+
+def _hits(kind: Kind, detail: Detail | np.ndarray, mask: np.ndarray, **columns: object) -> pd.DataFrame:
+    """The rows where `mask` holds; `detail` and array `columns` are per series row."""
+    rows = np.flatnonzero(mask)
+    data = {"row": rows, "kind": str(kind), "detail": _pick(detail, rows)}
+    data.update({name: _pick(values, rows) for name, values in columns.items()})
+    return pd.DataFrame(data)
+
+
+def _pick(values: object, rows: np.ndarray) -> object:
+    return values[rows] if isinstance(values, np.ndarray) else values
+
+
+def _reported(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+    """The patient reported tension or a misunderstanding (PSQ occurrence item, Muran et al. 2009;
+    INSTRUMENTS §4), with intensity >= `intensity_threshold`; an unrated intensity still counts,
+    since a reported rupture must never be hidden for a missing follow-up answer."""
+    intensity = series["rupture_intensity"].to_numpy()
+    resolution = series["rupture_resolution"].to_numpy()
+    rated, resolved = ~np.isnan(intensity), ~np.isnan(resolution)
+    detail = np.select(
+        [rated & resolved, rated, resolved],
+        [Detail.RATED.value, Detail.INTENSITY_ONLY.value, Detail.RESOLUTION_ONLY.value],
+        Detail.UNRATED.value,
+    )
+    mask = (series["rupture"].to_numpy() == 1) & (~rated | at_least(intensity, rules.intensity_threshold))
+    return _hits(Kind.REPORTED, detail, mask, value=intensity, threshold=float(rules.intensity_threshold))
+
+
+def _drop(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
+    """A V-shaped deflection below the patient's own earlier level by z SDs (Stiles et al. 2004;
+    z = 1 after Strauss et al. 2006), once `min_reference_sessions` earlier scores exist; or a
+    fall from the previous scored session by more than the reliable change (Jacobson & Truax
+    1991; Tang & DeRubeis 1999 criterion 1), which needs only one earlier score."""
+    alliance = series["alliance"].to_numpy()
+    reference = series["ref_mean"].to_numpy()
+    sd = np.maximum(series["ref_sd"].to_numpy(), rules.min_sd)
+    z = (reference - alliance) / sd
+    enough = series["n_ref"].to_numpy() >= rules.min_reference_sessions
+    fall = series["previous"].to_numpy() - alliance
+    return [
+        _hits(Kind.DROP, Detail.Z, enough & at_least(z, rules.z), value=z, threshold=rules.z, reference=reference, sd=sd),
+        _hits(Kind.DROP, Detail.RELIABLE_CHANGE, more_than(fall, rules.reliable_change), value=fall,
+              threshold=rules.reliable_change),
+    ]
+
+
+def _discrepancy(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
+    """Therapist and patient disagree: an alliance gap of at least `discrepancy` points, or a
+    rupture reported by one and not the other (patients report fewer ruptures than therapists,
+    therapists notice few of the feelings patients hold back: Muran et al. 2009; Regan & Hill 1992;
+    seed 001)."""
+    gap = series["therapist_alliance"].to_numpy() - series["alliance"].to_numpy()
+    patient = series["rupture"].to_numpy()
+    therapist = series["therapist_rupture"].to_numpy()
+    return [
+        _hits(Kind.DISCREPANCY, Detail.THERAPIST_HIGHER, at_least(gap, rules.discrepancy), value=gap,
+              threshold=rules.discrepancy),
+        _hits(Kind.DISCREPANCY, Detail.PATIENT_HIGHER, at_least(-gap, rules.discrepancy), value=-gap,
+              threshold=rules.discrepancy),
+        _hits(Kind.DISCREPANCY, Detail.RUPTURE_ONLY_PATIENT, (patient == 1) & (therapist == 0)),
+        _hits(Kind.DISCREPANCY, Detail.RUPTURE_ONLY_THERAPIST, (patient == 0) & (therapist == 1)),
+    ]
+
+
+def _low(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+    """Alliance in the instrument's concern band (at or below `low_threshold`)."""
+    alliance = series["alliance"].to_numpy()
+    return _hits(Kind.LOW, Detail.LOW, at_most(alliance, rules.low_threshold), value=alliance,
+                 threshold=rules.low_threshold)
+
+
+def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+    """A missed session or an unanswered check within `absence_window` sessions after a
+    rupture-type signal: unrepaired ruptures lead to dropout (seed 001; Muran et al. 2009)."""
+    ruptured = np.zeros(len(series), dtype=bool)
+    ruptured[hits.loc[is_rupture_type(hits["kind"], hits["detail"]), "row"].to_numpy()] = True
+    before = last_before(ruptured, series["start"].to_numpy())
+    since = np.arange(len(series)) - before
+    soon = (before >= 0) & (since <= rules.absence_window)
+    attended = series["attended"].to_numpy() == 1
+    unanswered = attended & np.isnan(series["alliance"].to_numpy())
+    detail = np.where(attended, Detail.UNANSWERED_CHECK.value, Detail.MISSED_SESSION.value)
+    rupture_session = series["session"].to_numpy()[before]
+    return _hits(Kind.ABSENCE, detail, soon & (~attended | unanswered), value=since.astype(float),
+                 threshold=float(rules.absence_window), rupture_session=rupture_session)
+
+
+def _with_explanations(series: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
+    rows = hits["row"].to_numpy()
+    table = hits.assign(treatment=series["treatment"].to_numpy()[rows])
+    table = table.assign(**{name: series[name].to_numpy()[rows] for name in SHOWN})
+    for language in LANGUAGES:
+        table[f"explanation_{language}"] = explanations(table, language)
+    return table.loc[:, list(COLUMNS)]

@@ -1,0 +1,167 @@
+"""Every signal explains itself, in English and Norwegian bokmål, with its numbers.
+
+One whole-sentence template per detail key and language (never sentences glued from fragments).
+The core has no Django, so it writes both languages itself. Placeholders:
+
+- scores, shown with one or two decimals and the language's decimal mark: {alliance},
+  {previous} (the previous scored session), {therapist} (therapist alliance), {reference} and {sd}
+  (the patient's earlier mean and the SD used), {value}, {threshold};
+- whole numbers: {session}, {rupture_session}, {intensity}, {resolution}, {window} (the threshold
+  of a count rule).
+"""
+
+from __future__ import annotations
+
+from string import Formatter
+
+import numpy as np
+import pandas as pd
+
+from .signal import Detail
+
+LANGUAGES = ("en", "nb")
+DECIMAL_MARK = {"en": ".", "nb": ","}
+
+TEMPLATES: dict[Detail, dict[str, str]] = {
+    Detail.RATED: {
+        "en": "In session {session} the patient reported tension or a misunderstanding "
+        "(intensity {intensity} of 5, resolution {resolution} of 5).",
+        "nb": "I time {session} meldte pasienten om spenning eller en misforståelse "
+        "(intensitet {intensity} av 5, grad av løsning {resolution} av 5).",
+    },
+    Detail.INTENSITY_ONLY: {
+        "en": "In session {session} the patient reported tension or a misunderstanding with intensity "
+        "{intensity} of 5; how far it was resolved was not rated.",
+        "nb": "I time {session} meldte pasienten om spenning eller en misforståelse med intensitet "
+        "{intensity} av 5; graden av løsning ble ikke vurdert.",
+    },
+    Detail.RESOLUTION_ONLY: {
+        "en": "In session {session} the patient reported tension or a misunderstanding, resolved to degree "
+        "{resolution} of 5; its intensity was not rated.",
+        "nb": "I time {session} meldte pasienten om spenning eller en misforståelse, løst i grad "
+        "{resolution} av 5; intensiteten ble ikke vurdert.",
+    },
+    Detail.UNRATED: {
+        "en": "In session {session} the patient reported tension or a misunderstanding; "
+        "intensity and resolution were not rated.",
+        "nb": "I time {session} meldte pasienten om spenning eller en misforståelse; "
+        "intensitet og grad av løsning ble ikke vurdert.",
+    },
+    Detail.HELD_BACK: {
+        "en": "In session {session} the patient reported holding something back.",
+        "nb": "I time {session} oppga pasienten å ha holdt noe tilbake.",
+    },
+    Detail.Z: {
+        "en": "Alliance was {alliance} in session {session}, {value} standard deviations below the "
+        "patient's own earlier mean of {reference} (SD {sd}); the threshold is {threshold}.",
+        "nb": "Alliansen var {alliance} i time {session}, {value} standardavvik under pasientens eget "
+        "tidligere gjennomsnitt på {reference} (SD {sd}); grensen er {threshold}.",
+    },
+    Detail.RELIABLE_CHANGE: {
+        "en": "Alliance fell from {previous} to {alliance} in session {session}, a drop of {value}, "
+        "more than the reliable-change threshold of {threshold}.",
+        "nb": "Alliansen falt fra {previous} til {alliance} i time {session}, et fall på {value}, "
+        "mer enn grensen for pålitelig endring på {threshold}.",
+    },
+    Detail.THERAPIST_HIGHER: {
+        "en": "In session {session} the therapist rated the alliance at {therapist} and the patient at "
+        "{alliance}: a gap of {value} points, at or above the threshold of {threshold}.",
+        "nb": "I time {session} vurderte terapeuten alliansen til {therapist} og pasienten til "
+        "{alliance}: en forskjell på {value} poeng, på eller over grensen på {threshold}.",
+    },
+    Detail.PATIENT_HIGHER: {
+        "en": "In session {session} the patient rated the alliance at {alliance} and the therapist at "
+        "{therapist}: a gap of {value} points, at or above the threshold of {threshold}.",
+        "nb": "I time {session} vurderte pasienten alliansen til {alliance} og terapeuten til "
+        "{therapist}: en forskjell på {value} poeng, på eller over grensen på {threshold}.",
+    },
+    Detail.RUPTURE_ONLY_PATIENT: {
+        "en": "In session {session} the patient reported tension or a misunderstanding, "
+        "but the therapist did not note a rupture.",
+        "nb": "I time {session} meldte pasienten om spenning eller en misforståelse, "
+        "men terapeuten registrerte ikke noe alliansebrudd.",
+    },
+    Detail.RUPTURE_ONLY_THERAPIST: {
+        "en": "In session {session} the therapist noted a rupture, "
+        "but the patient did not report tension or a misunderstanding.",
+        "nb": "I time {session} registrerte terapeuten et alliansebrudd, "
+        "men pasienten meldte ikke om spenning eller misforståelse.",
+    },
+    Detail.LOW: {
+        "en": "Alliance was {alliance} in session {session}, at or below the concern level of {threshold}.",
+        "nb": "Alliansen var {alliance} i time {session}, på eller under bekymringsgrensen på {threshold}.",
+    },
+    Detail.MISSED_SESSION: {
+        "en": "The patient missed session {session}, within the absence window of {window} after a rupture "
+        "signal in session {rupture_session}; this can signal a risk of dropout.",
+        "nb": "Pasienten uteble fra time {session}, innenfor fraværsvinduet på {window} etter et bruddsignal "
+        "i time {rupture_session}; det kan tyde på fare for frafall.",
+    },
+    Detail.UNANSWERED_CHECK: {
+        "en": "The patient attended session {session} but did not answer the after-session check, within "
+        "the absence window of {window} after a rupture signal in session {rupture_session}; "
+        "this can signal withdrawal or a risk of dropout.",
+        "nb": "Pasienten var til stede i time {session}, men svarte ikke på spørsmålene etter timen, innenfor "
+        "fraværsvinduet på {window} etter et bruddsignal i time {rupture_session}; "
+        "det kan tyde på tilbaketrekning eller fare for frafall.",
+    },
+}
+
+# Placeholder -> the column of the signal rows it shows.
+SCORE_PLACEHOLDERS = {
+    "alliance": "alliance",
+    "previous": "previous",
+    "therapist": "therapist_alliance",
+    "reference": "reference",
+    "sd": "sd",
+    "value": "value",
+    "threshold": "threshold",
+}
+WHOLE_PLACEHOLDERS = {
+    "session": "session",
+    "rupture_session": "rupture_session",
+    "intensity": "rupture_intensity",
+    "resolution": "rupture_resolution",
+    "window": "threshold",
+}
+
+
+def explanations(signals: pd.DataFrame, language: str) -> np.ndarray:
+    """One sentence per signal row (needs `detail` and the columns its template shows)."""
+    texts = np.empty(len(signals), dtype=object)
+    details = signals["detail"].to_numpy()
+    for detail in pd.unique(details):
+        rows = np.flatnonzero(details == detail)
+        template = TEMPLATES[Detail(detail)][language]
+        names = placeholders(template)
+        columns = [_shown(signals[_column(name)].to_numpy()[rows], name, language) for name in names]
+        positional = template.format(**{name: f"{{{index}}}" for index, name in enumerate(names)})
+        texts[rows] = list(map(positional.format, *columns))
+    return texts
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder names of a template, each once, in order of appearance."""
+    names = [name for _, name, _, _ in Formatter().parse(template) if name]
+    return list(dict.fromkeys(names))
+
+
+def format_score(value: float, language: str) -> str:
+    """A score with one or two decimals (5.8, 4.58, 5.0) and the language's decimal mark."""
+    text = f"{value:.2f}"
+    if text.endswith("0"):
+        text = text[:-1]
+    return text.replace(".", DECIMAL_MARK[language])
+
+
+def _column(name: str) -> str:
+    return SCORE_PLACEHOLDERS.get(name) or WHOLE_PLACEHOLDERS[name]
+
+
+def _shown(values: np.ndarray, name: str, language: str) -> np.ndarray:
+    """Format each distinct value once: a million signals share a few hundred distinct numbers."""
+    if name in WHOLE_PLACEHOLDERS:
+        distinct, inverse = np.unique(values.astype(np.int64), return_inverse=True)
+        return np.array([str(number) for number in distinct], dtype=object)[inverse]
+    distinct, inverse = np.unique(np.round(values.astype(float), 2), return_inverse=True)
+    return np.array([format_score(number, language) for number in distinct], dtype=object)[inverse]

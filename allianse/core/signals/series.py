@@ -1,0 +1,81 @@
+"""A validated series in treatment order, with the per-session features the rules read.
+
+All treatments are handled at once with numpy and pandas: rows are ordered by treatment (in order
+of first appearance) and session, so each treatment is a contiguous block of rows, and every
+feature is computed from cumulative sums and running maxima within those blocks. A treatment's
+features depend only on its own rows, so one series alone gives bit-for-bit the same features as
+the same series inside a million-row data set.
+
+Positions count rows: each row is a planned session, attended or missed, so "within m sessions"
+means within the next m rows of the treatment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .series_input import validate_series
+
+
+def prepare_series(frame: pd.DataFrame) -> pd.DataFrame:
+    """The validated series in treatment order with its features (see `add_features`)."""
+    series = _in_treatment_order(validate_series(frame))
+    return add_features(series)
+
+
+def add_features(series: pd.DataFrame) -> pd.DataFrame:
+    """Add `start`, `end`, `pos` (rows), `n_ref`, `ref_mean`, `ref_sd` and `previous`.
+
+    The reference is the mean and SD (n - 1) of the treatment's EARLIER scored sessions only
+    (online detection: a session never sees later ones); `previous` is the alliance of the
+    latest earlier scored session.
+    """
+    group = pd.factorize(series["treatment"])[0]
+    start, end = _block_bounds(group)
+    alliance = series["alliance"].to_numpy()
+    scored = ~np.isnan(alliance)
+    sums = _sums_before(group, scored, np.where(scored, alliance, 0.0))
+    before = last_before(scored, start)
+    return series.assign(
+        start=start,
+        end=end,
+        pos=np.arange(len(series)) - start,
+        n_ref=sums["n"],
+        ref_mean=sums["mean"],
+        ref_sd=sums["sd"],
+        previous=np.where(before >= 0, alliance[before], np.nan),
+    )
+
+
+def last_before(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """For each row, the index of the latest earlier row of its treatment where `mask` holds; -1 if none."""
+    latest = np.maximum.accumulate(np.where(mask, np.arange(len(mask)), -1))
+    before = np.concatenate(([-1], latest[:-1]))
+    return np.where(before >= start, before, -1)
+
+
+def _in_treatment_order(series: pd.DataFrame) -> pd.DataFrame:
+    group = pd.factorize(series["treatment"])[0]
+    order = np.lexsort((series["session"].to_numpy(), group))
+    if np.array_equal(order, np.arange(len(order))):
+        return series.reset_index(drop=True)
+    return series.iloc[order].reset_index(drop=True)
+
+
+def _block_bounds(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last row index of each row's treatment block."""
+    firsts = np.flatnonzero(np.diff(group, prepend=-1))
+    sizes = np.diff(np.append(firsts, len(group)))
+    return np.repeat(firsts, sizes), np.repeat(firsts + sizes - 1, sizes)
+
+
+def _sums_before(group: np.ndarray, scored: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
+    """Count, mean and SD of the scored values in earlier rows of each treatment."""
+    parts = pd.DataFrame({"n": scored.astype(float), "s": values, "q": values * values})
+    running = parts.groupby(group, sort=False).cumsum().to_numpy() - parts.to_numpy()
+    n, total, squares = running.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, total / n, np.nan)
+        variance = np.where(n > 1, (squares - total * mean) / (n - 1), np.nan)
+    return {"n": n.astype(int), "mean": mean, "sd": np.sqrt(np.clip(variance, 0.0, None))}

@@ -1,0 +1,72 @@
+"""Two-way ANOVA mean squares (targets x raters, one rating per cell) for many items at once.
+
+The mean squares of Shrout & Fleiss (1979), Psychological Bulletin 86(2), 420-428, which are also
+the inputs of the p x r G-study (Brennan 2001, Generalizability Theory). Missing values are handled
+listwise per item: raters without any rating of the item are not counted, and a segment missing a
+rating of a counted rater is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import first_problem
+
+
+@dataclass(frozen=True)
+class TwoWayAnova:
+    """Arrays over items: sizes, mean squares and a problem code ("" if the item can be analysed)."""
+
+    n_targets: np.ndarray
+    n_raters: np.ndarray
+    dropped_targets: np.ndarray
+    bms: np.ndarray
+    wms: np.ndarray
+    jms: np.ndarray
+    ems: np.ndarray
+    problem: np.ndarray
+
+
+def two_way_anova(ratings: np.ndarray) -> TwoWayAnova:
+    """Mean squares BMS, WMS, JMS, EMS of every item of an items x targets x raters cube."""
+    observed = ~np.isnan(ratings)
+    counted_raters = observed.any(axis=1)
+    rated = observed.any(axis=2)
+    complete = rated & (observed | ~counted_raters[:, np.newaxis, :]).all(axis=2)
+    used = complete[:, :, np.newaxis] & counted_raters[:, np.newaxis, :]
+    n = complete.sum(axis=1).astype(float)
+    k = counted_raters.sum(axis=1).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(used, ratings, 0.0)
+        grand_mean = values.sum(axis=(1, 2)) / (n * k)
+        row_means = values.sum(axis=2) / k[:, np.newaxis]
+        column_means = values.sum(axis=1) / n[:, np.newaxis]
+        ss_rows = k * _squares(row_means, grand_mean, complete)
+        ss_columns = n * _squares(column_means, grand_mean, counted_raters)
+        ss_total = _squares(values, grand_mean[:, np.newaxis], used).sum(axis=1)
+        ss_residual = np.maximum(ss_total - ss_rows - ss_columns, 0.0)
+        return TwoWayAnova(
+            n_targets=n.astype(int),
+            n_raters=k.astype(int),
+            dropped_targets=(rated & ~complete).sum(axis=1),
+            bms=ss_rows / (n - 1),
+            wms=np.maximum(ss_total - ss_rows, 0.0) / (n * (k - 1)),
+            jms=ss_columns / (k - 1),
+            ems=ss_residual / ((n - 1) * (k - 1)),
+            problem=_problems(n, k, ratings, used),
+        )
+
+
+def _squares(means: np.ndarray, centre: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Sum over the last axis of the squared deviations from `centre`, where `mask` holds."""
+    return np.where(mask, (means - centre[:, np.newaxis]) ** 2, 0.0).sum(axis=-1)
+
+
+def _problems(n: np.ndarray, k: np.ndarray, ratings: np.ndarray, used: np.ndarray) -> np.ndarray:
+    highest = np.where(used, ratings, -np.inf).max(axis=(1, 2))
+    lowest = np.where(used, ratings, np.inf).min(axis=(1, 2))
+    return first_problem(
+        {"too_few_raters": k < 2, "too_few_targets": n < 2, "no_variance": highest == lowest}
+    )

@@ -1,0 +1,151 @@
+"""Workflows of the feedback app: issue a check, open it, submit it, score it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from allianse.core.measures import CheckedAnswers, check_answers, score_response
+
+from . import instruments
+from .models import Administration, CheckStatus, Respondent, Response
+
+PATIENT_CHECK = "alliance-patient"
+THERAPIST_CHECK = "alliance-therapist"
+
+
+class LinkProblem(Exception):
+    """Why a check link cannot be answered: 'invalid', 'expired' or 'used'."""
+
+    def __init__(self, reason: str, administration: Administration | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.administration = administration
+
+
+@dataclass(frozen=True)
+class Submission:
+    checked: CheckedAnswers
+    response: Response | None = None
+    was_duplicate: bool = False
+
+
+def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int | None = None) -> Administration:
+    """A new link for the patient; earlier unanswered links for the same session stop working."""
+    now = timezone.now()
+    patient = session.treatment.patient
+    with transaction.atomic():
+        Administration.objects.filter(
+            session=session, instrument_key=instrument_key, revoked_at__isnull=True, responses__isnull=True
+        ).update(revoked_at=now)
+        return Administration.objects.create(
+            session=session,
+            patient=patient,
+            instrument_key=instrument_key,
+            respondent=Respondent.PATIENT,
+            language=patient.language,
+            created_by=by,
+            expires_at=now + timedelta(hours=hours or settings.CHECK_LINK_HOURS),
+        )
+
+
+def open_check(token: str) -> Administration:
+    public_id = Administration.public_id_from_token(token)
+    administration = (
+        Administration.objects.filter(public_id=public_id).select_related("session").first() if public_id else None
+    )
+    if administration is None:
+        raise LinkProblem("invalid")
+    if administration.responses.exists():
+        raise LinkProblem("used", administration)
+    if administration.is_expired():
+        raise LinkProblem("expired", administration)
+    return administration
+
+
+def submit_check(*, token: str, answers: dict[str, Any], missing_reasons: dict[str, str] | None = None) -> Submission:
+    """Store one response for a link, once. A second submit of the same link stores nothing new."""
+    administration = open_check(token)
+    checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
+    if not checked.is_valid:
+        return Submission(checked=checked)
+    return _store(administration, checked, submitted_by=None)
+
+
+def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Submission:
+    """The therapist's own view of a session; a later one supersedes the earlier."""
+    checked = check_answers(instruments.get(THERAPIST_CHECK), answers)
+    if not checked.is_valid:
+        return Submission(checked=checked)
+    with transaction.atomic():
+        administration = Administration.objects.create(
+            session=session,
+            instrument_key=THERAPIST_CHECK,
+            respondent=Respondent.THERAPIST,
+            created_by=therapist,
+            expires_at=timezone.now(),
+        )
+        previous = latest_response(session, THERAPIST_CHECK)
+        return _store(administration, checked, submitted_by=therapist, supersedes=previous)
+
+
+def _store(administration, checked: CheckedAnswers, *, submitted_by, supersedes=None) -> Submission:
+    instrument = instruments.get(administration.instrument_key)
+    result = score_response(instrument, checked.answers)
+    primary = instrument.primary_score
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                administration=administration,
+                session=administration.session,
+                instrument_key=instrument.key,
+                instrument_version=instrument.version,
+                respondent=administration.respondent,
+                answers=checked.answers,
+                missing_reasons=checked.missing_reasons,
+                scores=result.scores,
+                bands=result.bands,
+                primary_score=result.scores.get(primary.id) if primary else None,
+                submitted_by=submitted_by,
+                supersedes=supersedes,
+                correction_reason="newer therapist rating" if supersedes else "",
+            )
+    except IntegrityError:
+        existing = administration.responses.get(supersedes__isnull=True)
+        return Submission(checked=checked, response=existing, was_duplicate=True)
+    return Submission(checked=checked, response=response)
+
+
+def latest_response(session, instrument_key: str) -> Response | None:
+    return (
+        Response.objects.filter(session=session, instrument_key=instrument_key, superseded_by__isnull=True)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def check_status(administrations: list[Administration], now=None) -> str:
+    """Status of the patient's check for one session, from its administrations (newest first)."""
+    if any(administration.responses.all() for administration in administrations):
+        return CheckStatus.ANSWERED
+    live = [a for a in administrations if a.revoked_at is None]
+    if not live:
+        return CheckStatus.NOT_SENT
+    return CheckStatus.EXPIRED if live[0].is_expired(now) else CheckStatus.SENT
+
+
+def session_link(session) -> Administration | None:
+    """The session's live (unanswered, unexpired) patient link, if any."""
+    live = (
+        Administration.objects.filter(
+            session=session, instrument_key=PATIENT_CHECK, revoked_at__isnull=True, responses__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return live if live is not None and not live.is_expired() else None

@@ -1,0 +1,31 @@
+"""Pick the current language's text from an instrument's {"nb": ..., "en": ...} mapping."""
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def tr(text: dict | None) -> str:
+    if not text:
+        return ""
+    language = (get_language() or "nb")[:2]
+    return text.get(language) or text.get("nb", "")
+
+
+@register.filter
+def anchor(item, value) -> str:
+    """The anchor text of a scale value, or an empty string."""
+    return tr(item.anchors.get(int(value)))
+
+
+@register.filter
+def shown_when(item) -> str:
+    """`data-shown-when` value for the form script: "<item>=<form value>"."""
+    condition = item.shown_when
+    if condition is None:
+        return ""
+    value = {True: "yes", False: "no"}.get(condition.equals, condition.equals) if isinstance(
+        condition.equals, bool) else condition.equals
+    return f"{condition.item}={value}"

@@ -1,0 +1,108 @@
+import segno
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_http_methods, require_POST
+
+from allianse.accounts import audit
+from allianse.accounts.decorators import staff_required
+from allianse.accounts.models import AuditEvent
+from allianse.clinic.access import get_session_for_user
+
+from . import instruments, services
+from .forms import InstrumentForm
+
+ANSWERED_KEY = "answered_checks"
+
+
+@staff_required
+@require_POST
+def issue_check(request, public_id):
+    session = get_session_for_user(request.user, public_id)
+    administration = services.issue_check(session=session, by=request.user)
+    audit.record(
+        request, AuditEvent.Action.CREATE, administration, patient=session.treatment.patient, detail="check link issued"
+    )
+    return redirect("clinic:session", public_id=session.public_id)
+
+
+@staff_required
+def check_link(request, public_id):
+    """The link and its QR code, to show the patient's phone or send."""
+    session = get_session_for_user(request.user, public_id)
+    link = services.session_link(session)
+    if link is None:
+        return redirect("clinic:session", public_id=session.public_id)
+    url = request.build_absolute_uri(reverse("feedback:check", args=[link.token]))
+    qr = segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
+    return render(
+        request, "feedback/check_link.html", {"session": session, "url": url, "qr_svg": qr, "administration": link}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def check(request, token):
+    """The patient's check: no account, their language, one response per link."""
+    try:
+        administration = services.open_check(token)
+    except services.LinkProblem as problem:
+        return _link_problem(request, token, problem)
+    language = _choose_language(request, administration.language)
+    instrument = instruments.get(administration.instrument_key)
+    form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
+    if request.method == "POST":
+        submission = services.submit_check(token=token, answers=form.raw_answers())
+        if submission.response is not None:
+            request.session[ANSWERED_KEY] = [*request.session.get(ANSWERED_KEY, [])[-20:], token[-24:]]
+            return redirect(f"{reverse('feedback:thanks')}?lang={language}")
+        form.is_valid()
+        form.show_errors(submission.checked)
+    context = {
+        "form": form,
+        "instrument": instrument,
+        "language": language,
+        "token": token,
+        "other_language": "en" if language == "nb" else "nb",
+    }
+    return render(request, "feedback/check.html", context, status=400 if form.errors else 200)
+
+
+def thanks(request):
+    _choose_language(request, "nb")
+    return render(request, "feedback/thanks.html")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def therapist_check(request, public_id):
+    session = get_session_for_user(request.user, public_id)
+    instrument = instruments.get(services.THERAPIST_CHECK)
+    language = translation.get_language()[:2]
+    form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
+    if request.method == "POST":
+        submission = services.record_therapist_check(
+            session=session, therapist=request.user, answers=form.raw_answers()
+        )
+        if submission.response is not None:
+            audit.record(request, AuditEvent.Action.SUBMIT, submission.response, patient=session.treatment.patient)
+            return redirect("clinic:session", public_id=session.public_id)
+        form.is_valid()
+        form.show_errors(submission.checked)
+    return render(
+        request, "feedback/therapist_check.html", {"form": form, "session": session, "instrument": instrument}
+    )
+
+
+def _choose_language(request, default: str) -> str:
+    language = request.GET.get("lang") or request.POST.get("lang") or default
+    language = language if language in ("nb", "en") else "nb"
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
+
+
+def _link_problem(request, token, problem):
+    _choose_language(request, problem.administration.language if problem.administration else "nb")
+    just_answered = token[-24:] in request.session.get(ANSWERED_KEY, [])
+    template = "feedback/thanks.html" if just_answered else "feedback/link_problem.html"
+    return render(request, template, {"reason": problem.reason}, status=200 if just_answered else 410)

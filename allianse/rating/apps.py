@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RatingConfig(AppConfig):
+    name = "allianse.rating"
+    default_auto_field = "django.db.models.BigAutoField"
