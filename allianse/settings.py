@@ -134,6 +134,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -161,6 +162,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 
 CHECK_LINK_HOURS = env_int("CHECK_LINK_HOURS", 72)
 OTP_TOTP_ISSUER = "Allianse"
+# Recordings of sessions (rating app): the largest upload accepted, and whether the clinic also
+# requires the therapist's superior's written consent before a recording may be used (seed 002).
+RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 2 * 1024**3)
+RECORDING_REQUIRES_SUPERIOR_CONSENT = env_bool("RECORDING_REQUIRES_SUPERIOR_CONSENT", False)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     RATER = "rater", _("Rater")
     COURSE_LEADER = "course_leader", _("Course leader")
+    SUPERVISOR = "supervisor", _("Supervisor")
 
 
 class User(AbstractUser):

@@ -74,7 +74,7 @@ def submit_check(*, token: str, answers: dict[str, Any], missing_reasons: dict[s
     checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
     if not checked.is_valid:
         return Submission(checked=checked)
-    return _store(administration, checked, submitted_by=None)
+    return store_response(administration, checked, submitted_by=None)
 
 
 def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Submission:
@@ -91,10 +91,13 @@ def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Su
             expires_at=timezone.now(),
         )
         previous = latest_response(session, THERAPIST_CHECK)
-        return _store(administration, checked, submitted_by=therapist, supersedes=previous)
+        return store_response(administration, checked, submitted_by=therapist, supersedes=previous)
 
 
-def _store(administration, checked: CheckedAnswers, *, submitted_by, supersedes=None) -> Submission:
+def store_response(
+    administration, checked: CheckedAnswers, *, submitted_by, supersedes=None, submitted_at=None
+) -> Submission:
+    """Score and store a checked response once; a duplicate submit returns the stored one."""
     instrument = instruments.get(administration.instrument_key)
     result = score_response(instrument, checked.answers)
     primary = instrument.primary_score
@@ -114,6 +117,7 @@ def _store(administration, checked: CheckedAnswers, *, submitted_by, supersedes=
                 submitted_by=submitted_by,
                 supersedes=supersedes,
                 correction_reason="newer therapist rating" if supersedes else "",
+                submitted_at=submitted_at or timezone.now(),
             )
     except IntegrityError:
         existing = administration.responses.get(supersedes__isnull=True)

@@ -55,7 +55,7 @@ def score_frame(instrument: Instrument, frame: pd.DataFrame) -> pd.DataFrame:
     """
     scores, bands = score_matrix(instrument, frame_matrix(instrument, frame))
     columns = {key: values for key, values in scores.items()}
-    columns.update({f"{key}_band": values for key, values in bands.items()})
+    columns.update({f"{key}_band": pd.Series(values, dtype=object, index=frame.index) for key, values in bands.items()})
     return pd.DataFrame(columns, index=frame.index)
 
 
@@ -134,7 +134,7 @@ def _numeric_column(item: Item, column: pd.Series) -> np.ndarray:
     if bad.any():
         row = bad.to_numpy().nonzero()[0][0]
         raise ScoringInputError(
-            f"column '{item.id}', row {row + 1}: {column.iloc[row]!r} is not a valid answer "
+            f"column '{item.id}', row {row + 1}: '{column.iloc[row]}' is not a valid answer "
             f"({_expected(item)}); {int(bad.sum())} invalid value(s) in this column"
         )
     return values.to_numpy(dtype=float)

@@ -1,0 +1,27 @@
+"""Rupture signals: session series in, explained signals and rupture episodes out (no Django).
+
+One implementation for one session and for a million: `detect_signals` runs every rule vectorised
+over a whole data set, `signals_for_latest` runs the same function on one treatment's series.
+"""
+
+from .detect import detect_signals, signals_for_latest
+from .episodes import find_episodes
+from .report import signals_report
+from .rules import InvalidRules, SignalRules
+from .series_input import MalformedSeries, read_series_csv, validate_series
+from .signal import Detail, Kind, Signal
+
+__all__ = [
+    "Detail",
+    "InvalidRules",
+    "Kind",
+    "MalformedSeries",
+    "Signal",
+    "SignalRules",
+    "detect_signals",
+    "find_episodes",
+    "read_series_csv",
+    "signals_for_latest",
+    "signals_report",
+    "validate_series",
+]

@@ -12,15 +12,21 @@ import numpy as np
 import pandas as pd
 
 from .explain import LANGUAGES, explanations
-from .rules import SignalRules, at_least, at_most, more_than
+from .rules import DEFAULT_RULES, SignalRules, at_least, at_most, more_than
 from .series import last_before, prepare_series
 from .signal import COLUMNS, Detail, Kind, Signal, is_rupture_type, signals_from_table
 
+# The detail of a reported rupture, by 2 * (intensity rated) + (resolution rated).
+REPORTED_DETAILS = np.array(
+    [Detail.UNRATED.value, Detail.RESOLUTION_ONLY.value, Detail.INTENSITY_ONLY.value, Detail.RATED.value], dtype=object
+)
+# The detail of an absence, by attended (0/1).
+ABSENCE_DETAILS = np.array([Detail.MISSED_SESSION.value, Detail.UNANSWERED_CHECK.value], dtype=object)
 # Columns of the series shown in explanations, carried from the session row to its signals.
 SHOWN = ("session", "alliance", "previous", "therapist_alliance", "rupture_intensity", "rupture_resolution")
 
 
-def detect_signals(frame: pd.DataFrame, rules: SignalRules = SignalRules()) -> pd.DataFrame:
+def detect_signals(frame: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> pd.DataFrame:
     """All signals of a series of many treatments (see `series_input` for the columns).
 
     One row per signal, ordered by treatment (first appearance), session and kind, with the columns
@@ -29,7 +35,7 @@ def detect_signals(frame: pd.DataFrame, rules: SignalRules = SignalRules()) -> p
     return signal_table(prepare_series(frame), rules)
 
 
-def signals_for_latest(series: pd.DataFrame, rules: SignalRules = SignalRules()) -> list[Signal]:
+def signals_for_latest(series: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> list[Signal]:
     """The signals of the last session of ONE treatment's series (used at submission)."""
     if series["treatment"].nunique() > 1:
         raise ValueError("signals_for_latest takes the series of one treatment.")
@@ -59,13 +65,9 @@ def _session_hits(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame
 def _hits(kind: Kind, detail: Detail | np.ndarray, mask: np.ndarray, **columns: object) -> pd.DataFrame:
     """The rows where `mask` holds; `detail` and array `columns` are per series row."""
     rows = np.flatnonzero(mask)
-    data = {"row": rows, "kind": str(kind), "detail": _pick(detail, rows)}
-    data.update({name: _pick(values, rows) for name, values in columns.items()})
+    data = {"row": rows, "kind": kind.value, "detail": detail.value if isinstance(detail, Detail) else detail[rows]}
+    data.update({name: values[rows] if isinstance(values, np.ndarray) else values for name, values in columns.items()})
     return pd.DataFrame(data)
-
-
-def _pick(values: object, rows: np.ndarray) -> object:
-    return values[rows] if isinstance(values, np.ndarray) else values
 
 
 def _reported(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
@@ -75,11 +77,7 @@ def _reported(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     intensity = series["rupture_intensity"].to_numpy()
     resolution = series["rupture_resolution"].to_numpy()
     rated, resolved = ~np.isnan(intensity), ~np.isnan(resolution)
-    detail = np.select(
-        [rated & resolved, rated, resolved],
-        [Detail.RATED.value, Detail.INTENSITY_ONLY.value, Detail.RESOLUTION_ONLY.value],
-        Detail.UNRATED.value,
-    )
+    detail = REPORTED_DETAILS[2 * rated + resolved]
     mask = (series["rupture"].to_numpy() == 1) & (~rated | at_least(intensity, rules.intensity_threshold))
     return _hits(Kind.REPORTED, detail, mask, value=intensity, threshold=float(rules.intensity_threshold))
 
@@ -96,9 +94,16 @@ def _drop(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
     enough = series["n_ref"].to_numpy() >= rules.min_reference_sessions
     fall = series["previous"].to_numpy() - alliance
     return [
-        _hits(Kind.DROP, Detail.Z, enough & at_least(z, rules.z), value=z, threshold=rules.z, reference=reference, sd=sd),
-        _hits(Kind.DROP, Detail.RELIABLE_CHANGE, more_than(fall, rules.reliable_change), value=fall,
-              threshold=rules.reliable_change),
+        _hits(
+            Kind.DROP, Detail.Z, enough & at_least(z, rules.z), value=z, threshold=rules.z, reference=reference, sd=sd
+        ),
+        _hits(
+            Kind.DROP,
+            Detail.RELIABLE_CHANGE,
+            more_than(fall, rules.reliable_change),
+            value=fall,
+            threshold=rules.reliable_change,
+        ),
     ]
 
 
@@ -111,10 +116,20 @@ def _discrepancy(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]
     patient = series["rupture"].to_numpy()
     therapist = series["therapist_rupture"].to_numpy()
     return [
-        _hits(Kind.DISCREPANCY, Detail.THERAPIST_HIGHER, at_least(gap, rules.discrepancy), value=gap,
-              threshold=rules.discrepancy),
-        _hits(Kind.DISCREPANCY, Detail.PATIENT_HIGHER, at_least(-gap, rules.discrepancy), value=-gap,
-              threshold=rules.discrepancy),
+        _hits(
+            Kind.DISCREPANCY,
+            Detail.THERAPIST_HIGHER,
+            at_least(gap, rules.discrepancy),
+            value=gap,
+            threshold=rules.discrepancy,
+        ),
+        _hits(
+            Kind.DISCREPANCY,
+            Detail.PATIENT_HIGHER,
+            at_least(-gap, rules.discrepancy),
+            value=-gap,
+            threshold=rules.discrepancy,
+        ),
         _hits(Kind.DISCREPANCY, Detail.RUPTURE_ONLY_PATIENT, (patient == 1) & (therapist == 0)),
         _hits(Kind.DISCREPANCY, Detail.RUPTURE_ONLY_THERAPIST, (patient == 0) & (therapist == 1)),
     ]
@@ -123,8 +138,9 @@ def _discrepancy(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]
 def _low(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     """Alliance in the instrument's concern band (at or below `low_threshold`)."""
     alliance = series["alliance"].to_numpy()
-    return _hits(Kind.LOW, Detail.LOW, at_most(alliance, rules.low_threshold), value=alliance,
-                 threshold=rules.low_threshold)
+    return _hits(
+        Kind.LOW, Detail.LOW, at_most(alliance, rules.low_threshold), value=alliance, threshold=rules.low_threshold
+    )
 
 
 def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
@@ -137,10 +153,16 @@ def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd
     soon = (before >= 0) & (since <= rules.absence_window)
     attended = series["attended"].to_numpy() == 1
     unanswered = attended & np.isnan(series["alliance"].to_numpy())
-    detail = np.where(attended, Detail.UNANSWERED_CHECK.value, Detail.MISSED_SESSION.value)
+    detail = ABSENCE_DETAILS[attended.astype(int)]
     rupture_session = series["session"].to_numpy()[before]
-    return _hits(Kind.ABSENCE, detail, soon & (~attended | unanswered), value=since.astype(float),
-                 threshold=float(rules.absence_window), rupture_session=rupture_session)
+    return _hits(
+        Kind.ABSENCE,
+        detail,
+        soon & (~attended | unanswered),
+        value=since.astype(float),
+        threshold=float(rules.absence_window),
+        rupture_session=rupture_session,
+    )
 
 
 def _with_explanations(series: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from numbers import Real
 
 import numpy as np
 
@@ -106,18 +107,21 @@ class SignalRules:
 
 
 def _check(name: str, value: object, kind: type, limits: Mapping[str, object]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise InvalidRules(f"Signal rule {name} must be a finite number, not {value!r}.")
     if kind is int and value != int(value):
         raise InvalidRules(f"Signal rule {name} must be a whole number, not {value!r}.")
     low, high = limits["low"], limits["high"]
     too_low = low is not None and (value <= low if limits["low_open"] else value < low)
     if too_low or (high is not None and value > high):
-        raise InvalidRules(f"Signal rule {name} = {value!r} is out of range ({_describe_range(limits)}).")
+        raise InvalidRules(f"Signal rule {name} must be {_describe_range(limits)}, not {value!r}.")
 
 
 def _describe_range(limits: Mapping[str, object]) -> str:
     low, high = limits["low"], limits["high"]
-    lower = f"{'more than' if limits['low_open'] else 'at least'} {low}" if low is not None else ""
-    upper = f"at most {high}" if high is not None else ""
+    lower = f"{'more than' if limits['low_open'] else 'at least'} {low:g}" if low is not None else ""
+    upper = f"at most {high:g}" if high is not None else ""
     return " and ".join(part for part in (lower, upper) if part)
+
+
+DEFAULT_RULES = SignalRules()

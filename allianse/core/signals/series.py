@@ -1,8 +1,8 @@
 """A validated series in treatment order, with the per-session features the rules read.
 
-All treatments are handled at once with numpy and pandas: rows are ordered by treatment (in order
-of first appearance) and session, so each treatment is a contiguous block of rows, and every
-feature is computed from cumulative sums and running maxima within those blocks. A treatment's
+All treatments are handled at once with numpy and pandas: `validate_series` puts the rows in
+treatment order, so each treatment is a contiguous block of rows, and every feature is computed
+from cumulative sums and running maxima within those blocks. A treatment's
 features depend only on its own rows, so one series alone gives bit-for-bit the same features as
 the same series inside a million-row data set.
 
@@ -20,18 +20,18 @@ from .series_input import validate_series
 
 def prepare_series(frame: pd.DataFrame) -> pd.DataFrame:
     """The validated series in treatment order with its features (see `add_features`)."""
-    series = _in_treatment_order(validate_series(frame))
-    return add_features(series)
+    return add_features(validate_series(frame))
 
 
 def add_features(series: pd.DataFrame) -> pd.DataFrame:
-    """Add `start`, `end`, `pos` (rows), `n_ref`, `ref_mean`, `ref_sd` and `previous`.
+    """Add to a validated series `start`, `end`, `pos` (rows), `n_ref`, `ref_mean`, `ref_sd` and `previous`.
 
     The reference is the mean and SD (n - 1) of the treatment's EARLIER scored sessions only
     (online detection: a session never sees later ones); `previous` is the alliance of the
     latest earlier scored session.
     """
-    group = pd.factorize(series["treatment"])[0]
+    treatment = series["treatment"].to_numpy()
+    group = np.cumsum(np.concatenate(([True], treatment[1:] != treatment[:-1])))
     start, end = _block_bounds(group)
     alliance = series["alliance"].to_numpy()
     scored = ~np.isnan(alliance)
@@ -53,14 +53,6 @@ def last_before(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
     latest = np.maximum.accumulate(np.where(mask, np.arange(len(mask)), -1))
     before = np.concatenate(([-1], latest[:-1]))
     return np.where(before >= start, before, -1)
-
-
-def _in_treatment_order(series: pd.DataFrame) -> pd.DataFrame:
-    group = pd.factorize(series["treatment"])[0]
-    order = np.lexsort((series["session"].to_numpy(), group))
-    if np.array_equal(order, np.arange(len(order))):
-        return series.reset_index(drop=True)
-    return series.iloc[order].reset_index(drop=True)
 
 
 def _block_bounds(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

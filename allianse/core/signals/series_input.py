@@ -2,8 +2,9 @@
 
 A series has one row per planned session of a treatment. `validate_series` checks a DataFrame and
 returns a normalised copy (every optional column present, numbers as floats, `session` as int,
-`treatment` as str); `read_series_csv` reads a file and validates it the same way, reporting the
-file's line numbers.
+`treatment` as str) in treatment order: treatments in order of first appearance, each a contiguous
+block of rows ascending by session. `read_series_csv` reads a file and validates it the same way,
+reporting the file's line numbers.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ class MalformedSeries(ValueError):
 def validate_series(
     frame: pd.DataFrame, scale: tuple[float, float] | None = None, row_label: str = "row"
 ) -> pd.DataFrame:
-    """A checked, normalised copy of `frame`; `scale` (low, high) bounds both alliance columns.
+    """A checked, normalised copy of `frame` in treatment order, with a fresh 0..n-1 index.
 
-    Problems are reported with the frame's index label, called `row_label` in messages.
+    `scale` (low, high) bounds both alliance columns. Problems are reported with the frame's index
+    label, called `row_label` in messages.
     """
     missing = [name for name in REQUIRED if name not in frame.columns]
     if missing:
@@ -43,8 +45,7 @@ def validate_series(
         series[name] = _numbers(frame[name], name, row_label) if name in frame.columns else np.nan
     _check_values(series, scale, row_label)
     series["session"] = series["session"].astype("int64")
-    _check_unique_sessions(series, row_label)
-    return series
+    return _in_treatment_order(series, row_label).reset_index(drop=True)
 
 
 def read_series_csv(path: str | PathLike[str], scale: tuple[float, float] = DEFAULT_SCALE) -> pd.DataFrame:
@@ -56,52 +57,66 @@ def read_series_csv(path: str | PathLike[str], scale: tuple[float, float] = DEFA
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise MalformedSeries(f"{path} is not a readable CSV file: {error}") from error
     frame.index = frame.index + 2  # line 1 is the header
-    return validate_series(frame, scale, row_label="line").reset_index(drop=True)
+    return validate_series(frame, scale, row_label="line")
 
 
 def _treatments(column: pd.Series, row_label: str) -> pd.Series:
-    _reject(column.isna(), column, "treatment", "a treatment is required", row_label)
+    _reject(column.isna().to_numpy(), column, "a treatment is required", row_label)
     return column.astype(str)
 
 
 def _numbers(column: pd.Series, name: str, row_label: str) -> pd.Series:
     numbers = pd.to_numeric(column, errors="coerce").astype(float)
-    _reject(numbers.isna() & column.notna(), column, name, "{value} is not a number", row_label)
+    _reject((numbers.isna() & column.notna()).to_numpy(), column, "{value} is not a number", row_label)
     return numbers
 
 
 def _check_values(series: pd.DataFrame, scale: tuple[float, float] | None, row_label: str) -> None:
+    columns = {name: series[name].to_numpy() for name in series.columns[1:]}
     for name in ANSWER_REQUIRED[1:]:
-        _reject(series[name].isna(), series[name], name, "a value is required", row_label)
-    session = series["session"]
-    _reject(session != session.round(), session, "session", "{value} is not a whole number", row_label)
+        _reject(np.isnan(columns[name]), series[name], "a value is required", row_label)
+    session = columns["session"]
+    _reject(session != np.round(session), series["session"], "{value} is not a whole number", row_label)
     for name in FLAGS:
-        _reject_outside(series[name], name, [0, 1], "{value} is not 0 or 1", row_label)
+        values = columns[name]
+        bad = (values != 0) & (values != 1) & ~np.isnan(values)
+        _reject(bad, series[name], "{value} is not 0 or 1", row_label)
     for name in RATINGS:
-        _reject_outside(series[name], name, [1, 2, 3, 4, 5], "{value} is not a whole number from 1 to 5", row_label)
+        values = columns[name]
+        bad = ((values < 1) | (values > 5) | (values != np.round(values))) & ~np.isnan(values)
+        _reject(bad, series[name], "{value} is not a whole number from 1 to 5", row_label)
     if scale is not None:
         for name in SCORES:
-            outside = (series[name] < scale[0]) | (series[name] > scale[1])
+            outside = (columns[name] < scale[0]) | (columns[name] > scale[1])
             problem = f"{{value}} is outside the scale {scale[0]:g}-{scale[1]:g}"
-            _reject(outside, series[name], name, problem, row_label)
+            _reject(outside, series[name], problem, row_label)
 
 
-def _reject_outside(column: pd.Series, name: str, permitted: list[int], problem: str, row_label: str) -> None:
-    _reject(~column.isin(permitted) & column.notna(), column, name, problem, row_label)
+def _in_treatment_order(series: pd.DataFrame, row_label: str) -> pd.DataFrame:
+    """Sort by treatment (first appearance) and session unless already so; reject a session twice."""
+    group = pd.factorize(series["treatment"])[0]
+    session = series["session"].to_numpy()
+    within = np.diff(group) == 0
+    if not (np.all(np.diff(group) >= 0) and np.all(np.diff(session)[within] >= 0)):
+        order = np.lexsort((session, group))
+        series, group, session = series.iloc[order], group[order], session[order]
+        within = np.diff(group) == 0
+    twice = np.flatnonzero(within & (np.diff(session) == 0))
+    if len(twice):
+        first, second = series.index[twice[0]], series.index[twice[0] + 1]
+        treatment = series["treatment"].iat[twice[0]]
+        raise MalformedSeries(
+            f"Session {session[twice[0]]} of treatment {treatment} occurs twice ({row_label}s {first} and {second})."
+        )
+    return series
 
 
-def _check_unique_sessions(series: pd.DataFrame, row_label: str) -> None:
-    duplicated = series.duplicated(["treatment", "session"])
-    if duplicated.any():
-        first = duplicated.idxmax()
-        treatment, session = series.at[first, "treatment"], series.at[first, "session"]
-        raise MalformedSeries(f"Session {session} of treatment {treatment} occurs twice ({row_label} {first}).")
-
-
-def _reject(bad: pd.Series, column: pd.Series, name: str, problem: str, row_label: str) -> None:
+def _reject(bad: np.ndarray, column: pd.Series, problem: str, row_label: str) -> None:
     """Raise for the first offending row, if any; `problem` may name the offending {value}."""
     if bad.any():
-        first = bad.idxmax()
-        value = column.at[first]
+        position = int(np.argmax(bad))
+        value = column.iat[position]
         shown = f"{value:g}" if isinstance(value, Real) else repr(value)
-        raise MalformedSeries(f"Column {name}, {row_label} {first}: {problem.format(value=shown)}.")
+        raise MalformedSeries(
+            f"Column {column.name}, {row_label} {column.index[position]}: {problem.format(value=shown)}."
+        )

@@ -40,28 +40,27 @@ def two_way_anova(ratings: np.ndarray) -> TwoWayAnova:
     k = counted_raters.sum(axis=1).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(used, ratings, 0.0)
-        grand_mean = values.sum(axis=(1, 2)) / (n * k)
+        grand_mean = (values.sum(axis=(1, 2)) / (n * k))[:, np.newaxis]
         row_means = values.sum(axis=2) / k[:, np.newaxis]
-        column_means = values.sum(axis=1) / n[:, np.newaxis]
-        ss_rows = k * _squares(row_means, grand_mean, complete)
-        ss_columns = n * _squares(column_means, grand_mean, counted_raters)
-        ss_total = _squares(values, grand_mean[:, np.newaxis], used).sum(axis=1)
-        ss_residual = np.maximum(ss_total - ss_rows - ss_columns, 0.0)
+        column_effects = values.sum(axis=1) / n[:, np.newaxis] - grand_mean
+        within = values - row_means[:, :, np.newaxis]
+        residuals = within - column_effects[:, np.newaxis, :]
         return TwoWayAnova(
             n_targets=n.astype(int),
             n_raters=k.astype(int),
             dropped_targets=(rated & ~complete).sum(axis=1),
-            bms=ss_rows / (n - 1),
-            wms=np.maximum(ss_total - ss_rows, 0.0) / (n * (k - 1)),
-            jms=ss_columns / (k - 1),
-            ems=ss_residual / ((n - 1) * (k - 1)),
+            bms=k * _squares(row_means - grand_mean, complete) / (n - 1),
+            wms=_squares(within, used) / (n * (k - 1)),
+            jms=n * _squares(column_effects, counted_raters) / (k - 1),
+            ems=_squares(residuals, used) / ((n - 1) * (k - 1)),
             problem=_problems(n, k, ratings, used),
         )
 
 
-def _squares(means: np.ndarray, centre: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Sum over the last axis of the squared deviations from `centre`, where `mask` holds."""
-    return np.where(mask, (means - centre[:, np.newaxis]) ** 2, 0.0).sum(axis=-1)
+def _squares(deviations: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per item, the sum of squared deviations where `mask` holds (deviations computed directly,
+    not as differences of sums of squares, so that perfect agreement gives exactly zero)."""
+    return np.where(mask, deviations**2, 0.0).reshape(len(deviations), -1).sum(axis=1)
 
 
 def _problems(n: np.ndarray, k: np.ndarray, ratings: np.ndarray, used: np.ndarray) -> np.ndarray:

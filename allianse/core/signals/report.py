@@ -1,0 +1,40 @@
+"""The signals and episodes of a series as plain JSON-ready data (no NaN: None)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+
+import pandas as pd
+
+from .detect import detect_signals
+from .episodes import find_episodes
+from .rules import DEFAULT_RULES, SignalRules
+from .signal import signals_from_table
+
+
+def signals_report(frame: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> dict[str, list[dict[str, object]]]:
+    """`{"signals": [...], "episodes": [...]}`; a signal's `explanation` is the English one."""
+    signals = detect_signals(frame, rules)
+    episodes = find_episodes(frame, signals, rules)
+    return {
+        "signals": [_signal_record(asdict(signal)) for signal in signals_from_table(signals)],
+        "episodes": [_episode_record(episode) for episode in episodes.to_dict("records")],
+    }
+
+
+def _signal_record(signal: dict[str, object]) -> dict[str, object]:
+    explanations = {"explanation": signal.pop("explanation_en"), "explanation_nb": signal.pop("explanation_nb")}
+    return signal | explanations
+
+
+def _episode_record(episode: dict[str, object]) -> dict[str, object]:
+    reference = float(episode["reference"])
+    return {
+        "treatment": episode["treatment"],
+        "first_session": int(episode["first_session"]),
+        "last_session": int(episode["last_session"]),
+        "status": episode["status"],
+        "reference": None if math.isnan(reference) else reference,
+        "kinds": list(episode["kinds"]),
+    }

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from allianse.accounts.models import Role, User
+from allianse.core.measures import Instrument
+from allianse.feedback import instruments
+from allianse.feedback.forms import ERROR_MESSAGES, FIELD_BUILDERS
+
+from .models import Assignment, ConsentRecord, Purpose, RatingStudy, Segment
+from .services import RATING_SCALES, RatingInput
+
+_CLOCK = re.compile(r"^(?:(\d+):)?(?:(\d+):)?(\d+(?:[.,]\d+)?)$")
+
+RATING_ERRORS = {
+    **ERROR_MESSAGES,
+    "needs_reason": _("Rate this item, or choose why it is left empty."),
+    "unknown_item": _("This time stamp belongs to no item of the scale."),
+}
+MISSING_REASON_LABELS = {"not_applicable": _("not applicable"), "not_observed": _("not observed")}
+
+
+def parse_clock(text: str) -> float | None:
+    """Seconds from "12:40", "1:02:03", "75" or "75.5"; None if the text is not a time."""
+    match = _CLOCK.match(text.strip())
+    if match is None:
+        return None
+    first, second, seconds = match.groups()
+    hours, minutes = (first, second) if second is not None else (None, first)
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds.replace(",", "."))
+
+
+def format_clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class ClockField(forms.CharField):
+    default_error_messages = {"invalid": _("Write the time as minutes and seconds, for example 12:40.")}
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        seconds = parse_clock(text)
+        if seconds is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return seconds
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = ConsentRecord
+        fields = ["purpose", "given_at", "document_reference"]
+        widgets = {"given_at": forms.DateInput(attrs={"type": "date"})}
+
+
+class SuperiorConsentForm(forms.ModelForm):
+    class Meta:
+        model = ConsentRecord
+        fields = ["superior_name", "purpose", "given_at", "document_reference"]
+        widgets = {"given_at": forms.DateInput(attrs={"type": "date"})}
+
+
+class RecordingForm(forms.Form):
+    file = forms.FileField(label=_("Video or audio file"))
+    purpose = forms.ChoiceField(label=_("Used for"), choices=Purpose.choices)
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    duration = ClockField(
+        label=_("Length (minutes:seconds)"),
+        required=False,
+        help_text=_("Optional; used to check that segments end within the recording."),
+    )
+
+    REJECTIONS = {
+        "empty": _("The file is empty."),
+        "too_large": _("The file is larger than the %(limit)s this clinic accepts. Shorten or compress it first."),
+        "wrong_type": _(
+            "This file type is not accepted. Upload an MP4, WebM or Ogg video, or a WAV, MP3, M4A or Ogg audio file."
+        ),
+    }
+
+
+class SegmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    start = ClockField(label=_("Start (minutes:seconds)"))
+    end = ClockField(label=_("End (minutes:seconds)"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None and end is not None and end <= start:
+            self.add_error("end", _("The end must come after the start."))
+        return cleaned
+
+
+class AddToStudyForm(forms.Form):
+    segment = forms.ModelChoiceField(label=_("Segment"), queryset=Segment.objects.none())
+    study = forms.ModelChoiceField(label=_("Rating study"), queryset=RatingStudy.objects.none())
+
+    def __init__(self, *args, segments, studies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = segments
+        self.fields["study"].queryset = studies
+
+
+class StudyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    instrument_key = forms.ChoiceField(label=_("Rating scale"))
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+
+    def __init__(self, *args, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument_key"].choices = [
+            (key, instruments.get(key).title[language]) for key in RATING_SCALES
+        ]
+
+
+def rater_choices():
+    return User.objects.filter(groups__name__in=[Role.RATER, Role.COURSE_LEADER, Role.SUPERVISOR]).distinct()
+
+
+class AssignForm(forms.Form):
+    segments = forms.ModelMultipleChoiceField(
+        label=_("Segments"), queryset=Segment.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    raters = forms.ModelMultipleChoiceField(
+        label=_("Raters"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    kind = forms.ChoiceField(label=_("What they give"), choices=Assignment.Kind.choices, initial=Assignment.Kind.RATER)
+
+    def __init__(self, *args, study: RatingStudy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segments"].queryset = study.segments.all()
+        self.fields["raters"].queryset = rater_choices().order_by("username")
+        self.fields["raters"].label_from_instance = lambda user: user.display_name
+
+
+class RatingForm(forms.Form):
+    """Per item: the answer (built as in the check form), a reason for leaving it empty, and an
+    optional time stamp. Field names: `<item>`, `<item>__reason`, `<item>__time`."""
+
+    def __init__(self, *args, instrument: Instrument, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        reasons = [("", "–")] + [(key, MISSING_REASON_LABELS[key]) for key in instrument.missing_reasons]
+        for item in instrument.items:
+            field = FIELD_BUILDERS[item.type](item, language)
+            field.label = item.text[language]
+            self.fields[item.id] = field
+            if item.type == "scale" and instrument.missing_reasons:
+                self.fields[f"{item.id}__reason"] = forms.ChoiceField(
+                    label=_("Left empty because"), choices=reasons, required=False
+                )
+            self.fields[f"{item.id}__time"] = ClockField(label=_("At (time)"), required=False)
+
+    def entered(self) -> RatingInput:
+        """What was entered, time stamps parsed (call after is_valid; a bad time is a form error)."""
+        answers, reasons, stamps = {}, {}, {}
+        for item in self.instrument.items:
+            multi = item.type == "multi_choice"
+            answers[item.id] = self.data.getlist(item.id) if multi else self.data.get(item.id)
+            if self.data.get(f"{item.id}__reason"):
+                reasons[item.id] = self.data[f"{item.id}__reason"]
+            stamp = self.cleaned_data.get(f"{item.id}__time")
+            if stamp is not None:
+                stamps[item.id] = stamp
+        return RatingInput(answers=answers, missing_reasons=reasons, time_stamps=stamps)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for item_id, code in errors.items():
+            if item_id in self.fields:
+                self.add_error(item_id, RATING_ERRORS.get(code, RATING_ERRORS["required"]))
+
+    def entries(self):
+        """[(section or None, [(item, answer field, reason field or None, time field)])] in order."""
+        sections = {section.id: section for section in self.instrument.sections}
+        groups: list = []
+        for item in self.instrument.items:
+            section = sections.get(item.section)
+            if not groups or groups[-1][0] is not section:
+                groups.append((section, []))
+            reason = self[f"{item.id}__reason"] if f"{item.id}__reason" in self.fields else None
+            groups[-1][1].append((item, self[item.id], reason, self[f"{item.id}__time"]))
+        return groups
+
+
+def initial_from(answers: dict, missing_reasons: dict, time_stamps: dict) -> dict:
+    """Form initial values from a draft or an earlier rating."""
+    initial = {key: value for key, value in answers.items() if value not in (None, "")}
+    initial.update({f"{key}__reason": value for key, value in missing_reasons.items()})
+    initial.update({f"{key}__time": format_clock(value) for key, value in time_stamps.items()})
+    return initial
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the rating corrected?"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )

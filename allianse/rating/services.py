@@ -1,0 +1,400 @@
+"""Workflows of the rating app: consent, recordings, segments, studies, assignments and ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from allianse.accounts.models import User
+from allianse.clinic.models import Patient, Session
+from allianse.core.measures import CheckedAnswers, Instrument, check_answers, score_response
+from allianse.feedback import instruments
+
+from . import files
+from .models import Assignment, ConsentRecord, Rating, RatingDraft, RatingStudy, Recording, Segment
+
+RATING_SCALES = ("mbt-g-aqs", "rupture-markers")
+
+
+# -- Who is present in a session ---------------------------------------------------------------
+
+
+def patients_present(session: Session) -> list[Patient]:
+    """The patients seen or heard in a session's recording, whose consent the recording needs.
+
+    An individual session has its treatment's patient. Group sessions (a later issue) extend
+    this with the members who attended; every consent check goes through this one function.
+    """
+    return [session.treatment.patient]
+
+
+def therapists_present(session: Session) -> list[User]:
+    return list(session.treatment.therapists.all())
+
+
+def recordings_with_patient(patient: Patient) -> QuerySet[Recording]:
+    """The inverse of `patients_present`: every recording the patient may appear in."""
+    return Recording.objects.filter(session__treatment__patient=patient)
+
+
+# -- Consent -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentProblem:
+    """Why a recording is blocked: code patient_missing, patient_withdrawn, superior_missing or
+    superior_withdrawn, and who it concerns (a patient's code or a therapist's name)."""
+
+    code: str
+    person: str
+
+
+class ConsentMissing(Exception):
+    def __init__(self, problems: list[ConsentProblem]) -> None:
+        super().__init__(", ".join(problem.code for problem in problems))
+        self.problems = problems
+
+
+def valid_consents(purpose: str, now=None) -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.filter(
+        purpose=purpose, withdrawn_at__isnull=True, given_at__lte=timezone.localdate(now or timezone.now())
+    )
+
+
+def consent_problems(session: Session, purpose: str) -> list[ConsentProblem]:
+    """Every patient present needs a valid written consent for the purpose; where the clinic
+    requires it (RECORDING_REQUIRES_SUPERIOR_CONSENT), so does every therapist's superior (seed 002)."""
+    problems = []
+    valid = valid_consents(purpose)
+    for patient in patients_present(session):
+        if not valid.filter(patient=patient).exists():
+            withdrawn = ConsentRecord.objects.filter(patient=patient, purpose=purpose, withdrawn_at__isnull=False)
+            problems.append(ConsentProblem("patient_withdrawn" if withdrawn.exists() else "patient_missing", patient.code))
+    if settings.RECORDING_REQUIRES_SUPERIOR_CONSENT:
+        for therapist in therapists_present(session):
+            if not valid.filter(therapist=therapist).exists():
+                withdrawn = ConsentRecord.objects.filter(therapist=therapist, purpose=purpose, withdrawn_at__isnull=False)
+                code = "superior_withdrawn" if withdrawn.exists() else "superior_missing"
+                problems.append(ConsentProblem(code, therapist.display_name))
+    return problems
+
+
+def require_consent(session: Session, purpose: str) -> None:
+    """The consent gate in front of every upload, playback, assignment and rating."""
+    problems = consent_problems(session, purpose)
+    if problems:
+        raise ConsentMissing(problems)
+
+
+def is_blocked(recording: Recording) -> bool:
+    return bool(consent_problems(recording.session, recording.purpose))
+
+
+def record_consent(
+    *,
+    purpose: str,
+    given_at: date,
+    document_reference: str,
+    by: User,
+    patient: Patient | None = None,
+    therapist: User | None = None,
+    superior_name: str = "",
+) -> ConsentRecord:
+    """A patient's written consent, or (with `therapist`) their superior's."""
+    kind = ConsentRecord.Kind.PATIENT if patient is not None else ConsentRecord.Kind.SUPERIOR
+    with transaction.atomic():
+        return ConsentRecord.objects.create(
+            kind=kind,
+            patient=patient,
+            therapist=therapist,
+            superior_name=superior_name,
+            purpose=purpose,
+            given_at=given_at,
+            document_reference=document_reference,
+            recorded_by=by,
+        )
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where recordings covered by a consent have been used."""
+
+    recordings: list[Recording]
+    segments: list[Segment]
+    studies: list[RatingStudy]
+    assignments: int
+    ratings: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.recordings
+
+
+def covered_recordings(consent: ConsentRecord) -> QuerySet[Recording]:
+    if consent.kind == ConsentRecord.Kind.PATIENT:
+        recordings = recordings_with_patient(consent.patient)
+    else:
+        recordings = Recording.objects.filter(session__treatment__therapists=consent.therapist)
+    return recordings.filter(purpose=consent.purpose).distinct()
+
+
+def consent_usage(consent: ConsentRecord) -> Usage:
+    recordings = list(covered_recordings(consent).select_related("session"))
+    segments = Segment.objects.filter(recording__in=recordings)
+    assignments = Assignment.objects.filter(segment__in=segments)
+    return Usage(
+        recordings=recordings,
+        segments=list(segments.select_related("recording")),
+        studies=list(RatingStudy.objects.filter(segments__in=segments).distinct()),
+        assignments=assignments.count(),
+        ratings=Rating.objects.filter(assignment__in=assignments).count(),
+    )
+
+
+def withdraw_consent(*, consent: ConsentRecord, by: User) -> Usage:
+    """Withdrawal takes effect at once: every check reads the consent anew. Returns where the
+    covered recordings have been used, so the people concerned can be told."""
+    with transaction.atomic():
+        ConsentRecord.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now(), withdrawn_by=by
+        )
+        consent.refresh_from_db()
+        return consent_usage(consent)
+
+
+# -- Recordings and segments ------------------------------------------------------------------------
+
+
+def store_recording(
+    *,
+    session: Session,
+    name: str,
+    head: bytes,
+    size: int,
+    chunks: Iterator[bytes],
+    purpose: str,
+    title: str,
+    duration_seconds: float | None,
+    by: User,
+) -> Recording:
+    """Check consent, size and type, then write the file and record its size and SHA-256.
+
+    Raises ConsentMissing or files.RecordingRejected before anything is written.
+    """
+    require_consent(session, purpose)
+    file_type = files.accepted_type(name, head, size)
+    stored = files.store(chunks, file_type.extension)
+    try:
+        with transaction.atomic():
+            return Recording.objects.create(
+                session=session,
+                purpose=purpose,
+                title=title,
+                file_name=stored.file_name,
+                content_type=file_type.content_type,
+                size_bytes=stored.size_bytes,
+                sha256=stored.sha256,
+                duration_seconds=duration_seconds,
+                uploaded_by=by,
+            )
+    except Exception:
+        files.remove(stored.file_name)
+        raise
+
+
+class SegmentProblem(ValueError):
+    """code: beyond_end (the segment ends after the recording) or purpose_mismatch."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def add_segment(*, recording: Recording, name: str, start_seconds: float, end_seconds: float, by: User) -> Segment:
+    if recording.duration_seconds is not None and end_seconds > recording.duration_seconds + 0.5:
+        raise SegmentProblem("beyond_end")
+    with transaction.atomic():
+        return Segment.objects.create(
+            recording=recording, name=name, start_seconds=start_seconds, end_seconds=end_seconds, created_by=by
+        )
+
+
+# -- Studies and assignments -------------------------------------------------------------------------
+
+
+def create_study(*, name: str, description: str, instrument_key: str, purpose: str, leader: User) -> RatingStudy:
+    with transaction.atomic():
+        return RatingStudy.objects.create(
+            name=name, description=description, instrument_key=instrument_key, purpose=purpose, leader=leader
+        )
+
+
+def add_to_study(*, study: RatingStudy, segment: Segment) -> None:
+    """A segment joins a study only for the purpose its patients consented to."""
+    if segment.recording.purpose != study.purpose:
+        raise SegmentProblem("purpose_mismatch")
+    require_consent(segment.recording.session, study.purpose)
+    with transaction.atomic():
+        study.segments.add(segment)
+
+
+def open_studies(purpose: str) -> QuerySet[RatingStudy]:
+    return RatingStudy.objects.filter(purpose=purpose).select_related("leader")
+
+
+def assign(
+    *, study: RatingStudy, segments: Iterable[Segment], raters: Iterable[User], kind: str, by: User
+) -> list[Assignment]:
+    """Ask each rater to rate each segment; an existing assignment is kept as it is."""
+    segments, raters = list(segments), list(raters)
+    for segment in segments:
+        require_consent(segment.recording.session, study.purpose)
+    with transaction.atomic():
+        return [
+            Assignment.objects.get_or_create(
+                study=study, segment=segment, rater=rater, kind=kind, defaults={"assigned_by": by}
+            )[0]
+            for segment in segments
+            for rater in raters
+        ]
+
+
+# -- Rating -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    """What a rater entered: raw answers, reasons for empty items, and time stamps in seconds."""
+
+    answers: dict[str, Any]
+    missing_reasons: dict[str, str] = field(default_factory=dict)
+    time_stamps: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RatingSubmission:
+    checked: CheckedAnswers
+    errors: dict[str, str]
+    rating: Rating | None = None
+
+
+def instrument_of(assignment: Assignment) -> Instrument:
+    return instruments.get(assignment.study.instrument_key)
+
+
+def current_rating(assignment: Assignment) -> Rating | None:
+    return assignment.ratings.filter(superseded_by__isnull=True).order_by("-submitted_at").first()
+
+
+def save_draft(*, assignment: Assignment, entered: RatingInput) -> RatingDraft:
+    """Keep what the rater has entered so far; nothing is checked until they submit."""
+    with transaction.atomic():
+        draft, _ = RatingDraft.objects.update_or_create(
+            assignment=assignment,
+            defaults={
+                "answers": entered.answers,
+                "missing_reasons": entered.missing_reasons,
+                "time_stamps": entered.time_stamps,
+                "saved_at": timezone.now(),
+            },
+        )
+    return draft
+
+
+def check_rating(instrument: Instrument, entered: RatingInput) -> tuple[CheckedAnswers, dict[str, str]]:
+    """The core's item checks, plus the rating rule of INSTRUMENTS.md 1.3: a scale item left empty
+    needs a reason (not applicable, not observed), so an empty rating is never a forgotten one."""
+    checked = check_answers(instrument, entered.answers, entered.missing_reasons)
+    errors = dict(checked.errors)
+    for item in instrument.items:
+        answered = item.id in checked.answers or item.id in checked.missing_reasons
+        if item.type == "scale" and not answered and item.id not in errors:
+            errors[item.id] = "needs_reason"
+    known = {item.id for item in instrument.items}
+    for item_id in entered.time_stamps:
+        if item_id not in known:
+            errors.setdefault(item_id, "unknown_item")
+    return checked, errors
+
+
+def submit_rating(*, assignment: Assignment, entered: RatingInput, by: User) -> RatingSubmission:
+    """Store the rating once; the draft is then removed. A second submit stores nothing new."""
+    require_consent(assignment.segment.recording.session, assignment.study.purpose)
+    existing = current_rating(assignment)
+    instrument = instrument_of(assignment)
+    checked, errors = check_rating(instrument, entered)
+    if existing is not None or errors:
+        return RatingSubmission(checked=checked, errors=errors, rating=existing)
+    with transaction.atomic():
+        rating = _create_rating(assignment, instrument, checked, entered.time_stamps, by)
+        RatingDraft.objects.filter(assignment=assignment).delete()
+    return RatingSubmission(checked=checked, errors={}, rating=rating)
+
+
+def correct_rating(*, rating: Rating, entered: RatingInput, reason: str, by: User) -> RatingSubmission:
+    """A correction is a new rating that supersedes the current one; both are kept."""
+    assignment = rating.assignment
+    require_consent(assignment.segment.recording.session, assignment.study.purpose)
+    instrument = instrument_of(assignment)
+    checked, errors = check_rating(instrument, entered)
+    if errors:
+        return RatingSubmission(checked=checked, errors=errors)
+    with transaction.atomic():
+        current = Rating.objects.select_for_update().get(pk=current_rating(assignment).pk)
+        correction = _create_rating(
+            assignment, instrument, checked, entered.time_stamps, by, supersedes=current, reason=reason
+        )
+    return RatingSubmission(checked=checked, errors={}, rating=correction)
+
+
+def _create_rating(
+    assignment: Assignment,
+    instrument: Instrument,
+    checked: CheckedAnswers,
+    time_stamps: dict[str, float],
+    by: User,
+    *,
+    supersedes: Rating | None = None,
+    reason: str = "",
+) -> Rating:
+    return Rating.objects.create(
+        assignment=assignment,
+        instrument_key=instrument.key,
+        instrument_version=instrument.version,
+        answers=checked.answers,
+        missing_reasons=checked.missing_reasons,
+        time_stamps=time_stamps,
+        scores=score_response(instrument, checked.answers).scores,
+        submitted_by=by,
+        supersedes=supersedes,
+        correction_reason=reason,
+    )
+
+
+def current_ratings(study: RatingStudy) -> QuerySet[Rating]:
+    """The current (not superseded) ratings of a study, of segments whose consent still holds."""
+    blocked = [segment.pk for segment in study.segments.select_related("recording__session") if is_blocked(segment.recording)]
+    return (
+        Rating.objects.filter(assignment__study=study, superseded_by__isnull=True)
+        .exclude(assignment__segment__in=blocked)
+        .select_related("assignment__rater", "assignment__segment")
+    )
+
+
+def segment_ratings(assignment: Assignment) -> QuerySet[Rating]:
+    """Every current rating of the assignment's segment in its study (shown only after submitting)."""
+    return (
+        Rating.objects.filter(
+            assignment__study=assignment.study, assignment__segment=assignment.segment, superseded_by__isnull=True
+        )
+        .select_related("assignment__rater")
+        .order_by("assignment__kind", "assignment__rater__username")
+    )
+

@@ -1,0 +1,77 @@
+"""Shared personas for Django tests: real rows, no fixtures files, no ORM mocks."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from allianse.accounts.models import Role, User
+from allianse.clinic.models import Session
+from allianse.clinic.services import register_patient
+
+
+def make_user(username: str, *roles: str) -> User:
+    user = User.objects.create_user(username=username, password="correct horse battery staple")
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def current_code(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in(client, user: User) -> None:
+    """Password and second factor, as a verified staff session."""
+    client.force_login(user)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def therapist(db) -> User:
+    return make_user("therapist", Role.THERAPIST)
+
+
+@pytest.fixture
+def other_therapist(db) -> User:
+    return make_user("outsider", Role.THERAPIST)
+
+
+@pytest.fixture
+def administrator(db) -> User:
+    return make_user("administrator", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def treatment(therapist):
+    return register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate())
+
+
+@pytest.fixture
+def session(treatment) -> Session:
+    return Session.objects.create(treatment=treatment, number=1, starts_at=timezone.now(), attended=True)
+
+
+@pytest.fixture
+def therapist_client(client, therapist):
+    sign_in(client, therapist)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, other_therapist):
+    sign_in(client, other_therapist)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
