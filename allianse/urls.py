@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from allianse.clinic.health import healthz
+
 urlpatterns = [
     path("", include("allianse.clinic.urls")),
     path("", include("allianse.feedback.urls")),
     path("accounts/", include("allianse.accounts.urls")),
+    path("rating/", include("allianse.rating.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

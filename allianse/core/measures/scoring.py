@@ -122,15 +122,19 @@ _YES_NO = {"1": 1.0, "0": 0.0, "true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0,
 
 
 def _numeric_column(item: Item, column: pd.Series) -> np.ndarray:
-    if item.type == "yes_no":
+    """A column of raw answers as floats; numeric columns skip the (slow) text parsing."""
+    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
+        values = column.astype(float)
+        bad = pd.Series(False, index=column.index)
+    elif item.type == "yes_no":
         text = column.astype("string").str.strip().str.lower()
         values = text.map(_YES_NO, na_action="ignore").astype(float)
         bad = text.notna() & text.ne("") & values.isna()
     else:
         values = pd.to_numeric(column, errors="coerce").astype(float)
         bad = column.notna() & values.isna() & column.astype("string").str.strip().ne("")
-        low, high = item.scored_range
-        bad |= values.notna() & ((values < low) | (values > high) | (values % 1 != 0))
+    low, high = item.scored_range
+    bad |= values.notna() & ((values < low) | (values > high) | (values % 1 != 0))
     if bad.any():
         row = bad.to_numpy().nonzero()[0][0]
         raise ScoringInputError(

@@ -1,0 +1,122 @@
+"""Server time of the patient's check submit against a trivial view, on a running server.
+
+Starts gunicorn (one worker, like a small deployment) on a temporary SQLite database, issues one
+link per request beforehand, and times each POST from this process over loopback.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUESTS = 200
+ANSWERS = {"goal_1": "6", "goal_2": "5", "task_1": "6", "task_2": "2", "bond_1": "6", "bond_2": "6",
+           "rupture": "yes", "rupture_intensity": "3", "rupture_resolution": "4", "held_back": "no"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _prepare(env: dict[str, str]) -> list[str]:
+    """Migrate a fresh database and issue one link per request; returns the link paths."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.utils import timezone\n"
+        "from allianse.clinic.models import Session\n"
+        "from allianse.clinic.services import register_patient\n"
+        "from allianse.feedback.services import issue_check\n"
+        "from tests.conftest import make_user\n"
+        "t = make_user('bench', 'therapist')\n"
+        f"for i in range({REQUESTS}):\n"
+        "    tr = register_patient(therapist=t, name='', language='nb', started_on=timezone.localdate())\n"
+        "    s = Session.objects.create(treatment=tr, number=1, starts_at=timezone.now())\n"
+        "    print(issue_check(session=s, by=t).token)\n"
+    )
+    subprocess.run([sys.executable, "-m", "allianse", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+    return [f"/c/{token}/" for token in out.stdout.split()]
+
+
+def _time(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _submit(base: str, path: str) -> float:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + path).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({**ANSWERS, "csrfmiddlewaretoken": token, "lang": "nb"}).encode()
+    request = urllib.request.Request(base + path, data=body, headers={"Referer": base + path})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    poster = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+    def post():
+        try:
+            poster.open(request).read()
+        except urllib.error.HTTPError as error:
+            if error.code != 302:
+                raise
+
+    return _time(post)
+
+
+def _summary(name: str, times: list[float], baseline: list[float]) -> dict:
+    p95 = statistics.quantiles(times, n=20)[18]
+    base_p95 = statistics.quantiles(baseline, n=20)[18]
+    return {"name": name, "seconds": p95, "baseline_seconds": base_p95, "ratio": p95 / base_p95,
+            "note": f"median {statistics.median(times) * 1000:.1f} ms vs {statistics.median(baseline) * 1000:.1f} ms;"
+                    f" p95 {p95 * 1000:.1f} ms vs {base_p95 * 1000:.1f} ms (trivial view /healthz), {len(times)} requests"}
+
+
+def run() -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        port = _free_port()
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench-only",
+               "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "ALLIANSE_VAR_DIR": tmp, "PYTHONPATH": str(ROOT),
+               "DJANGO_SETTINGS_MODULE": "allianse.settings"}
+        paths = _prepare(env)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "allianse.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--log-level",
+             "warning"], env=env, cwd=ROOT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/healthz").read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            for _ in range(20):
+                urllib.request.urlopen(base + "/healthz").read()
+            baseline = [_time(lambda: urllib.request.urlopen(base + "/healthz").read()) for _ in range(REQUESTS)]
+            submits = [_submit(base, path) for path in paths]
+        finally:
+            server.terminate()
+            server.wait(10)
+    return [_summary("check submit request (p95)", submits, baseline)]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)

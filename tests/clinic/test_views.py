@@ -1,0 +1,74 @@
+"""Therapist pages: their own patients only, every view of patient data audited."""
+
+from django.urls import reverse
+
+from allianse.accounts.models import AuditEvent
+from allianse.clinic.models import Patient
+from allianse.feedback.services import issue_check, submit_check
+from tests.feedback.test_check_flow import GOOD
+
+
+def test_the_home_page_lists_own_patients_with_latest_score_and_marks(therapist_client, session, therapist):
+    submit_check(token=issue_check(session=session, by=therapist).token, answers=GOOD)
+    html = therapist_client.get(reverse("clinic:home")).content.decode()
+    assert session.treatment.patient.code in html and "5,8" in html
+
+
+def test_the_home_page_does_not_list_other_therapists_patients(outsider_client, session):
+    html = outsider_client.get(reverse("clinic:home")).content.decode()
+    assert session.treatment.patient.code not in html
+
+
+def test_the_patient_page_shows_chart_table_and_status_and_is_audited(therapist_client, session, therapist):
+    submit_check(token=issue_check(session=session, by=therapist).token, answers=GOOD)
+    patient = session.treatment.patient
+    response = therapist_client.get(reverse("clinic:patient", args=[patient.public_id]) + "?show=goal")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<svg" in html and "besvart" in html.lower()
+    event = AuditEvent.objects.get(action="view", patient=patient)
+    assert event.actor == therapist
+
+
+def test_it_refuses_other_therapists_on_patient_and_session_pages(outsider_client, session):
+    patient = session.treatment.patient
+    assert outsider_client.get(reverse("clinic:patient", args=[patient.public_id])).status_code == 403
+    assert outsider_client.get(reverse("clinic:session", args=[session.public_id])).status_code == 403
+    assert outsider_client.post(reverse("feedback:issue_check", args=[session.public_id])).status_code == 403
+
+
+def test_patient_page_queries_do_not_grow_with_sessions(therapist_client, session, django_assert_max_num_queries):
+    url = reverse("clinic:patient", args=[session.treatment.patient.public_id])
+    with django_assert_max_num_queries(14):
+        therapist_client.get(url)
+
+
+def test_a_therapist_registers_a_patient_and_a_session(therapist_client):
+    response = therapist_client.post(reverse("clinic:patient_new"), {"name": "", "language": "nb",
+                                                                     "started_on": "2026-11-01"})
+    patient = Patient.objects.get()
+    assert response.url == reverse("clinic:patient", args=[patient.public_id])
+    treatment = patient.treatments.get()
+    response = therapist_client.post(reverse("clinic:session_new", args=[treatment.public_id]),
+                                     {"starts_at": "2026-11-20T10:00", "attended": "on"})
+    assert treatment.sessions.get().number == 1
+
+
+def test_patient_codes_and_names_stay_out_of_urls(therapist_client, session):
+    patient = session.treatment.patient
+    patient.name = "Kari Nordmann"
+    patient.save()
+    html = therapist_client.get(reverse("clinic:home")).content.decode()
+    assert "Kari" not in html and f"/patients/{patient.public_id}/" in html
+
+
+def test_staff_pages_need_the_second_factor(client, therapist):
+    client.force_login(therapist)
+    response = client.get(reverse("clinic:home"))
+    assert response.status_code == 302 and response.url == reverse("accounts:two_factor")
+
+
+def test_pages_carry_strict_security_headers(therapist_client):
+    response = therapist_client.get(reverse("clinic:home"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"

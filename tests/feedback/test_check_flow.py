@@ -1,0 +1,111 @@
+"""The patient's check: one link, one response, kind words when it cannot be used."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from allianse.feedback.models import Response
+from allianse.feedback.services import issue_check, submit_check
+
+GOOD = {"goal_1": "6", "goal_2": "5", "task_1": "6", "task_2": "2", "bond_1": "6", "bond_2": "6",
+        "rupture": "yes", "rupture_intensity": "3", "rupture_resolution": "4", "held_back": "no"}
+
+
+@pytest.fixture
+def link(session, therapist):
+    return issue_check(session=session, by=therapist)
+
+
+def check_url(link):
+    return reverse("feedback:check", args=[link.token])
+
+
+def test_the_patient_opens_the_link_without_an_account_in_bokmal(client, link):
+    response = client.get(check_url(link))
+    assert response.status_code == 200
+    assert 'lang="nb"' in response.content.decode()
+
+
+def test_the_patient_can_switch_to_english(client, link):
+    response = client.get(check_url(link) + "?lang=en")
+    assert 'lang="en"' in response.content.decode() and "Send my answers" in response.content.decode()
+
+
+def test_a_submitted_check_is_scored_and_stored_once(client, link):
+    response = client.post(check_url(link), GOOD)
+    assert response.status_code == 302
+    stored = Response.objects.get()
+    assert stored.scores["goal"] == 5.5 and stored.primary_score == pytest.approx(35 / 6)
+    assert stored.answers["rupture"] is True and stored.answers["rupture_intensity"] == 3
+
+
+def test_a_second_tap_stores_nothing_new_and_thanks_again(client, link):
+    client.post(check_url(link), GOOD)
+    again = client.post(check_url(link), GOOD)
+    assert Response.objects.count() == 1
+    assert again.status_code == 200 and "Takk" in again.content.decode()
+
+
+def test_another_browser_reusing_the_link_is_told_it_was_used(client, django_user_model, link):
+    submit_check(token=link.token, answers=GOOD)
+    client.cookies.clear()
+    response = client.get(check_url(link))
+    assert response.status_code == 410 and "allerede" in response.content.decode()
+
+
+def test_an_expired_link_says_so_kindly(client, link):
+    link.expires_at = timezone.now() - timedelta(minutes=1)
+    link.save()
+    response = client.get(check_url(link) + "?lang=en")
+    assert response.status_code == 410 and "no longer open" in response.content.decode()
+    assert client.post(check_url(link), GOOD).status_code == 410
+    assert not Response.objects.exists()
+
+
+def test_a_tampered_link_is_not_found(client, link):
+    response = client.get(check_url(link)[:-3] + "xyz/")
+    assert response.status_code == 410
+    assert "fant ikke" in response.content.decode()
+
+
+def test_out_of_range_and_missing_answers_are_shown_next_to_the_item_and_nothing_is_stored(client, link):
+    response = client.post(check_url(link) + "?lang=en", GOOD | {"goal_1": "9", "bond_2": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-goal_1"' in html and "choose one of the numbers" in html
+    assert 'id="error-bond_2"' in html and "Please answer this question" in html
+    assert not Response.objects.exists()
+
+
+def test_a_new_link_closes_the_old_one(client, session, therapist, link):
+    newer = issue_check(session=session, by=therapist)
+    assert client.get(check_url(link)).status_code == 410
+    assert client.get(check_url(newer)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_of_one_link_store_one_response(session, therapist):
+    link = issue_check(session=session, by=therapist)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        barrier.wait()
+        try:
+            outcomes.append(submit_check(token=link.token, answers=GOOD).response is not None)
+        except Exception as error:  # the loser may find the link used: that is a correct outcome
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Response.objects.filter(administration=link).count() == 1
+    assert True in outcomes
