@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .agreement import agreement_batch
-from .cube import ratings_cube
+from .cube import RatingsCube, ratings_cube
 from .errors import NO_PROBLEM, InsufficientData
 from .gtheory import COMPONENTS, g_study_batch
 from .icc import IccResult, icc_batch
@@ -46,14 +46,12 @@ def reliability_report(
         "g": lambda: _g_section(cube.values, raters),
         "alpha": lambda: _alpha_section(cube.values, level),
     }
-    sections = [builders[name]() for name in METHODS[method]] + [_agreement_section(cube.values)]
-    segments, item_raters = cube.rated_segments, cube.raters
-    items = {
-        name: _item_entry(
-            index, sections, {"n_segments": int(segments[index]), "n_raters": int(item_raters[index])}
-        )
-        for index, name in enumerate(cube.items)
-    }
+    sections = [
+        _sizes_section(cube),
+        *(builders[name]() for name in METHODS[method]),
+        _agreement_section(cube.values),
+    ]
+    items = {name: _item_entry(index, sections) for index, name in enumerate(cube.items)}
     return {"items": items, "method": method, "level": level}
 
 
@@ -66,14 +64,23 @@ def _check_options(method: str, level: str, raters: int | None) -> None:
         raise ValueError(f"The D-study needs at least one rater, not {raters}.")
 
 
-def _item_entry(index: int, sections: list[Section], sizes: Entry) -> Entry:
+def _item_entry(index: int, sections: list[Section]) -> Entry:
     problem = next((str(problems[index]) for problems, _ in sections if problems[index] != NO_PROBLEM), None)
     if problem:
         return {"error": {"code": problem, "message": InsufficientData.MESSAGES[problem]}}
-    entry = dict(sizes)
+    entry: Entry = {}
     for _, build in sections:
         entry.update(build(index))
     return entry
+
+
+def _sizes_section(cube: RatingsCube) -> Section:
+    segments, raters = cube.rated_segments, cube.raters
+
+    def entry(index: int) -> Entry:
+        return {"n_segments": int(segments[index]), "n_raters": int(raters[index])}
+
+    return np.full(len(cube.items), NO_PROBLEM), entry
 
 
 def _icc_section(values: np.ndarray) -> Section:

@@ -1,6 +1,7 @@
 """`allianse reliability RATINGS.csv`: the reliability report of a long-format ratings CSV as JSON."""
 
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--level", choices=LEVELS, default="interval", help="level for alpha")
         parser.add_argument("--raters", type=int, help="largest D-study (default: the raters in the data)")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             frame = read_ratings_csv(options["ratings"])
             report = reliability_report(
@@ -27,4 +28,4 @@ class Command(BaseCommand):
             )
         except ValueError as error:  # MalformedRatings, or an impossible --raters
             raise CommandError(str(error)) from error
-        self.stdout.write(json.dumps(report, indent=2))
+        self.stdout.write(json.dumps(report, indent=2, allow_nan=False))
