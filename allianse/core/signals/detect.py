@@ -40,7 +40,7 @@ def signals_for_latest(series: pd.DataFrame, rules: SignalRules = DEFAULT_RULES)
     if series["treatment"].nunique() > 1:
         raise ValueError("signals_for_latest takes the series of one treatment.")
     table = detect_signals(series, rules)
-    return signals_from_table(table[table["session"] == series["session"].max()])
+    return signals_from_table(table[table["session"] == pd.to_numeric(series["session"]).max()])
 
 
 def signal_table(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:

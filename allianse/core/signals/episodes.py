@@ -5,7 +5,8 @@ The rule, per treatment, reading sessions (rows, attended or missed) in order:
 1. A session with a rupture-type signal (reported, drop, low, or a discrepancy about a rupture)
    opens an episode, or joins the open one. The episode's `reference` is the reference level at
    the session that opened it: the mean of the patient's earlier scored sessions (any number of
-   them); with no earlier score, the alliance of that session itself.
+   them); with no earlier score, the alliance of that session itself; with neither, it is unknown
+   (NaN), and any later scored session without a rupture-type signal counts as the return.
 2. The episode is **repaired** at the first later session without a rupture-type signal whose
    alliance is at least the reference (the score returns to the patient's level: a V-shape), if
    that comes within `repair_window` (m) sessions of the episode's latest rupture-type signal.
@@ -83,15 +84,14 @@ class _Gaps:
         self.later = np.where(inside, alliance[np.minimum(later, len(alliance) - 1)], np.nan)
         own = series["ref_mean"].to_numpy()[rows]
         self.own_reference = np.where(np.isnan(own), alliance[rows], own)
-
-    def references(self, breaks: np.ndarray) -> np.ndarray:
-        """Each signal's episode reference: that of the signal that opened its episode."""
-        opens = _opens(breaks)
-        return self.own_reference[np.flatnonzero(opens)][np.cumsum(opens) - 1]
+        self.repair_level = np.where(np.isnan(self.own_reference), -np.inf, self.own_reference)
 
     def repairs(self, breaks: np.ndarray) -> np.ndarray:
-        """Per signal and later session: does the score return to the episode's reference?"""
-        return at_least(self.later, self.references(breaks)[:, None])
+        """Per signal and later session: does the score return to its episode's reference (the
+        repair level of the signal that opened the episode)?"""
+        opens = _opens(breaks)
+        levels = self.repair_level[np.flatnonzero(opens)][np.cumsum(opens) - 1]
+        return at_least(self.later, levels[:, None])
 
     def breaks(self) -> np.ndarray:
         """Which signals end their episode (the fixed point described in the module docstring)."""

@@ -2,9 +2,9 @@
 
 All treatments are handled at once with numpy and pandas: `validate_series` puts the rows in
 treatment order, so each treatment is a contiguous block of rows, and every feature is computed
-from cumulative sums and running maxima within those blocks. A treatment's
-features depend only on its own rows, so one series alone gives bit-for-bit the same features as
-the same series inside a million-row data set.
+from cumulative sums and running maxima within those blocks. A treatment's features depend only
+on its own rows, so one series alone gives bit-for-bit the same features as the same series
+inside a million-row data set.
 
 Positions count rows: each row is a planned session, attended or missed, so "within m sessions"
 means within the next m rows of the treatment.
@@ -24,23 +24,21 @@ def prepare_series(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_features(series: pd.DataFrame) -> pd.DataFrame:
-    """Add to a validated series `start`, `end`, `pos` (rows), `n_ref`, `ref_mean`, `ref_sd` and `previous`.
+    """Add to a validated series `start` and `end` (the first and last row of the treatment),
+    `n_ref`, `ref_mean`, `ref_sd` and `previous`.
 
     The reference is the mean and SD (n - 1) of the treatment's EARLIER scored sessions only
     (online detection: a session never sees later ones); `previous` is the alliance of the
     latest earlier scored session.
     """
-    treatment = series["treatment"].to_numpy()
-    group = np.cumsum(np.concatenate(([True], treatment[1:] != treatment[:-1])))
-    start, end = _block_bounds(group)
+    start, end = _block_bounds(series["treatment"].to_numpy())
     alliance = series["alliance"].to_numpy()
     scored = ~np.isnan(alliance)
-    sums = _sums_before(group, scored, np.where(scored, alliance, 0.0))
+    sums = _sums_before(start, scored, np.where(scored, alliance, 0.0))
     before = last_before(scored, start)
     return series.assign(
         start=start,
         end=end,
-        pos=np.arange(len(series)) - start,
         n_ref=sums["n"],
         ref_mean=sums["mean"],
         ref_sd=sums["sd"],
@@ -55,17 +53,19 @@ def last_before(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
     return np.where(before >= start, before, -1)
 
 
-def _block_bounds(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _block_bounds(treatment: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The first and last row index of each row's treatment block."""
-    firsts = np.flatnonzero(np.diff(group, prepend=-1))
-    sizes = np.diff(np.append(firsts, len(group)))
+    opens_block = np.ones(len(treatment), dtype=bool)
+    opens_block[1:] = treatment[1:] != treatment[:-1]
+    firsts = np.flatnonzero(opens_block)
+    sizes = np.diff(np.append(firsts, len(treatment)))
     return np.repeat(firsts, sizes), np.repeat(firsts + sizes - 1, sizes)
 
 
-def _sums_before(group: np.ndarray, scored: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
+def _sums_before(start: np.ndarray, scored: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
     """Count, mean and SD of the scored values in earlier rows of each treatment."""
     parts = pd.DataFrame({"n": scored.astype(float), "s": values, "q": values * values})
-    running = parts.groupby(group, sort=False).cumsum().to_numpy() - parts.to_numpy()
+    running = parts.groupby(start, sort=False).cumsum().to_numpy() - parts.to_numpy()
     n, total, squares = running.T
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, total / n, np.nan)

@@ -42,7 +42,7 @@ def validate_series(
     series = pd.DataFrame(index=frame.index)
     series["treatment"] = _treatments(frame["treatment"], row_label)
     for name in REQUIRED[1:] + OPTIONAL:
-        series[name] = _numbers(frame[name], name, row_label) if name in frame.columns else np.nan
+        series[name] = _numbers(frame[name], row_label) if name in frame.columns else np.nan
     _check_values(series, scale, row_label)
     series["session"] = series["session"].astype("int64")
     return _in_treatment_order(series, row_label).reset_index(drop=True)
@@ -65,7 +65,7 @@ def _treatments(column: pd.Series, row_label: str) -> pd.Series:
     return column.astype(str)
 
 
-def _numbers(column: pd.Series, name: str, row_label: str) -> pd.Series:
+def _numbers(column: pd.Series, row_label: str) -> pd.Series:
     numbers = pd.to_numeric(column, errors="coerce").astype(float)
     _reject((numbers.isna() & column.notna()).to_numpy(), column, "{value} is not a number", row_label)
     return numbers

@@ -51,15 +51,16 @@ def test_a_new_rupture_signal_within_the_window_joins_the_open_episode():
 
 
 def test_the_reference_stays_the_one_at_the_opening_signal():
-    # session 6 alone would have a lower reference (the dip is in its earlier mean): 5.3 would repair
-    # it, but the episode opened at session 5 with reference 6.0
-    frame = series([6.0, 6.0, 6.0, 4.0, 5.3, 5.3, 5.3, 6.0], rupture=[0, 0, 0, 0, 1, 0, 0, 0], low_threshold=1)
-    assert episodes(frame, low_threshold=1) == [(4, 8, "repaired")]
+    # the rupture reported in session 5 joins the episode opened by the dip in session 4 (reference
+    # 6.0); alone it would have had the reference 5.0 (the dip is in its earlier mean), which the
+    # scores of 5.0 after it would have reached
+    frame = series([6.0, 6.0, 6.0, 2.0, 4.6, 5.0, 5.0, 5.0], rupture=[0, 0, 0, 0, 1, 0, 0, 0])
+    assert episodes(frame) == [(4, 8, "unrepaired")]
 
 
 def test_after_a_repair_a_later_signal_opens_a_new_episode():
-    frame = series([5.0, 5.0, 5.0, 4.5, 5.0, 4.5, 4.0, 4.0, 4.0])
-    assert episodes(frame) == [(4, 5, "repaired"), (6, 9, "unrepaired")]
+    frame = series([5.0, 5.0, 5.0, 4.5, 5.0, 5.0, 3.9, 4.4, 4.4, 4.4])
+    assert episodes(frame) == [(4, 5, "repaired"), (7, 10, "unrepaired")]
 
 
 def test_a_rupture_in_the_first_session_uses_its_own_score_as_reference():
@@ -67,6 +68,13 @@ def test_a_rupture_in_the_first_session_uses_its_own_score_as_reference():
     table = find_episodes(frame, detect_signals(frame))
     assert episodes(frame) == [(1, 3, "repaired")]
     assert table.loc[0, "reference"] == 4.5
+
+
+def test_with_no_score_to_return_to_a_later_calm_scored_session_is_the_repair():
+    frame = series([NA, NA, 4.0], rupture=[0, 0, 0], therapist_rupture=[1, NA, NA])
+    table = find_episodes(frame, detect_signals(frame))
+    assert episodes(frame) == [(1, 3, "repaired")]
+    assert pd.isna(table.loc[0, "reference"])
 
 
 def test_held_back_and_alliance_gaps_do_not_open_episodes_but_a_one_sided_rupture_does():
