@@ -119,9 +119,7 @@ class StudyForm(forms.Form):
 
     def __init__(self, *args, language: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instrument_key"].choices = [
-            (key, instruments.get(key).title[language]) for key in RATING_SCALES
-        ]
+        self.fields["instrument_key"].choices = [(key, instruments.get(key).title[language]) for key in RATING_SCALES]
 
 
 def rater_choices():

@@ -131,10 +131,6 @@ class Segment(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def duration_seconds(self) -> float:
-        return self.end_seconds - self.start_seconds
-
 
 class RatingStudy(models.Model):
     """A set of segments rated by a set of raters with one instrument: a course's scoring

@@ -71,18 +71,16 @@ def valid_consents(purpose: str, now=None) -> QuerySet[ConsentRecord]:
 def consent_problems(session: Session, purpose: str) -> list[ConsentProblem]:
     """Every patient present needs a valid written consent for the purpose; where the clinic
     requires it (RECORDING_REQUIRES_SUPERIOR_CONSENT), so does every therapist's superior (seed 002)."""
-    problems = []
     valid = valid_consents(purpose)
-    for patient in patients_present(session):
-        if not valid.filter(patient=patient).exists():
-            withdrawn = ConsentRecord.objects.filter(patient=patient, purpose=purpose, withdrawn_at__isnull=False)
-            problems.append(ConsentProblem("patient_withdrawn" if withdrawn.exists() else "patient_missing", patient.code))
+    people = [("patient", patient, patient.code) for patient in patients_present(session)]
     if settings.RECORDING_REQUIRES_SUPERIOR_CONSENT:
-        for therapist in therapists_present(session):
-            if not valid.filter(therapist=therapist).exists():
-                withdrawn = ConsentRecord.objects.filter(therapist=therapist, purpose=purpose, withdrawn_at__isnull=False)
-                code = "superior_withdrawn" if withdrawn.exists() else "superior_missing"
-                problems.append(ConsentProblem(code, therapist.display_name))
+        people += [("superior", therapist, therapist.display_name) for therapist in therapists_present(session)]
+    problems = []
+    for kind, person, name in people:
+        field = "patient" if kind == "patient" else "therapist"
+        if not valid.filter(**{field: person}).exists():
+            withdrawn = ConsentRecord.objects.filter(purpose=purpose, withdrawn_at__isnull=False, **{field: person})
+            problems.append(ConsentProblem(f"{kind}_withdrawn" if withdrawn.exists() else f"{kind}_missing", name))
     return problems
 
 
@@ -380,7 +378,8 @@ def _create_rating(
 
 def current_ratings(study: RatingStudy) -> QuerySet[Rating]:
     """The current (not superseded) ratings of a study, of segments whose consent still holds."""
-    blocked = [segment.pk for segment in study.segments.select_related("recording__session") if is_blocked(segment.recording)]
+    segments = study.segments.select_related("recording__session")
+    blocked = [segment.pk for segment in segments if is_blocked(segment.recording)]
     return (
         Rating.objects.filter(assignment__study=study, superseded_by__isnull=True)
         .exclude(assignment__segment__in=blocked)
@@ -397,4 +396,3 @@ def segment_ratings(assignment: Assignment) -> QuerySet[Rating]:
         .select_related("assignment__rater")
         .order_by("assignment__kind", "assignment__rater__username")
     )
-

@@ -15,6 +15,7 @@ from allianse.feedback.services import PATIENT_CHECK, issue_check
 # Builders run in this order; each adds its own part of the demo (see allianse/<app>/demo.py).
 DEMO_BUILDERS = [
     "allianse.clinic.demo.build",
+    "allianse.rating.demo.build",
 ]
 
 

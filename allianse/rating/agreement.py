@@ -1,0 +1,236 @@
+"""A study's agreement: the stored ratings turned into the core's long format, the reliability
+report of `allianse.core.stats`, the rater-against-others and calibration tables, and charts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from allianse.accounts.models import User
+from allianse.core.measures import Instrument
+from allianse.core.stats import StatsError, reliability_report
+from allianse.feedback import instruments
+
+from . import charts, deviation
+from .models import Assignment, Rating, RatingStudy
+from .services import current_ratings, is_blocked
+
+SCORE_PREFIX = "score:"
+FORM_SHOWN = "ICC2"  # ICC(A,1): absolute agreement of a single rater, what a trainee's rating is worth
+FORM_AVERAGE = "ICC2k"
+
+
+def icc_sentence(value: float | None, band: str | None) -> str:
+    """What an ICC means, after Cicchetti (1994), e.g. "0.62: good agreement"."""
+    meanings = {
+        "excellent": _("excellent agreement"),
+        "good": _("good agreement"),
+        "fair": _("fair agreement"),
+        "poor": _("poor agreement"),
+    }
+    return _sentence(value, band, meanings)
+
+
+def alpha_sentence(value: float | None, band: str | None) -> str:
+    """What an alpha means, after Krippendorff (2004): >= .800 acceptable, >= .667 tentative."""
+    meanings = {
+        "acceptable": _("reliable enough to draw conclusions"),
+        "tentative": _("only tentative conclusions"),
+        "unacceptable": _("not reliable enough"),
+    }
+    return _sentence(value, band, meanings)
+
+
+def _sentence(value: float | None, band: str | None, meanings: dict[str, str]) -> str:
+    """The value in the reader's number format and what its band means; empty if undefined."""
+    if value is None or band is None:
+        return ""
+    return _("%(value)s: %(meaning)s") % {"value": formats.number_format(value, 2), "meaning": meanings[band]}
+
+
+def value_of(instrument: Instrument, key: str, language: str) -> str:
+    if key.startswith(SCORE_PREFIX):
+        score = next(score for score in instrument.scores if score.id == key.removeprefix(SCORE_PREFIX))
+        return score.title[language]
+    item = instrument.item(key)
+    return (item.label or item.text)[language]
+
+
+def ratings_frame(ratings: list[Rating], instrument: Instrument) -> pd.DataFrame:
+    """Long format for the core: one row per segment, rater, item (scale items and scores)."""
+    scale_items = [item.id for item in instrument.items if item.type == "scale"]
+    rows = []
+    for rating in ratings:
+        base = {
+            "segment": str(rating.assignment.segment.public_id),
+            "rater": rating.assignment.rater.username,
+            "rating": str(rating.public_id),
+            "submitted_at": rating.submitted_at,
+        }
+        answered = [key for key in scale_items if key in rating.answers]
+        rows += [{**base, "item": key, "value": float(rating.answers[key])} for key in answered]
+        rows += [
+            {**base, "item": SCORE_PREFIX + key, "value": float(value)}
+            for key, value in rating.scores.items()
+            if value is not None
+        ]
+    return pd.DataFrame(rows, columns=["segment", "rater", "rating", "submitted_at", "item", "value"])
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    key: str
+    label: str
+    is_score: bool
+    entry: dict[str, Any]
+
+    @property
+    def error(self) -> str | None:
+        return self.entry.get("error", {}).get("message")
+
+    @property
+    def single(self) -> dict[str, Any]:
+        return self.entry.get(FORM_SHOWN, {})
+
+    @property
+    def average(self) -> dict[str, Any]:
+        return self.entry.get(FORM_AVERAGE, {})
+
+    @property
+    def single_sentence(self) -> str:
+        return icc_sentence(self.single.get("value"), self.single.get("band"))
+
+    @property
+    def average_sentence(self) -> str:
+        return icc_sentence(self.average.get("value"), self.average.get("band"))
+
+    @property
+    def alpha_sentence(self) -> str:
+        return alpha_sentence(self.entry.get("alpha"), self.entry.get("alpha_band"))
+
+
+@dataclass(frozen=True)
+class StudyAgreement:
+    instrument: Instrument
+    rows: list[ItemRow]
+    raters: list[str]
+    segments: int
+    blocked_segments: int
+    report: dict[str, Any]
+    frame: pd.DataFrame
+    summary: pd.DataFrame
+    pairs: list[dict[str, Any]]
+    chart_svg: str | None
+    problem: str | None = None
+
+    @property
+    def item_rows(self) -> list[ItemRow]:
+        return [row for row in self.rows if not row.is_score]
+
+    @property
+    def score_rows(self) -> list[ItemRow]:
+        return [row for row in self.rows if row.is_score]
+
+    @property
+    def rater_rows(self) -> list[dict[str, Any]]:
+        return self.summary.to_dict("records")
+
+
+def study_agreement(study: RatingStudy, language: str) -> StudyAgreement:
+    """The agreement report of a study's current rater ratings (not reference ratings)."""
+    instrument = instruments.get(study.instrument_key)
+    ratings = list(current_ratings(study).filter(assignment__kind=Assignment.Kind.RATER))
+    frame = ratings_frame(ratings, instrument)
+    blocked = sum(1 for segment in study.segments.select_related("recording__session") if is_blocked(segment.recording))
+    report, problem = _report(frame)
+    order = {item.id: index for index, item in enumerate(instrument.items)}
+    keys = sorted(report.get("items", {}), key=lambda key: (key.startswith(SCORE_PREFIX), order.get(key, 0), key))
+    rows = [
+        ItemRow(key, value_of(instrument, key, language), key.startswith(SCORE_PREFIX), report["items"][key])
+        for key in keys
+    ]
+    items_only = frame[~frame["item"].str.startswith(SCORE_PREFIX)] if len(frame) else frame
+    compared = deviation.against_others(items_only)
+    pairs = deviation.largest_pair_differences(items_only)
+    return StudyAgreement(
+        instrument=instrument,
+        rows=rows,
+        raters=sorted(frame["rater"].unique()) if len(frame) else [],
+        segments=frame["segment"].nunique() if len(frame) else 0,
+        blocked_segments=blocked,
+        report=report,
+        frame=frame,
+        summary=deviation.rater_summary(compared),
+        pairs=[{**row, "label": value_of(instrument, row["item"], language)} for row in pairs.to_dict("records")],
+        chart_svg=charts.raters_against_others(compared, _("Mean of the other raters"), _("This rater")),
+        problem=problem,
+    )
+
+
+def _report(frame: pd.DataFrame) -> tuple[dict[str, Any], str | None]:
+    if frame.empty:
+        return {}, _("No ratings have been submitted yet.")
+    try:
+        return reliability_report(frame[["segment", "rater", "item", "value"]], method="all", level="interval"), None
+    except StatsError as error:
+        return {}, error.message
+
+
+@dataclass(frozen=True)
+class Calibration:
+    rater: User
+    table: pd.DataFrame
+    drift: float
+    chart_svg: str | None
+    segment_names: dict[str, str]
+
+    STEADY = 0.05  # change in mean distance per rating below which the trend is called steady
+
+    @property
+    def trend(self) -> str | None:
+        """closer, away or steady (from the drift slope); None with too few ratings to say."""
+        if math.isnan(self.drift):
+            return None
+        if abs(self.drift) < self.STEADY:
+            return "steady"
+        return "closer" if self.drift < 0 else "away"
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {**row, "segment_name": self.segment_names.get(row["segment"], "")} for row in self.table.to_dict("records")
+        ]
+
+
+def reference_frame(study: RatingStudy, instrument: Instrument) -> pd.DataFrame:
+    """The reference value per segment and item: the consensus rating where there is one, else
+    the mean of the expert ratings."""
+    references = list(current_ratings(study).exclude(assignment__kind=Assignment.Kind.RATER))
+    frame = ratings_frame(references, instrument)
+    kinds = {str(rating.public_id): rating.assignment.kind for rating in references}
+    frame = frame.assign(consensus=frame["rating"].map(kinds) == Assignment.Kind.CONSENSUS)
+    preferred = frame[frame["consensus"]] if frame["consensus"].any() else frame
+    fallback = frame[~frame.set_index(["segment", "item"]).index.isin(preferred.set_index(["segment", "item"]).index)]
+    chosen = pd.concat([preferred, fallback])
+    return chosen.groupby(["segment", "item"], as_index=False)["value"].mean()
+
+
+def rater_calibration(study: RatingStudy, rater: User, language: str) -> Calibration:
+    instrument = instruments.get(study.instrument_key)
+    own = list(current_ratings(study).filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
+    frame = ratings_frame(own, instrument)
+    frame = frame[~frame["item"].str.startswith(SCORE_PREFIX)]
+    table = deviation.against_reference(frame, reference_frame(study, instrument))
+    names = {str(segment.public_id): segment.name for segment in study.segments.all()}
+    return Calibration(
+        rater=rater,
+        table=table,
+        drift=deviation.drift(table),
+        chart_svg=charts.calibration(table, _("Rating, in the order submitted"), _("Mean distance from the reference")),
+        segment_names=names,
+    )

@@ -1,0 +1,83 @@
+"""Exports of a study's agreement: row generators (one per table) and two renderers (CSV, XLSX),
+in the manner of pretix's exporters. Raters appear by user name, segments by name and identifier;
+no patient identifier is exported."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+
+from allianse.core.stats import FORMS
+
+from .agreement import StudyAgreement
+
+Table = tuple[list[str], Iterable[list]]
+
+
+def items_table(agreement: StudyAgreement) -> Table:
+    """One row per item and score: sizes, the six ICCs with intervals, G-study, alpha, agreement."""
+    max_raters = len(agreement.raters)
+    header = ["item", "label", "n_segments", "n_raters"]
+    for form in FORMS:
+        header += [form, f"{form}_ci_lower", f"{form}_ci_upper", f"{form}_F", f"{form}_p", f"{form}_band"]
+    header += ["var_p", "var_r", "var_pr"]
+    header += [f"G_absolute_{count}" for count in range(1, max_raters + 1)]
+    header += ["alpha_interval", "alpha_band", "exact_agreement", "within_one", "problem"]
+
+    def rows():
+        for row in agreement.rows:
+            entry = row.entry
+            line = [row.key, row.label, entry.get("n_segments"), entry.get("n_raters")]
+            for form in FORMS:
+                icc = entry.get(form, {})
+                lower, upper = icc.get("ci95", [None, None])
+                line += [icc.get("value"), lower, upper, icc.get("F"), icc.get("p"), icc.get("band")]
+            g_study = entry.get("g_study", {})
+            line += [g_study.get(name) for name in ("var_p", "var_r", "var_pr")]
+            absolute = {d["raters"]: d["absolute"] for d in entry.get("d_study", [])}
+            line += [absolute.get(count) for count in range(1, max_raters + 1)]
+            line += [entry.get("alpha"), entry.get("alpha_band"), entry.get("exact_agreement"), entry.get("within_one")]
+            line.append(entry.get("error", {}).get("code", ""))
+            yield line
+
+    return header, rows()
+
+
+def ratings_table(agreement: StudyAgreement, segment_names: dict[str, str]) -> Table:
+    """The analysed ratings in the core's long format, with the segment's name."""
+    header = ["segment", "segment_name", "rater", "item", "value", "submitted_at"]
+    frame = agreement.frame
+
+    def rows():
+        for record in frame.itertuples(index=False):
+            submitted = record.submitted_at.isoformat(timespec="seconds")
+            name = segment_names.get(record.segment, "")
+            yield [record.segment, name, record.rater, record.item, record.value, submitted]
+
+    return header, rows()
+
+
+def to_csv(table: Table) -> bytes:
+    header, rows = table
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read UTF-8
+
+
+def to_xlsx(sheets: dict[str, Table]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, (header, rows) in sheets.items():
+        sheet = workbook.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,336 @@
+"""What the rating pages show, and the glue between their forms and the services (kept out of
+views.py so that each view stays a few lines: fetch with permission check, call, render)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Exists, OuterRef
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from allianse.accounts.models import User
+from allianse.clinic.models import Session
+from allianse.core.measures import Instrument, Item
+
+from . import access, services
+from .files import RecordingRejected
+from .forms import (
+    MISSING_REASON_LABELS,
+    AddToStudyForm,
+    CorrectionForm,
+    RatingForm,
+    RecordingForm,
+    SegmentForm,
+    format_clock,
+    initial_from,
+)
+from .models import Assignment, Purpose, Rating, RatingDraft, RatingStudy, Recording, Segment
+
+
+def consent_sentences(problems: list[services.ConsentProblem]) -> list[str]:
+    texts = {
+        "patient_missing": _("Patient %(person)s has no written consent on record for this purpose."),
+        "patient_withdrawn": _("Patient %(person)s has withdrawn their consent for this purpose."),
+        "superior_missing": _("The superior of %(person)s has not given written consent for this purpose."),
+        "superior_withdrawn": _("The superior's consent for %(person)s has been withdrawn."),
+    }
+    return [texts[problem.code] % {"person": problem.person} for problem in problems]
+
+
+# -- Home ---------------------------------------------------------------------------------------------------
+
+
+def home_context(user: User) -> dict[str, Any]:
+    assignments = (
+        Assignment.objects.filter(rater=user)
+        .select_related("study", "segment__recording")
+        .annotate(
+            submitted=Exists(Rating.objects.filter(assignment=OuterRef("pk"))),
+            drafted=Exists(RatingDraft.objects.filter(assignment=OuterRef("pk"))),
+        )
+        .order_by("submitted", "study__name", "segment__name")
+    )
+    sessions = (
+        Session.objects.filter(treatment__therapists=user)
+        .select_related("treatment__patient")
+        .annotate(recording_count=Count("recordings"))
+        .order_by("-starts_at")[:15]
+        if user.is_therapist
+        else []
+    )
+    return {
+        "assignments": assignments,
+        "studies": user.led_studies.annotate(segment_count=Count("segments")) if access.is_study_leader(user) else None,
+        "sessions": sessions,
+        "is_leader": access.is_study_leader(user),
+    }
+
+
+# -- Recordings ---------------------------------------------------------------------------------------------
+
+
+def upload(form: RecordingForm, *, session: Session, by: User) -> Recording | None:
+    data = form.cleaned_data
+    upload = data["file"]
+    head = next(upload.chunks(chunk_size=64), b"")
+    upload.seek(0)
+    try:
+        return services.store_recording(
+            session=session,
+            name=upload.name,
+            head=head,
+            size=upload.size,
+            chunks=upload.chunks(),
+            purpose=data["purpose"],
+            title=data["title"],
+            duration_seconds=data["duration"],
+            by=by,
+        )
+    except services.ConsentMissing as missing:
+        for sentence in consent_sentences(missing.problems):
+            form.add_error(None, sentence)
+        form.add_error(None, _("Record the written consent first; then upload the recording."))
+    except RecordingRejected as rejected:
+        message = RecordingForm.REJECTIONS[rejected.code] % {"limit": filesizeformat(settings.RECORDING_MAX_BYTES)}
+        form.add_error("file", message)
+    return None
+
+
+def session_recordings_context(session: Session, form: RecordingForm) -> dict[str, Any]:
+    gates = [(label, consent_sentences(services.consent_problems(session, value))) for value, label in Purpose.choices]
+    return {
+        "session": session,
+        "patient": session.treatment.patient,
+        "patients": services.patients_present(session),
+        "gates": gates,
+        "recordings": session.recordings.annotate(segment_count=Count("segments")),
+        "form": form,
+    }
+
+
+def add_segment(form: SegmentForm, *, recording: Recording, by: User) -> Segment | None:
+    data = form.cleaned_data
+    try:
+        return services.add_segment(
+            recording=recording, name=data["name"], start_seconds=data["start"], end_seconds=data["end"], by=by
+        )
+    except services.SegmentProblem:
+        form.add_error("end", _("The segment ends after the end of the recording."))
+    return None
+
+
+def recording_context(recording: Recording, form: SegmentForm) -> dict[str, Any]:
+    segments = recording.segments.prefetch_related("studies")
+    problems = services.consent_problems(recording.session, recording.purpose)
+    return {
+        "recording": recording,
+        "session": recording.session,
+        "problems": consent_sentences(problems),
+        "segments": segments,
+        "form": form,
+        "study_form": AddToStudyForm(segments=segments, studies=services.open_studies(recording.purpose)),
+        "player": player(recording, None),
+    }
+
+
+def add_to_study(request, *, segment: Segment, study: RatingStudy) -> None:
+    try:
+        services.add_to_study(study=study, segment=segment)
+    except services.SegmentProblem:
+        messages.error(request, _("The study's purpose is not the one the recording may be used for."))
+    except services.ConsentMissing as missing:
+        for sentence in consent_sentences(missing.problems):
+            messages.error(request, sentence)
+    else:
+        messages.success(request, _("The segment is added to the study."))
+
+
+def player(recording: Recording, segment: Segment | None) -> dict[str, Any]:
+    """The player's source; a media fragment (#t=start,end) plays the segment even without script."""
+    url = reverse("rating:stream", args=[recording.public_id])
+    if segment is not None:
+        url += f"#t={segment.start_seconds:g},{segment.end_seconds:g}"
+    return {"url": url, "is_video": recording.is_video, "content_type": recording.content_type, "segment": segment}
+
+
+# -- Studies -------------------------------------------------------------------------------------------------
+
+
+def study_context(study: RatingStudy, form) -> dict[str, Any]:
+    assignments = (
+        study.assignments.select_related("rater", "segment")
+        .annotate(
+            submitted=Exists(Rating.objects.filter(assignment=OuterRef("pk"))),
+            drafted=Exists(RatingDraft.objects.filter(assignment=OuterRef("pk"))),
+        )
+        .order_by("segment__name", "kind", "rater__username")
+    )
+    raters = {a.rater for a in assignments if a.kind == Assignment.Kind.RATER}
+    return {
+        "study": study,
+        "instrument": services.instruments.get(study.instrument_key),
+        "segments": study.segments.select_related("recording__session__treatment__patient"),
+        "assignments": assignments,
+        "submitted": sum(1 for a in assignments if a.submitted),
+        "raters": sorted(raters, key=lambda user: user.username),
+        "form": form,
+    }
+
+
+def assign(request, *, study: RatingStudy, segments, raters, kind: str) -> bool:
+    try:
+        created = services.assign(study=study, segments=segments, raters=raters, kind=kind, by=request.user)
+    except services.ConsentMissing as missing:
+        for sentence in consent_sentences(missing.problems):
+            messages.error(request, sentence)
+        return False
+    messages.success(request, _("%(count)s assignments are in place.") % {"count": len(created)})
+    return True
+
+
+def study_raters(study: RatingStudy) -> list[User]:
+    """The study's raters, each with a link to their calibration page."""
+    return list(
+        User.objects.filter(rating_assignments__study=study, rating_assignments__kind=Assignment.Kind.RATER)
+        .distinct()
+        .order_by("username")
+    )
+
+
+# -- Rating ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    context: dict[str, Any] = field(default_factory=dict)
+    redirect_to: str | None = None
+    rating: Rating | None = None
+
+
+def _draft(assignment: Assignment) -> RatingDraft | None:
+    return RatingDraft.objects.filter(assignment=assignment).first()
+
+
+def _rating_form(request, assignment: Assignment, language: str, initial: dict) -> RatingForm:
+    instrument = services.instrument_of(assignment)
+    return RatingForm(request.POST or None, instrument=instrument, language=language, initial=initial)
+
+
+def rate(request, assignment: Assignment, language: str) -> Outcome:
+    """Save draft (button or script) or submit; a submit with problems keeps the draft too."""
+    draft = _draft(assignment)
+    initial = initial_from(draft.answers, draft.missing_reasons, draft.time_stamps) if draft else {}
+    form = _rating_form(request, assignment, language, initial)
+    if request.method == "POST":
+        form.is_valid()
+        entered = form.entered()
+        if request.POST.get("action") == "submit" and not form.errors:
+            submission = services.submit_rating(assignment=assignment, entered=entered, by=request.user)
+            if submission.rating is not None:
+                return Outcome(
+                    redirect_to=reverse("rating:rating", args=[submission.rating.public_id]), rating=submission.rating
+                )
+            form.show_errors(submission.errors)
+        draft = services.save_draft(assignment=assignment, entered=entered)
+        if not form.errors:
+            saved = formats.time_format(timezone.localtime(draft.saved_at), "H:i")
+            messages.success(request, _("Draft saved at %(time)s.") % {"time": saved})
+            return Outcome(redirect_to=reverse("rating:rate", args=[assignment.public_id]))
+    return Outcome(context=_screen_context(assignment, form, draft))
+
+
+def save_draft(request, assignment: Assignment, language: str) -> None:
+    form = _rating_form(request, assignment, language, {})
+    form.is_valid()
+    services.save_draft(assignment=assignment, entered=form.entered())
+
+
+def _screen_context(assignment: Assignment, form: RatingForm, draft: RatingDraft | None) -> dict[str, Any]:
+    segment = assignment.segment
+    return {
+        "assignment": assignment,
+        "segment": segment,
+        "study": assignment.study,
+        "instrument": form.instrument,
+        "form": form,
+        "draft": draft,
+        "player": player(segment.recording, segment),
+        "segment_start": format_clock(segment.start_seconds),
+        "segment_end": format_clock(segment.end_seconds),
+    }
+
+
+def shown_answer(instrument: Instrument, item: Item, rating: Rating | None, language: str) -> str:
+    if rating is None:
+        return ""
+    if item.id in rating.missing_reasons:
+        return f"({MISSING_REASON_LABELS[rating.missing_reasons[item.id]]})"
+    value = rating.answers.get(item.id)
+    if value is None or value == []:
+        return "–"
+    if item.type == "multi_choice":
+        texts = {option.value: option.text[language] for option in item.options}
+        return "; ".join(texts[choice] for choice in value)
+    if item.type == "choice":
+        return next(option.text[language] for option in item.options if option.value == value)
+    return str(value)
+
+
+def rating_context(user: User, rating: Rating, language: str) -> dict[str, Any]:
+    """The rating, item by item, beside the other raters' and the reference ratings. The others are
+    shown only once the viewer has submitted their own rating of the segment, or lead the study."""
+    assignment = rating.assignment
+    instrument = services.instrument_of(assignment)
+    leads = assignment.study.leader_id == user.pk
+    visible = leads or access.has_submitted(user, assignment)
+    others = [r for r in services.segment_ratings(assignment) if r.assignment_id != assignment.pk] if visible else []
+    rows = [
+        {
+            "item": item,
+            "own": shown_answer(instrument, item, rating, language),
+            "time": format_clock(rating.time_stamps.get(item.id)),
+            "others": [shown_answer(instrument, item, other, language) for other in others],
+        }
+        for item in instrument.items
+    ]
+    history = []
+    earlier = rating.supersedes
+    while earlier is not None:
+        history.append(earlier)
+        earlier = earlier.supersedes
+    return {
+        "rating": rating,
+        "assignment": assignment,
+        "instrument": instrument,
+        "rows": rows,
+        "others": others,
+        "history": history,
+        "is_current": not hasattr(rating, "superseded_by"),
+        "is_own": assignment.rater_id == user.pk,
+        "leads": leads,
+        "current": services.current_rating(assignment),
+    }
+
+
+def correct(request, rating: Rating, language: str) -> Outcome:
+    initial = initial_from(rating.answers, rating.missing_reasons, rating.time_stamps)
+    form = _rating_form(request, rating.assignment, language, initial)
+    correction = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() & correction.is_valid():
+        submission = services.correct_rating(
+            rating=rating, entered=form.entered(), reason=correction.cleaned_data["reason"], by=request.user
+        )
+        if submission.rating is not None:
+            return Outcome(
+                redirect_to=reverse("rating:rating", args=[submission.rating.public_id]), rating=submission.rating
+            )
+        form.show_errors(submission.errors)
+    context = _screen_context(rating.assignment, form, None)
+    context.update({"rating": rating, "correction": correction})
+    return Outcome(context=context)

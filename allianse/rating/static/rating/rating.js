@@ -1,0 +1,101 @@
+// The rating screen, made quicker with the keyboard and safe against a closed browser:
+// number keys rate the item you are on, arrow keys up/down move between items, "t" stamps the
+// player's time on the item, "p" plays or pauses; the draft is posted every few seconds when
+// something has changed. Without JavaScript the page works with the Save draft button, and the
+// player's media fragment (#t=start,end) still plays the segment.
+(function () {
+  var player = document.getElementById("player");
+  var box = document.querySelector("[data-player]");
+  var start = box && box.dataset.start ? parseFloat(box.dataset.start) : null;
+  var end = box && box.dataset.end ? parseFloat(box.dataset.end) : null;
+  if (player && start !== null) {
+    player.addEventListener("loadedmetadata", function () {
+      if (player.currentTime < start || player.currentTime >= end) player.currentTime = start;
+    });
+    player.addEventListener("timeupdate", function () {
+      if (!player.paused && player.currentTime >= end) player.pause();
+    });
+  }
+
+  var form = document.querySelector("form[data-rating]");
+  if (!form) return;
+  var items = Array.prototype.slice.call(form.querySelectorAll("fieldset.rate-item"));
+  var dirty = false;
+  function changed() { dirty = true; }
+
+  function clock(seconds) {
+    var whole = Math.round(seconds), hours = Math.floor(whole / 3600), minutes = Math.floor((whole % 3600) / 60);
+    var secs = String(whole % 60).padStart(2, "0");
+    return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + secs : minutes + ":" + secs;
+  }
+  function stamp(item) {
+    if (!player || !item) return;
+    var field = item.querySelector("input.stamp");
+    field.value = clock(player.currentTime);
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  function focusItem(item) {
+    var target = item.querySelector("input:checked") || item.querySelector("input, select, textarea") || item;
+    target.focus();
+    item.scrollIntoView({ block: "nearest" });
+  }
+  function currentItem() {
+    var element = document.activeElement;
+    return element && element.closest ? element.closest("fieldset.rate-item") : null;
+  }
+
+  items.forEach(function (item) {
+    var button = item.querySelector("button.stamp-now");
+    if (!button || !player) return;
+    button.hidden = false;
+    button.addEventListener("click", function () { stamp(item); });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.matches("input[type=text], textarea, select")) return;
+    var item = currentItem();
+    if (/^[0-9]$/.test(event.key) && item) {
+      var radio = item.querySelector('input[type=radio][value="' + event.key + '"]');
+      if (!radio) return;
+      radio.checked = true;
+      radio.focus();
+      radio.dispatchEvent(new Event("change", { bubbles: true }));
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var next = item ? items[items.indexOf(item) + (event.key === "ArrowDown" ? 1 : -1)] : items[0];
+      if (!next) return;
+      focusItem(next);
+    } else if (event.key === "t" && item) {
+      stamp(item);
+    } else if (event.key === "p" && player) {
+      if (player.paused) { player.play(); } else { player.pause(); }
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+
+  var url = form.dataset.autosave;
+  if (!url) return;
+  var status = document.getElementById("save-status");
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  function save() {
+    if (!dirty) return;
+    dirty = false;
+    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        status.textContent = status.dataset.saved;
+      })
+      .catch(function () {
+        dirty = true;
+        status.textContent = status.dataset.failed;
+      });
+  }
+  setInterval(save, 4000);
+  window.addEventListener("pagehide", function () {
+    if (dirty) navigator.sendBeacon(url, new FormData(form));
+  });
+  form.addEventListener("submit", function () { dirty = false; });
+})();

@@ -1,0 +1,293 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from allianse.accounts import audit
+from allianse.accounts.decorators import staff_required
+from allianse.accounts.models import AuditEvent
+from allianse.clinic.access import get_session_for_user
+
+from . import access, agreement, exports, files, pages, services
+from .forms import (
+    AddToStudyForm,
+    AssignForm,
+    ConsentForm,
+    RecordingForm,
+    SegmentForm,
+    StudyForm,
+    SuperiorConsentForm,
+)
+from .models import ConsentRecord
+
+VIEW, CREATE, SUBMIT, EXPORT = (
+    AuditEvent.Action.VIEW,
+    AuditEvent.Action.CREATE,
+    AuditEvent.Action.SUBMIT,
+    AuditEvent.Action.EXPORT,
+)
+
+
+def _language() -> str:
+    return (translation.get_language() or "nb")[:2]
+
+
+@staff_required
+def home(request):
+    return render(request, "rating/home.html", pages.home_context(request.user))
+
+
+# -- Consent ------------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def patient_consents(request, public_id):
+    patient = access.get_patient_for_consent(request.user, public_id)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consent = services.record_consent(patient=patient, by=request.user, **form.cleaned_data)
+        audit.record(request, CREATE, consent, patient=patient, detail="consent recorded")
+        messages.success(request, _("The consent is recorded."))
+        return redirect("rating:patient_consents", public_id=patient.public_id)
+    audit.record(request, VIEW, patient, patient=patient, detail="consents")
+    consents = patient.consents.select_related("recorded_by", "withdrawn_by")
+    return render(request, "rating/patient_consents.html", {"patient": patient, "consents": consents, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def superior_consents(request):
+    form = SuperiorConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consent = services.record_consent(therapist=request.user, by=request.user, **form.cleaned_data)
+        audit.record(request, CREATE, consent, detail="superior's consent recorded")
+        messages.success(request, _("The consent is recorded."))
+        return redirect("rating:superior_consents")
+    consents = request.user.superior_consents.all()
+    context = {"consents": consents, "form": form, "required": settings.RECORDING_REQUIRES_SUPERIOR_CONSENT}
+    return render(request, "rating/superior_consents.html", context)
+
+
+def _consent_for_user(user, public_id) -> ConsentRecord:
+    consent = get_object_or_404(ConsentRecord.objects.select_related("patient", "therapist"), public_id=public_id)
+    if consent.patient is not None:
+        access.get_patient_for_consent(user, consent.patient.public_id)
+    elif not (user.is_administrator or consent.therapist_id == user.pk):
+        raise PermissionDenied
+    return consent
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def consent(request, public_id):
+    """A consent and where the recordings it covers have been used; withdrawal on POST."""
+    record = _consent_for_user(request.user, public_id)
+    if request.method == "POST" and record.withdrawn_at is None:
+        services.withdraw_consent(consent=record, by=request.user)
+        audit.record(request, AuditEvent.Action.UPDATE, record, patient=record.patient, detail="consent withdrawn")
+        messages.warning(request, _("The consent is withdrawn. The recordings it covered are blocked from now on."))
+        return redirect("rating:consent", public_id=record.public_id)
+    audit.record(request, VIEW, record, patient=record.patient, detail="consent and its use")
+    return render(request, "rating/consent.html", {"consent": record, "usage": services.consent_usage(record)})
+
+
+# -- Recordings -------------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def session_recordings(request, public_id):
+    session = get_session_for_user(request.user, public_id)
+    form = RecordingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        recording = pages.upload(form, session=session, by=request.user)
+        if recording is not None:
+            audit.record(request, CREATE, recording, patient=session.treatment.patient, detail="recording uploaded")
+            messages.success(request, _("The recording is stored."))
+            return redirect("rating:recording", public_id=recording.public_id)
+    audit.record(request, VIEW, session, patient=session.treatment.patient, detail="recordings")
+    context = pages.session_recordings_context(session, form)
+    context["limit"] = filesizeformat(settings.RECORDING_MAX_BYTES)
+    return render(request, "rating/session_recordings.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def recording(request, public_id):
+    recording = access.get_recording_to_manage(request.user, public_id)
+    form = SegmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        segment = pages.add_segment(form, recording=recording, by=request.user)
+        if segment is not None:
+            messages.success(request, _("The segment is added."))
+            return redirect("rating:recording", public_id=recording.public_id)
+    audit.record(request, VIEW, recording, patient=recording.session.treatment.patient, detail="recording page")
+    return render(request, "rating/recording.html", pages.recording_context(recording, form))
+
+
+@staff_required
+@require_POST
+def recording_add_to_study(request, public_id):
+    recording = access.get_recording_to_manage(request.user, public_id)
+    form = AddToStudyForm(
+        request.POST, segments=recording.segments.all(), studies=services.open_studies(recording.purpose)
+    )
+    if form.is_valid():
+        pages.add_to_study(request, **form.cleaned_data)
+    return redirect("rating:recording", public_id=recording.public_id)
+
+
+@staff_required
+@require_GET
+def stream(request, public_id):
+    """The recording's bytes, for authorised users only, with range requests so players can seek."""
+    recording = access.get_recording_to_play(request.user, public_id)
+    if services.is_blocked(recording):
+        raise PermissionDenied
+    try:
+        byte_range = files.parse_range(request.headers.get("Range"), recording.size_bytes)
+    except files.UnsatisfiableRange:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{recording.size_bytes}"
+        return response
+    if byte_range is None or byte_range[0] == 0:  # one event per playback, not per seek
+        audit.record(request, VIEW, recording, patient=recording.session.treatment.patient, detail="played")
+    if byte_range is None:
+        response = FileResponse(recording.path.open("rb"), content_type=recording.content_type)
+    else:
+        start, end = byte_range
+        response = StreamingHttpResponse(files.read_range(recording.path, start, end), status=206)
+        response["Content-Type"] = recording.content_type
+        response["Content-Range"] = f"bytes {start}-{end}/{recording.size_bytes}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# -- Studies ----------------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def studies(request):
+    if not access.is_study_leader(request.user):
+        raise PermissionDenied
+    form = StudyForm(request.POST or None, language=_language())
+    if request.method == "POST" and form.is_valid():
+        study = services.create_study(leader=request.user, **form.cleaned_data)
+        return redirect("rating:study", public_id=study.public_id)
+    led = request.user.led_studies.all()
+    return render(request, "rating/studies.html", {"studies": led, "form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def study(request, public_id):
+    study = access.get_study_for_leader(request.user, public_id)
+    form = AssignForm(request.POST or None, study=study)
+    if request.method == "POST" and form.is_valid() and pages.assign(request, study=study, **form.cleaned_data):
+        return redirect("rating:study", public_id=study.public_id)
+    audit.record(request, VIEW, study, detail="study")
+    return render(request, "rating/study.html", pages.study_context(study, form))
+
+
+@staff_required
+def study_agreement(request, public_id):
+    study = access.get_study_for_leader(request.user, public_id)
+    audit.record(request, VIEW, study, detail="agreement")
+    result = agreement.study_agreement(study, _language())
+    context = {"study": study, "agreement": result, "raters": pages.study_raters(study)}
+    return render(request, "rating/agreement.html", context)
+
+
+@staff_required
+def study_export(request, public_id, table, extension):
+    study = access.get_study_for_leader(request.user, public_id)
+    result = agreement.study_agreement(study, _language())
+    names = {str(segment.public_id): segment.name for segment in study.segments.all()}
+    tables = {"items": exports.items_table(result), "ratings": exports.ratings_table(result, names)}
+    if table not in tables:
+        raise Http404
+    audit.record(request, EXPORT, study, detail=f"agreement {table}.{extension}")
+    if extension == "csv":
+        body, content_type = exports.to_csv(tables[table]), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(tables)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="agreement-{study.public_id}-{table}.{extension}"'
+    return response
+
+
+@staff_required
+def calibration(request, public_id, rater_id):
+    study, rater = access.get_calibration_for_user(request.user, public_id, rater_id)
+    audit.record(request, VIEW, study, detail="calibration")
+    result = agreement.rater_calibration(study, rater, _language())
+    return render(request, "rating/calibration.html", {"study": study, "calibration": result})
+
+
+# -- Rating -----------------------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def rate(request, public_id):
+    """The rating screen: the segment's player beside the items; a draft is kept as one goes."""
+    assignment = access.get_assignment_for_rater(request.user, public_id)
+    current = services.current_rating(assignment)
+    if current is not None:
+        return redirect("rating:rating", public_id=current.public_id)
+    patient = assignment.segment.recording.session.treatment.patient
+    blocked = services.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
+    if blocked:
+        return render(request, "rating/blocked.html", {"problems": blocked, "assignment": assignment}, status=403)
+    outcome = pages.rate(request, assignment, _language())
+    if outcome.redirect_to is not None:
+        if outcome.rating is not None:
+            audit.record(request, SUBMIT, outcome.rating, patient=patient)
+        return redirect(outcome.redirect_to)
+    audit.record(request, VIEW, assignment, patient=patient, detail="rating screen")
+    return render(request, "rating/rate.html", outcome.context, status=400 if outcome.context["form"].errors else 200)
+
+
+@staff_required
+@require_POST
+def autosave(request, public_id):
+    """The rating screen's script saves the draft here every few seconds (204, no page)."""
+    assignment = access.get_assignment_for_rater(request.user, public_id)
+    if services.current_rating(assignment) is not None or services.is_blocked(assignment.segment.recording):
+        return HttpResponse(status=409)
+    pages.save_draft(request, assignment, _language())
+    return HttpResponse(status=204)
+
+
+@staff_required
+def rating(request, public_id):
+    """A submitted rating; beside it, now that it is in, the other raters' and the reference."""
+    rating = access.get_rating_for_user(request.user, public_id)
+    patient = rating.assignment.segment.recording.session.treatment.patient
+    audit.record(request, VIEW, rating, patient=patient, detail="rating")
+    return render(request, "rating/rating.html", pages.rating_context(request.user, rating, _language()))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def correct(request, public_id):
+    rating = access.get_rating_for_user(request.user, public_id)
+    if rating.assignment.rater_id != request.user.pk or hasattr(rating, "superseded_by"):
+        raise PermissionDenied
+    outcome = pages.correct(request, rating, _language())
+    if outcome.redirect_to is not None:
+        patient = rating.assignment.segment.recording.session.treatment.patient
+        audit.record(request, SUBMIT, outcome.rating, patient=patient)
+        return redirect(outcome.redirect_to)
+    status = 400 if outcome.context["form"].errors or outcome.context["correction"].errors else 200
+    return render(request, "rating/correct.html", outcome.context, status=status)
