@@ -85,8 +85,10 @@ def _summary(name: str, times: list[float], baseline: list[float]) -> dict:
     p95 = statistics.quantiles(times, n=20)[18]
     base_p95 = statistics.quantiles(baseline, n=20)[18]
     return {"name": name, "seconds": p95, "baseline_seconds": base_p95, "ratio": p95 / base_p95,
-            "note": f"median {statistics.median(times) * 1000:.1f} ms vs {statistics.median(baseline) * 1000:.1f} ms;"
-                    f" p95 {p95 * 1000:.1f} ms vs {base_p95 * 1000:.1f} ms (trivial view /healthz), {len(times)} requests"}
+            "note": f"median {statistics.median(times) * 1000:.1f} ms vs "
+                    f"{statistics.median(baseline) * 1000:.1f} ms;"
+                    f" p95 {p95 * 1000:.1f} ms vs {base_p95 * 1000:.1f} ms (trivial view /healthz),"
+                    f" {len(times)} requests"}
 
 
 def run() -> list[dict]:

@@ -52,6 +52,7 @@ def test_demo_codes_are_shown_for_demo_accounts_while_debug_is_on(client, therap
 
 def test_a_wrong_code_is_refused_with_a_message(client, therapist):
     client.post(reverse("accounts:login"), {"username": "therapist", "password": PASSWORD})
-    wrong = client.post(reverse("accounts:two_factor"), {"token": "000000" if current_code(therapist) != "000000" else "111111"})
+    wrong_code = "000000" if current_code(therapist) != "000000" else "111111"
+    wrong = client.post(reverse("accounts:two_factor"), {"token": wrong_code})
     assert wrong.status_code == 200 and "errorlist" in wrong.content.decode()
     assert client.get(reverse("clinic:home")).status_code == 302

@@ -73,7 +73,8 @@ def test_overlapping_bands_are_refused():
 
 
 def test_duplicate_item_ids_are_refused():
-    assert "item 'a': the id is used twice" in broken(lambda data: data["items"].append(copy.deepcopy(data["items"][0])))
+    message = broken(lambda data: data["items"].append(copy.deepcopy(data["items"][0])))
+    assert "item 'a': the id is used twice" in message
 
 
 def test_unreadable_yaml_names_the_file(tmp_path):

@@ -15,6 +15,8 @@ from allianse.feedback.services import PATIENT_CHECK, issue_check
 # Builders run in this order; each adds its own part of the demo (see allianse/<app>/demo.py).
 DEMO_BUILDERS = [
     "allianse.clinic.demo.build",
+    "allianse.ruptures.demo.build",
+    "allianse.groups.demo.build",
     "allianse.rating.demo.build",
 ]
 
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         from allianse.accounts.models import User
 
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in User.objects.filter(is_demo=True).order_by("username"):
             roles = ", ".join(user.groups.values_list("name", flat=True))
             self.stdout.write(f"  {user.username:<14} {roles}")
