@@ -95,7 +95,8 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench-only",
-               "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "ALLIANSE_VAR_DIR": tmp, "PYTHONPATH": str(ROOT),
+               "DEBUG": "0", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1", "ALLIANSE_VAR_DIR": tmp,
+               "PYTHONPATH": str(ROOT),
                "DJANGO_SETTINGS_MODULE": "allianse.settings"}
         paths = _prepare(env)
         server = subprocess.Popen(
