@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("allianse.feedback.urls")),
     path("accounts/", include("allianse.accounts.urls")),
     path("rating/", include("allianse.rating.urls")),
+    path("ruptures/", include("allianse.ruptures.urls")),
+    path("api/v1/", include(([path("ruptures/", include("allianse.ruptures.api"))], "v1"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

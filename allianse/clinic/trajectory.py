@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from allianse.feedback import instruments
 from allianse.feedback.services import PATIENT_CHECK
+from allianse.ruptures.queries import TreatmentRuptures, treatment_ruptures
 
 from .charts import render_svg, trajectory_spec
 from .series import SUBSCALES, series_frame, session_rows
@@ -18,11 +19,13 @@ def trajectory_context(treatment, shown: list[str]) -> dict:
     rows = session_rows(treatment)
     frame = series_frame(str(treatment.public_id), rows)
     shown_subscales = [name for name in shown if name in SUBSCALES]
+    ruptures = treatment_ruptures(treatment)
     return {
         "rows": rows,
         "shown_subscales": shown_subscales,
         "subscale_choices": [(name, _label(name)) for name in SUBSCALES],
-        "chart_svg": render_svg(_spec(frame, shown_subscales))
+        "ruptures": ruptures,
+        "chart_svg": render_svg(_spec(frame, shown_subscales, ruptures))
         if frame["alliance"].notna().any() or frame["therapist_alliance"].notna().any()
         else None,
     }
@@ -41,7 +44,7 @@ def _label(key: str) -> str:
     }[key]
 
 
-def _spec(frame: pd.DataFrame, subscales: list[str]) -> dict:
+def _spec(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures) -> dict:
     measures = ["alliance", *subscales]
     parts = []
     for perspective, prefix in (("patient", ""), ("therapist", "therapist_")):
@@ -59,9 +62,12 @@ def _spec(frame: pd.DataFrame, subscales: list[str]) -> dict:
     instrument = instruments.get(PATIENT_CHECK)
     primary = instrument.primary_score
     concern = [band.max for band in instrument.bands.get(primary.id, ()) if band.concern]
+    y_range = instrument.score_range(primary)
     return trajectory_spec(
         pd.concat(parts, ignore_index=True),
         labels={key: _label(key) for key in (*MEASURES, "patient", "therapist", "observer", "session")},
-        y_range=instrument.score_range(primary),
+        y_range=y_range,
         concern_below=max(concern) if concern else None,
+        markers=ruptures.markers(frame, floor=y_range[0]),
+        bands=ruptures.bands(),
     )

@@ -74,7 +74,7 @@ def submit_check(*, token: str, answers: dict[str, Any], missing_reasons: dict[s
     checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
     if not checked.is_valid:
         return Submission(checked=checked)
-    return store_response(administration, checked, submitted_by=None)
+    return _after_store(store_response(administration, checked, submitted_by=None))
 
 
 def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Submission:
@@ -91,7 +91,17 @@ def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Su
             expires_at=timezone.now(),
         )
         previous = latest_response(session, THERAPIST_CHECK)
-        return store_response(administration, checked, submitted_by=therapist, supersedes=previous)
+        return _after_store(store_response(administration, checked, submitted_by=therapist, supersedes=previous))
+
+
+def _after_store(submission: Submission) -> Submission:
+    """A new response may raise rupture signals (allianse.ruptures). Imported here because the
+    ruptures app reads its series through allianse.clinic, which imports this module."""
+    if submission.response is not None and not submission.was_duplicate:
+        from allianse.ruptures.services import update_after_response
+
+        update_after_response(submission.response)
+    return submission
 
 
 def store_response(

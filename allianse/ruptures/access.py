@@ -1,0 +1,26 @@
+"""Access to episodes and signals: a therapist reaches only those of treatments they are part of;
+administrators see the clinic's aggregates, never an episode."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import RuptureEpisode
+
+
+def get_episode_for_user(user, public_id) -> RuptureEpisode:
+    episode = get_object_or_404(
+        RuptureEpisode.objects.select_related(
+            "treatment__patient", "first_session", "last_session", "recovery_session", "opened_by", "closed_by"
+        ),
+        public_id=public_id,
+    )
+    if not episode.treatment.therapists.filter(pk=user.pk).exists():
+        raise PermissionDenied
+    return episode
+
+
+def require_administrator(user) -> None:
+    if not user.is_administrator:
+        raise PermissionDenied

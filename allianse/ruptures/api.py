@@ -1,0 +1,118 @@
+"""REST API (read-only) for the signals and rupture episodes of the user's own treatments.
+
+/api/v1/ruptures/signals/ and /api/v1/ruptures/episodes/, each filterable by `treatment`
+(its public id). A list holds only the user's treatments; an object of another therapist's
+treatment answers 403, as the pages do. Every read is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from .guide import get as get_guide
+from .models import EpisodeStageNote, RuptureEpisode, Signal
+from .queries import audit_events
+
+
+class SignalSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    treatment = serializers.UUIDField(source="treatment.public_id")
+    patient_code = serializers.CharField(source="treatment.patient.code")
+    session = serializers.IntegerField(source="session.number")
+    episode = serializers.UUIDField(source="episode.public_id", allow_null=True)
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id", "treatment", "patient_code", "session", "kind", "detail", "value", "threshold",
+            "explanation_en", "explanation_nb", "episode", "created_at", "seen_at", "acknowledged_at",
+        ]
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.display_name")
+
+    class Meta:
+        model = EpisodeStageNote
+        fields = ["stage", "strategies", "text", "author", "at"]
+
+
+class EpisodeSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    treatment = serializers.UUIDField(source="treatment.public_id")
+    patient_code = serializers.CharField(source="treatment.patient.code")
+    first_session = serializers.IntegerField(source="first_session.number")
+    last_session = serializers.IntegerField(source="last_session.number")
+    stages = serializers.SerializerMethodField()
+    recovery_session = serializers.IntegerField(source="recovery_session.number", allow_null=True)
+    notes = NoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RuptureEpisode
+        fields = [
+            "id", "treatment", "patient_code", "kind", "markers", "intensity", "first_session", "last_session",
+            "stage", "stages", "status", "outcome", "recovery", "recovery_session", "opened_at", "closed_at", "notes",
+        ]
+
+    def get_stages(self, episode: RuptureEpisode) -> int:
+        """How many stages the repair path of the episode's kind has."""
+        return len(get_guide().for_kind(episode.kind).path.stages)
+
+
+class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
+    """Lists hold the user's treatments only; retrieving another's object is refused (403)."""
+
+    lookup_field = "public_id"
+
+    def get_queryset(self):
+        queryset = self.base_queryset().filter(treatment__therapists=self.request.user).distinct()
+        treatment = self.request.query_params.get("treatment")
+        return queryset.filter(treatment__public_id=treatment) if treatment else queryset
+
+    def get_object(self):
+        found = get_object_or_404(self.base_queryset(), public_id=self.kwargs["public_id"])
+        if not found.treatment.therapists.filter(pk=self.request.user.pk).exists():
+            raise PermissionDenied
+        return found
+
+    def list(self, request, *args, **kwargs):
+        found = list(self.get_queryset())
+        audit_events(request, [obj.treatment.patient for obj in found], f"api {self.basename} list")
+        return Response(self.get_serializer(found, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        found = self.get_object()
+        audit_events(request, [found.treatment.patient], f"api {self.basename}")
+        return Response(self.get_serializer(found).data)
+
+
+class SignalViewSet(_OwnTreatments):
+    serializer_class = SignalSerializer
+
+    def base_queryset(self):
+        return Signal.objects.current().select_related("treatment__patient", "session", "episode").order_by("id")
+
+
+class EpisodeViewSet(_OwnTreatments):
+    serializer_class = EpisodeSerializer
+
+    def base_queryset(self):
+        return (
+            RuptureEpisode.objects.select_related(
+                "treatment__patient", "first_session", "last_session", "recovery_session"
+            )
+            .prefetch_related("notes__author")
+            .order_by("opened_at", "id")
+        )
+
+
+router = SimpleRouter()
+router.register("signals", SignalViewSet, basename="signal")
+router.register("episodes", EpisodeViewSet, basename="episode")
+
+app_name = "ruptures-api"
+urlpatterns = router.urls

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from dataclasses import fields
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from allianse.accounts.models import Role, User
+from allianse.core.signals import InvalidRules, SignalRules
+
+from . import guide
+from .models import EpisodeKind, Outcome, RuptureEpisode
+from .services import marker_options
+
+INTENSITY_CHOICES = [("", _("not rated"))] + [(str(value), str(value)) for value in range(1, 6)]
+
+
+def _text(text: dict[str, str]) -> str:
+    return text.get((get_language() or "nb")[:2]) or text["nb"]
+
+
+class KindForm(forms.Form):
+    """Kind, markers (the therapist check's marker options) and intensity of an episode."""
+
+    kind = forms.ChoiceField(label=_("Kind of rupture"), choices=EpisodeKind.choices, widget=forms.RadioSelect)
+    markers = forms.MultipleChoiceField(
+        label=_("Markers you have seen"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    intensity = forms.TypedChoiceField(
+        label=_("Intensity (1 = slight tension, 5 = the collaboration broke down)"),
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["markers"].choices = [
+            (EpisodeKind(kind).label, [(value, _text(text)) for k, value, text in marker_options() if k == kind])
+            for kind in (EpisodeKind.WITHDRAWAL, EpisodeKind.CONFRONTATION)
+        ]
+
+
+class OpenEpisodeForm(KindForm):
+    note = forms.CharField(
+        label=_("What did you notice?"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class NoteForm(forms.Form):
+    stage = forms.TypedChoiceField(label=_("Stage"), coerce=int)
+    strategies = forms.MultipleChoiceField(
+        label=_("What did you try?"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    text = forms.CharField(
+        label=_("Note"),
+        help_text=_("What happened, how the patient responded, what you want to try next."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    advance = forms.BooleanField(label=_("Move on to the next stage"), required=False)
+
+    def __init__(self, *args, episode: RuptureEpisode, **kwargs):
+        kwargs.setdefault("initial", {"stage": episode.stage})
+        super().__init__(*args, **kwargs)
+        repair_guide = guide.get()
+        self.fields["stage"].choices = stage_choices(episode.kind)
+        self.fields["strategies"].choices = [(key, _text(text)) for key, text in repair_guide.strategies.items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text") and not cleaned.get("strategies"):
+            raise forms.ValidationError(_("Write a note or tick what you tried."))
+        return cleaned
+
+
+class StageForm(forms.Form):
+    stage = forms.TypedChoiceField(label=_("Stage reached"), coerce=int)
+
+    def __init__(self, *args, episode: RuptureEpisode, **kwargs):
+        kwargs.setdefault("initial", {"stage": episode.stage})
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stage_choices(episode.kind)
+
+
+def stage_choices(kind: str) -> list[tuple[int, str]]:
+    stages = guide.get().for_kind(kind).path.stages
+    return [(stage.number, f"{stage.number}. {_text(stage.title)}") for stage in stages]
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Closing note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+# Labels of the core's thresholds (allianse.core.signals.SignalRules, where each names its source).
+RULE_LABELS = {
+    "z": (_("Drop below the patient's own level (standard deviations)"),
+          _("2 after Stiles et al. (2004, strict); 1 after Strauss et al. (2006, lenient).")),
+    "min_reference_sessions": (_("Earlier sessions needed before the drop rule speaks"),
+                               _("Project choice; at least 2.")),
+    "min_sd": (_("Smallest standard deviation used"),
+               _("Keeps a very stable patient from triggering on a tiny dip. Project choice.")),
+    "reliable_change": (_("Fall from the previous session (points)"),
+                        _("The instrument's reliable-change threshold (Jacobson & Truax 1991).")),
+    "discrepancy": (_("Gap between therapist and patient (points)"), _("Project choice.")),
+    "low_threshold": (_("Low alliance at or below (points)"),
+                      _("The upper bound of the instrument's concern band.")),
+    "absence_window": (_("Absence window after a rupture (sessions)"), _("Project choice.")),
+    "repair_window": (_("Repair window (sessions)"),
+                      _("The V-shape: recovery within this many sessions (Stiles et al. 2004).")),
+    "intensity_threshold": (_("Reported tension counts from intensity"), _("1 means any reported tension.")),
+}
+
+
+class RulesForm(forms.Form):
+    """One field per threshold of the core's SignalRules, with the range the core permits."""
+
+    def __init__(self, *args, rules: SignalRules, defaults: SignalRules, **kwargs):
+        super().__init__(*args, **kwargs)
+        for spec in fields(SignalRules):
+            label, source = RULE_LABELS.get(spec.name, (spec.name, ""))
+            default = _("Default: %(value)s.") % {"value": getattr(defaults, spec.name)}
+            field_class = forms.IntegerField if type(spec.default) is int else forms.FloatField
+            self.fields[spec.name] = field_class(
+                label=label,
+                help_text=f"{source} {default}",
+                initial=getattr(rules, spec.name),
+                min_value=spec.metadata["low"],
+                max_value=spec.metadata["high"],
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                SignalRules.from_dict(cleaned)
+            except InvalidRules:
+                raise forms.ValidationError(
+                    _("A value is at the very edge of what the rule allows (for example 0 where more than 0 is "
+                      "needed). Please choose another.")
+                ) from None
+        return cleaned
+
+
+class OverviewFilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    therapist = forms.ModelChoiceField(
+        label=_("Therapist"), queryset=User.objects.none(), required=False, empty_label=_("All therapists")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = User.objects.filter(groups__name=Role.THERAPIST).order_by(
+            "last_name", "first_name", "username"
+        )
+        self.fields["therapist"].label_from_instance = lambda user: user.display_name

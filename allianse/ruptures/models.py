@@ -1,0 +1,208 @@
+"""Signals, rupture episodes with their notes and history, and the clinic's signal rules.
+
+Signals are computed by the core (allianse.core.signals) and stored as they arrive; episodes are
+the therapist's working record of one rupture and its repair. Changes go through services.py,
+and every change of an episode is written as an immutable `EpisodeEvent`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from allianse.core.signals import Kind as CoreKind
+
+
+class SignalRuleSettings(models.Model):
+    """The clinic's overrides of the signal thresholds (one row). Defaults and their sources live
+    in allianse.core.signals.SignalRules; only values an administrator changed are stored here."""
+
+    overrides = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("signal rules")
+        verbose_name_plural = _("signal rules")
+
+    def __str__(self) -> str:
+        return str(_("Signal rules"))
+
+
+class SignalKind(models.TextChoices):
+    """The core's signal kinds (allianse.core.signals.Kind) with their labels."""
+
+    REPORTED = CoreKind.REPORTED.value, _("reported tension")
+    HELD_BACK = CoreKind.HELD_BACK.value, _("held something back")
+    DROP = CoreKind.DROP.value, _("drop in alliance")
+    DISCREPANCY = CoreKind.DISCREPANCY.value, _("patient and therapist disagree")
+    LOW = CoreKind.LOW.value, _("low alliance")
+    ABSENCE = CoreKind.ABSENCE.value, _("absence after a rupture")
+
+
+class SignalQuerySet(models.QuerySet):
+    def current(self) -> SignalQuerySet:
+        """Signals that still fire on the data as it stands (not retracted by a later correction)."""
+        return self.filter(retracted_at__isnull=True)
+
+
+class Signal(models.Model):
+    """One signal of one session, as the core explained it (kind, detail, numbers, sentences)."""
+
+    Kind = SignalKind
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    treatment = models.ForeignKey("clinic.Treatment", on_delete=models.PROTECT, related_name="signals")
+    session = models.ForeignKey("clinic.Session", on_delete=models.PROTECT, related_name="signals")
+    kind = models.CharField(max_length=20, choices=SignalKind)
+    detail = models.CharField(max_length=40)
+    value = models.FloatField(null=True, blank=True)
+    threshold = models.FloatField(null=True, blank=True)
+    explanation_en = models.TextField()
+    explanation_nb = models.TextField()
+    episode = models.ForeignKey(
+        "RuptureEpisode", null=True, blank=True, on_delete=models.PROTECT, related_name="signals"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    retracted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Set when a later correction of the data means the rule no longer fires.")
+    )
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treatment", "session__number", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "kind", "detail"], name="one_signal_per_rule")]
+        indexes = [models.Index(fields=["treatment", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.detail} #{self.session_id}"
+
+    @property
+    def explanation(self) -> str:
+        """The explanation in the active language (the core writes both)."""
+        return self.explanation_en if (get_language() or "nb").startswith("en") else self.explanation_nb
+
+    @property
+    def is_new(self) -> bool:
+        return self.seen_at is None and self.acknowledged_at is None
+
+
+class EpisodeKind(models.TextChoices):
+    WITHDRAWAL = "withdrawal", _("withdrawal")
+    CONFRONTATION = "confrontation", _("confrontation")
+    BOTH = "both", _("both withdrawal and confrontation")
+    UNCLEAR = "unclear", _("not clear yet")
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("resolved")
+    PARTLY = "partly_resolved", _("partly resolved")
+    UNRESOLVED = "unresolved", _("unresolved")
+    DROPOUT = "dropout", _("ended in dropout")
+
+
+class Recovery(models.TextChoices):
+    """What the patient's next checks say (the core's V-shape rule), shown as a suggestion only."""
+
+    PENDING = "pending", _("waiting for the next checks")
+    RECOVERED = "recovered", _("alliance back at the earlier level")
+    NOT_RECOVERED = "not_recovered", _("alliance not back within the repair window")
+
+
+class RuptureEpisode(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    treatment = models.ForeignKey("clinic.Treatment", on_delete=models.PROTECT, related_name="rupture_episodes")
+    kind = models.CharField(_("kind of rupture"), max_length=20, choices=EpisodeKind, default=EpisodeKind.UNCLEAR)
+    markers = models.JSONField(_("markers"), default=list, blank=True)
+    intensity = models.PositiveSmallIntegerField(_("intensity (1–5)"), null=True, blank=True)
+    first_session = models.ForeignKey("clinic.Session", on_delete=models.PROTECT, related_name="+")
+    last_session = models.ForeignKey("clinic.Session", on_delete=models.PROTECT, related_name="+")
+    stage = models.PositiveSmallIntegerField(_("stage reached"), default=1)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
+    recovery = models.CharField(max_length=20, choices=Recovery, default=Recovery.PENDING)
+    recovery_session = models.ForeignKey(
+        "clinic.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_by_signal = models.ForeignKey(
+        Signal, null=True, blank=True, on_delete=models.PROTECT, related_name="opened_episodes"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["treatment", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.public_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def close_suggested(self) -> bool:
+        return self.is_open and self.recovery == Recovery.RECOVERED
+
+
+class EpisodeStageNote(models.Model):
+    """What the therapist tried at one stage of the repair, in their own words."""
+
+    episode = models.ForeignKey(RuptureEpisode, on_delete=models.PROTECT, related_name="notes")
+    stage = models.PositiveSmallIntegerField(_("stage"))
+    strategies = models.JSONField(_("what was tried"), default=list, blank=True)
+    text = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} stage {self.stage}"
+
+
+class EpisodeEvent(models.Model):
+    """One change of an episode. Rows are only ever added (the episode's history)."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("opened")
+        SIGNAL_JOINED = "signal_joined", _("signal joined")
+        KIND_CHANGED = "kind_changed", _("kind or markers changed")
+        STAGE_CHANGED = "stage_changed", _("stage changed")
+        NOTE_ADDED = "note_added", _("note added")
+        RECOVERY_CHANGED = "recovery_changed", _("recovery updated")
+        CLOSED = "closed", _("closed")
+
+    episode = models.ForeignKey(RuptureEpisode, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=20, choices=Action)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} {self.action}"

@@ -1,0 +1,249 @@
+"""What the pages show, read from stored signals and episodes (never recomputed on a page view).
+
+Each function reads with a fixed number of queries, whatever the caseload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+from allianse.accounts.models import AuditEvent
+from allianse.clinic.models import Treatment
+from allianse.clinic.series import SessionRow, session_rows
+
+from . import guide
+from .figures import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
+from .models import Recovery, RuptureEpisode, Signal, SignalKind
+
+# Most urgent first. An absence after a rupture and a rupture not repaired within the window
+# come first: unrepaired ruptures lead to dropout (seed 001; Muran et al. 2009; McLaughlin et
+# al. 2014). Then ruptures the data show, then disagreements and what the patient held back
+# (therapists notice few of the feelings patients hold back: Regan & Hill 1992), then episodes
+# whose alliance has recovered (to be closed), then open episodes with nothing new.
+URGENCY = {
+    SignalKind.ABSENCE: 0,
+    SignalKind.REPORTED: 1,
+    SignalKind.DROP: 1,
+    SignalKind.LOW: 1,
+    SignalKind.DISCREPANCY: 2,
+    SignalKind.HELD_BACK: 2,
+}
+NOT_RECOVERED, CLOSE_SUGGESTED, QUIET = 0, 3, 4
+SCORE_WINDOW = 3  # sessions shown before and after an episode
+
+
+@dataclass
+class AttentionItem:
+    treatment: Treatment
+    episode: RuptureEpisode | None
+    signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def patient(self):
+        return self.treatment.patient
+
+    @property
+    def new_signals(self) -> list[Signal]:
+        return [signal for signal in self.signals if signal.is_new]
+
+    @property
+    def urgency(self) -> int:
+        ranks = [URGENCY[signal.kind] for signal in self.new_signals]
+        if self.episode is not None:
+            if self.episode.recovery == Recovery.NOT_RECOVERED:
+                ranks.append(NOT_RECOVERED)
+            ranks.append(CLOSE_SUGGESTED if self.episode.close_suggested else QUIET)
+        return min(ranks)
+
+    @property
+    def latest(self) -> datetime:
+        starts = [signal.session.starts_at for signal in self.signals]
+        if self.episode is not None:
+            starts.append(self.episode.last_session.starts_at)
+        return max(starts)
+
+    @property
+    def shown_signals(self) -> list[Signal]:
+        """The newest signals first, at most three: the item explains itself, the page has the rest."""
+        chosen = self.new_signals or self.signals
+        return sorted(chosen, key=lambda signal: (-signal.session.number, URGENCY[signal.kind]))[:3]
+
+
+def needs_attention(therapist) -> list[AttentionItem]:
+    """Open episodes and signals not yet dealt with, for the therapist's treatments (2 queries)."""
+    episodes = list(
+        RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN)
+        .select_related("treatment__patient", "first_session", "last_session", "recovery_session", "opened_by")
+        .distinct()
+    )
+    open_ids = [episode.pk for episode in episodes]
+    signals = (
+        Signal.objects.current()
+        .filter(treatment__therapists=therapist)
+        .filter(
+            Q(episode__in=open_ids)
+            | Q(episode__isnull=True, acknowledged_at__isnull=True, treatment__ended_on__isnull=True)
+        )
+        .select_related("session", "treatment__patient")
+        .distinct()
+    )
+    items = {("episode", e.pk): AttentionItem(treatment=e.treatment, episode=e) for e in episodes}
+    for signal in signals:
+        key = ("episode", signal.episode_id) if signal.episode_id else ("treatment", signal.treatment_id)
+        items.setdefault(key, AttentionItem(treatment=signal.treatment, episode=None)).signals.append(signal)
+    ordered = sorted(items.values(), key=lambda item: item.latest, reverse=True)
+    return sorted(ordered, key=lambda item: item.urgency)
+
+
+def audit_events(request, patients, detail: str) -> list[AuditEvent]:
+    """One audit row per patient shown on a page, written in one query (accounts.audit.record
+    writes one row per call, which would make a list page's queries grow with its length)."""
+    actor = request.user if request.user.is_authenticated else None
+    address = request.META.get("REMOTE_ADDR")
+    unique = {patient.pk: patient for patient in patients}.values()
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=AuditEvent.Action.VIEW,
+            object_type="Patient",
+            object_id=str(patient.public_id),
+            patient=patient,
+            detail=detail,
+            ip_address=address,
+        )
+        for patient in unique
+    )
+
+
+# --- the episode page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    phase: str  # before, during, after
+    row: SessionRow
+
+
+def episode_context(episode: RuptureEpisode) -> dict:
+    """The episode with its guide, signals, notes, history and the scores around it."""
+    kind_guide = guide.get().for_kind(episode.kind)
+    return {
+        "episode": episode,
+        "treatment": episode.treatment,
+        "patient": episode.treatment.patient,
+        "guide": guide.get(),
+        "kind_guide": kind_guide,
+        "stage": kind_guide.stage(episode.stage),
+        "signals": list(episode.signals.current().select_related("session").order_by("session__number", "id")),
+        "notes": list(episode.notes.select_related("author")),
+        "events": list(episode.events.select_related("actor")),
+        "scores": scores_around(episode),
+    }
+
+
+def scores_around(episode: RuptureEpisode) -> list[ScoreRow]:
+    """The patient's and therapist's scores before, during and after the episode: after a repair
+    attempt, the next checks tell whether it held."""
+    first, last = episode.first_session.number, episode.last_session.number
+    rows = []
+    for row in session_rows(episode.treatment):
+        number = row.session.number
+        if first - SCORE_WINDOW <= number < first:
+            rows.append(ScoreRow("before", row))
+        elif first <= number <= last:
+            rows.append(ScoreRow("during", row))
+        elif last < number <= last + SCORE_WINDOW:
+            rows.append(ScoreRow("after", row))
+    return rows
+
+
+# --- the patient page and the session page ------------------------------------------------------
+
+
+@dataclass
+class TreatmentRuptures:
+    signals: list[Signal]
+    episodes: list[RuptureEpisode]
+
+    def markers(self, frame: pd.DataFrame, floor: float) -> pd.DataFrame:
+        """One chart marker per session with signals, at the patient's score (or the floor of the
+        scale where there is none, e.g. a missed session); the tooltip holds every explanation."""
+        by_session: dict[int, list[str]] = {}
+        for signal in self.signals:
+            by_session.setdefault(signal.session.number, []).append(signal.explanation)
+        scores = dict(zip(frame["session"], frame["alliance"], strict=True)) if len(frame) else {}
+        records = [
+            {
+                "session": number,
+                "value": floor if pd.isna(scores.get(number, float("nan"))) else scores[number],
+                "explanation": " ".join(texts),
+            }
+            for number, texts in sorted(by_session.items())
+        ]
+        return pd.DataFrame.from_records(records, columns=["session", "value", "explanation"])
+
+    def bands(self) -> pd.DataFrame:
+        """Each episode as a band on the session axis, half a session either side."""
+        records = [
+            {"start": episode.first_session.number - 0.5, "end": episode.last_session.number + 0.5}
+            for episode in self.episodes
+        ]
+        return pd.DataFrame.from_records(records, columns=["start", "end"])
+
+
+def treatment_ruptures(treatment: Treatment) -> TreatmentRuptures:
+    """Current signals and all episodes of a treatment (2 queries)."""
+    return TreatmentRuptures(
+        signals=list(treatment.signals.current().select_related("session").order_by("session__number", "id")),
+        episodes=list(
+            treatment.rupture_episodes.select_related("first_session", "last_session").order_by("opened_at")
+        ),
+    )
+
+
+def session_ruptures(session) -> dict:
+    """A session's signals and the episodes that span it (2 queries)."""
+    return {
+        "session": session,
+        "signals": list(session.signals.current().order_by("id")),
+        "episodes": list(
+            RuptureEpisode.objects.filter(
+                treatment=session.treatment,
+                first_session__number__lte=session.number,
+                last_session__number__gte=session.number,
+            ).order_by("opened_at")
+        ),
+    }
+
+
+# --- the clinic overview (administrators: aggregates only) ------------------------------------
+
+
+def clinic_overview(*, start: date | None, end: date | None, therapist=None) -> OverviewFigures:
+    """Aggregates over the treatments running in the period (optionally one therapist's)."""
+    treatments = Treatment.objects.all()
+    if start:
+        treatments = treatments.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    if end:
+        treatments = treatments.filter(started_on__lte=end)
+    if therapist is not None:
+        treatments = treatments.filter(therapists=therapist)
+    facts = [
+        TreatmentFact(id=pk, dropout=reason == Treatment.EndReason.DROPOUT)
+        for pk, reason in treatments.distinct().values_list("pk", "end_reason")
+    ]
+    episodes = RuptureEpisode.objects.filter(treatment__in=[fact.id for fact in facts])
+    if start:
+        episodes = episodes.filter(first_session__starts_at__date__gte=start)
+    if end:
+        episodes = episodes.filter(first_session__starts_at__date__lte=end)
+    rows = episodes.annotate(end=Coalesce("recovery_session__number", "last_session__number")).values_list(
+        "treatment_id", "status", "outcome", "first_session__number", "end", "first_session__starts_at", "closed_at",
+        "recovery",
+    )
+    return overview_figures(facts, [EpisodeFact(*row) for row in rows])

@@ -1,0 +1,80 @@
+"""Rupture parts of the clinic's pages (the therapist's home and the session page), and the
+sentences that describe an episode's history."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from allianse.feedback.templatetags.instrument_text import tr
+from allianse.ruptures import guide, queries, services
+from allianse.ruptures.models import EpisodeEvent, EpisodeKind, Outcome, Recovery
+
+register = template.Library()
+Action = EpisodeEvent.Action
+
+
+@register.inclusion_tag("ruptures/_needs_attention.html", takes_context=True)
+def needs_attention(context) -> dict:
+    """'Needs attention' on the therapist's home: most urgent first, each with why and what to do.
+    Every patient listed is written to the audit log (one query for all)."""
+    request = context["request"]
+    items = queries.needs_attention(request.user)
+    queries.audit_events(request, [item.patient for item in items], "needs attention")
+    return {"items": items, "request": request, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("ruptures/_session_ruptures.html", takes_context=True)
+def session_ruptures(context, session) -> dict:
+    return {**queries.session_ruptures(session), "request": context["request"]}
+
+
+@register.filter
+def stage_total(kind: str) -> int:
+    return len(guide.get().for_kind(kind).path.stages)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share as a whole percentage, written the language's way (42 % in bokmål, 42% in English)."""
+    if share is None:
+        return "–"
+    value = round(share * 100)
+    return f"{value}%" if (get_language() or "nb").startswith("en") else f"{value}\u00a0%"
+
+
+@register.filter
+def strategy_label(key: str) -> str:
+    return tr(guide.get().strategies.get(key)) or key
+
+
+@register.filter
+def marker_label(key: str) -> str:
+    texts = {value: text for _kind, value, text in services.marker_options()}
+    return tr(texts.get(key)) or key
+
+
+@register.filter
+def event_text(event: EpisodeEvent) -> str:
+    """One whole sentence per kind of change, with its details."""
+    data, actor = event.data, event.actor.display_name if event.actor else ""
+    if event.action == Action.OPENED:
+        if actor:
+            return _("%(actor)s opened the episode from session %(session)s.") % {"actor": actor, **data}
+        return _("Opened from the signals of session %(session)s.") % data
+    if event.action == Action.SIGNAL_JOINED:
+        return _("New signals from session %(session)s joined the episode.") % data
+    if event.action == Action.KIND_CHANGED:
+        kind = EpisodeKind(data["after"]["kind"]).label
+        return _("%(actor)s set the kind to %(kind)s and updated the markers.") % {"actor": actor, "kind": kind}
+    if event.action == Action.STAGE_CHANGED:
+        return _("%(actor)s moved the episode from stage %(before)s to stage %(after)s.") % {"actor": actor, **data}
+    if event.action == Action.NOTE_ADDED:
+        return _("%(actor)s wrote a note at stage %(stage)s.") % {"actor": actor, **data}
+    if event.action == Action.RECOVERY_CHANGED:
+        recovery = Recovery(data["recovery"]).label
+        if data.get("session"):
+            return _("The patient's checks: %(recovery)s (session %(session)s).") % {**data, "recovery": recovery}
+        return _("The patient's checks: %(recovery)s.") % {"recovery": recovery}
+    return _("%(actor)s closed the episode: %(outcome)s.") % {"actor": actor, "outcome": Outcome(data["outcome"]).label}

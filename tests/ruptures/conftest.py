@@ -1,0 +1,61 @@
+"""A tiny factory for session series: real sessions and stored responses, no mocks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from allianse.clinic.models import Session
+from allianse.core.measures import check_answers
+from allianse.feedback import instruments
+from allianse.feedback.models import Administration, Respondent
+from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, store_response
+
+ITEMS = ("goal_1", "goal_2", "task_1", "task_2", "bond_1", "bond_2")
+
+
+def alliance(level: int, **extra) -> dict:
+    """Answers whose alliance score is `level` (task_2 is a reversed item)."""
+    answers = {item: (8 - level if item == "task_2" else level) for item in ITEMS}
+    return answers | {"rupture": False, "held_back": False} | extra
+
+
+def therapist_view(level: int, **extra) -> dict:
+    return {item: (8 - level if item == "task_2" else level) for item in ITEMS} | {"rupture": False} | extra
+
+
+def add_session(treatment, *, patient: dict | None = None, therapist: dict | None = None, attended=True, days_ago=None):
+    """The next session of the treatment, a week after the previous one, with the given answers."""
+    number = treatment.next_session_number()
+    starts_at = timezone.now() - timedelta(days=days_ago if days_ago is not None else 7 * (30 - number))
+    session = Session.objects.create(treatment=treatment, number=number, starts_at=starts_at, attended=attended)
+    if patient is not None:
+        store(session, PATIENT_CHECK, patient)
+    if therapist is not None:
+        store(session, THERAPIST_CHECK, therapist, by=treatment.therapists.first())
+    return session
+
+
+def store(session, key: str, answers: dict, by=None):
+    respondent = Respondent.PATIENT if key == PATIENT_CHECK else Respondent.THERAPIST
+    administration = Administration.objects.create(
+        session=session,
+        patient=session.treatment.patient if respondent == Respondent.PATIENT else None,
+        instrument_key=key,
+        respondent=respondent,
+        created_by=by or session.treatment.therapists.first(),
+        expires_at=session.starts_at + timedelta(hours=72),
+    )
+    checked = check_answers(instruments.get(key), answers)
+    assert checked.is_valid, checked.errors
+    return store_response(administration, checked, submitted_by=by).response
+
+
+@pytest.fixture
+def steady(treatment):
+    """Four steady sessions at alliance 6: enough history for every rule to speak."""
+    for _ in range(4):
+        add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
+    return treatment

@@ -1,0 +1,53 @@
+"""A patient's check submitted through the feedback workflow raises signals, opens an episode and
+tells the treating therapist by e-mail, without health data, quickly."""
+
+import time
+
+from django.core import mail
+from django.urls import reverse
+
+from allianse.feedback.services import issue_check, record_therapist_check, submit_check
+from allianse.ruptures.models import RuptureEpisode, Signal
+from tests.ruptures.conftest import add_session, alliance, therapist_view
+
+TENSE = {
+    "goal_1": "3", "goal_2": "3", "task_1": "3", "task_2": "5", "bond_1": "3", "bond_2": "3",
+    "rupture": "yes", "rupture_intensity": "4", "rupture_resolution": "2", "held_back": "yes",
+}
+
+
+def test_a_submitted_check_raises_signals_opens_an_episode_and_mails_without_health_data(
+    steady, therapist, django_capture_on_commit_callbacks
+):
+    therapist.email = "therapist@example.org"
+    therapist.save()
+    link = issue_check(session=add_session(steady, days_ago=0), by=therapist)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submit_check(token=link.token, answers=TENSE)
+    assert submission.response is not None
+    assert set(Signal.objects.values_list("kind", flat=True)) >= {"reported", "held_back", "drop", "low"}
+    episode = RuptureEpisode.objects.get()
+    [message] = mail.outbox
+    assert steady.patient.code in message.body
+    assert reverse("ruptures:episode", args=[episode.public_id]) in message.body
+    for health_data in ("3.0", "3,0", "4 of 5", "4 av 5", "held", "holdt", "tension", "spenning"):
+        assert health_data not in message.body
+
+
+def test_the_therapists_own_check_is_compared_with_the_patients(steady, therapist):
+    session = add_session(steady, patient=alliance(4), days_ago=1)
+    record_therapist_check(session=session, therapist=therapist, answers=therapist_view(6))
+    assert Signal.objects.get(kind="discrepancy").detail == "therapist_higher"
+
+
+def test_the_signal_update_keeps_the_submit_fast(treatment, therapist, django_assert_max_num_queries):
+    """A year of weekly sessions: one series read and one call of the rules, well under 100 ms."""
+    for _ in range(52):
+        add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
+    link = issue_check(session=add_session(treatment, days_ago=0), by=therapist)
+    started = time.perf_counter()
+    with django_assert_max_num_queries(30) as queries:
+        submit_check(token=link.token, answers=TENSE)
+    elapsed = time.perf_counter() - started
+    print(f"submit with signal update: {elapsed * 1000:.0f} ms, {len(queries.captured_queries)} queries")
+    assert elapsed < 0.5
