@@ -7,6 +7,7 @@ from allianse.clinic.health import healthz
 urlpatterns = [
     path("", include("allianse.clinic.urls")),
     path("", include("allianse.feedback.urls")),
+    path("", include("allianse.groups.urls")),
     path("accounts/", include("allianse.accounts.urls")),
     path("rating/", include("allianse.rating.urls")),
     path("ruptures/", include("allianse.ruptures.urls")),

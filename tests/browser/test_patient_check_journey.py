@@ -36,7 +36,7 @@ def test_patient_answers_on_phone_and_therapist_sees_the_point(live_server, phon
 
     page = signed_in_page(therapist)
     page.goto(f"{live_server.url}/patients/{session.treatment.patient.public_id}/")
-    row = page.locator("tbody tr").first
+    row = page.locator("#series-table + table tbody tr").first
     assert "6,0 (6,0/6,0/6,0)" in row.inner_text()  # task_2 = 2 is reversed to 6
     assert page.locator("figure.chart svg path[aria-roledescription], figure.chart svg .mark-symbol path").count() >= 1
 

@@ -16,6 +16,7 @@ from allianse.feedback.services import PATIENT_CHECK, issue_check
 DEMO_BUILDERS = [
     "allianse.clinic.demo.build",
     "allianse.ruptures.demo.build",
+    "allianse.groups.demo.build",
     "allianse.rating.demo.build",
 ]
 
