@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from allianse.core.measures import CheckedAnswers, check_answers, score_response
 
 from . import instruments
+from .deferred import run_now
 from .models import Administration, CheckStatus, Respondent, Response
 
 PATIENT_CHECK = "alliance-patient"
@@ -55,29 +58,45 @@ def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int 
 
 
 def open_check(token: str) -> Administration:
+    """The administration behind a link, if it can still be answered (one query)."""
     public_id = Administration.public_id_from_token(token)
     administration = (
-        Administration.objects.filter(public_id=public_id).select_related("session").first() if public_id else None
+        Administration.objects.filter(public_id=public_id)
+        .select_related("session")
+        .annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk"))))
+        .first()
+        if public_id
+        else None
     )
     if administration is None:
         raise LinkProblem("invalid")
-    if administration.responses.exists():
+    if administration.answered:
         raise LinkProblem("used", administration)
     if administration.is_expired():
         raise LinkProblem("expired", administration)
     return administration
 
 
-def submit_check(*, token: str, answers: dict[str, Any], missing_reasons: dict[str, str] | None = None) -> Submission:
-    """Store one response for a link, once. A second submit of the same link stores nothing new."""
-    administration = open_check(token)
+def submit_check(
+    *,
+    administration: Administration,
+    answers: dict[str, Any],
+    missing_reasons: dict[str, str] | None = None,
+    defer: Callable[[Callable[[], None]], None] = run_now,
+) -> Submission:
+    """Store one response for an opened link (see `open_check`), once: a second submit of the same
+    link stores nothing new. Signal updates go to `defer`, so the patient need not wait for them."""
+    if administration.is_expired():
+        raise LinkProblem("expired", administration)
     checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
     if not checked.is_valid:
         return Submission(checked=checked)
-    return _after_store(store_response(administration, checked, submitted_by=None))
+    return _after_store(store_response(administration, checked, submitted_by=None), defer)
 
 
-def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Submission:
+def record_therapist_check(
+    *, session, therapist, answers: dict[str, Any], defer: Callable[[Callable[[], None]], None] = run_now
+) -> Submission:
     """The therapist's own view of a session; a later one supersedes the earlier."""
     checked = check_answers(instruments.get(THERAPIST_CHECK), answers)
     if not checked.is_valid:
@@ -91,16 +110,18 @@ def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Su
             expires_at=timezone.now(),
         )
         previous = latest_response(session, THERAPIST_CHECK)
-        return _after_store(store_response(administration, checked, submitted_by=therapist, supersedes=previous))
+        submission = store_response(administration, checked, submitted_by=therapist, supersedes=previous)
+    return _after_store(submission, defer)
 
 
-def _after_store(submission: Submission) -> Submission:
+def _after_store(submission: Submission, defer: Callable[[Callable[[], None]], None]) -> Submission:
     """A new response may raise rupture signals (allianse.ruptures). Imported here because the
     ruptures app reads its series through allianse.clinic, which imports this module."""
     if submission.response is not None and not submission.was_duplicate:
         from allianse.ruptures.services import update_after_response
 
-        update_after_response(submission.response)
+        response = submission.response
+        defer(lambda: update_after_response(response))
     return submission
 
 

@@ -1,4 +1,5 @@
 import segno
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -10,9 +11,10 @@ from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
 
 from . import instruments, services
+from .deferred import after_response
 from .forms import InstrumentForm
 
-ANSWERED_KEY = "answered_checks"
+ANSWERED_COOKIE = "answered_checks"
 
 
 @staff_required
@@ -51,10 +53,11 @@ def check(request, token):
     instrument = instruments.get(administration.instrument_key)
     form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
     if request.method == "POST":
-        submission = services.submit_check(token=token, answers=form.raw_answers())
+        submission = services.submit_check(
+            administration=administration, answers=form.raw_answers(), defer=after_response(request)
+        )
         if submission.response is not None:
-            request.session[ANSWERED_KEY] = [*request.session.get(ANSWERED_KEY, [])[-20:], token[-24:]]
-            return redirect(f"{reverse('feedback:thanks')}?lang={language}")
+            return _thanked(request, token, language)
         form.is_valid()
         form.show_errors(submission.checked)
     context = {
@@ -81,7 +84,7 @@ def therapist_check(request, public_id):
     form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
     if request.method == "POST":
         submission = services.record_therapist_check(
-            session=session, therapist=request.user, answers=form.raw_answers()
+            session=session, therapist=request.user, answers=form.raw_answers(), defer=after_response(request)
         )
         if submission.response is not None:
             audit.record(request, AuditEvent.Action.SUBMIT, submission.response, patient=session.treatment.patient)
@@ -101,8 +104,23 @@ def _choose_language(request, default: str) -> str:
     return language
 
 
+def _thanked(request, token: str, language: str):
+    """To the thank-you page, remembering in a signed cookie (no server-side session for patients)
+    that this browser answered the link, so a retry thanks again instead of saying it was used."""
+    response = redirect(f"{reverse('feedback:thanks')}?lang={language}")
+    answered = [*_answered(request)[-9:], token[-24:]]
+    response.set_signed_cookie(ANSWERED_COOKIE, ",".join(answered), salt=ANSWERED_COOKIE, max_age=7 * 24 * 3600,
+                               httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+def _answered(request) -> list[str]:
+    value = request.get_signed_cookie(ANSWERED_COOKIE, default="", salt=ANSWERED_COOKIE)
+    return [part for part in value.split(",") if part]
+
+
 def _link_problem(request, token, problem):
     _choose_language(request, problem.administration.language if problem.administration else "nb")
-    just_answered = token[-24:] in request.session.get(ANSWERED_KEY, [])
+    just_answered = token[-24:] in _answered(request)
     template = "feedback/thanks.html" if just_answered else "feedback/link_problem.html"
     return render(request, template, {"reason": problem.reason}, status=200 if just_answered else 410)

@@ -9,7 +9,7 @@ from tests.feedback.test_check_flow import GOOD
 
 
 def test_the_home_page_lists_own_patients_with_latest_score_and_marks(therapist_client, session, therapist):
-    submit_check(token=issue_check(session=session, by=therapist).token, answers=GOOD)
+    submit_check(administration=issue_check(session=session, by=therapist), answers=GOOD)
     html = therapist_client.get(reverse("clinic:home")).content.decode()
     assert session.treatment.patient.code in html and "5,8" in html
 
@@ -20,7 +20,7 @@ def test_the_home_page_does_not_list_other_therapists_patients(outsider_client, 
 
 
 def test_the_patient_page_shows_chart_table_and_status_and_is_audited(therapist_client, session, therapist):
-    submit_check(token=issue_check(session=session, by=therapist).token, answers=GOOD)
+    submit_check(administration=issue_check(session=session, by=therapist), answers=GOOD)
     patient = session.treatment.patient
     response = therapist_client.get(reverse("clinic:patient", args=[patient.public_id]) + "?show=goal")
     html = response.content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allianse.feedback.models import Response
-from allianse.feedback.services import issue_check, submit_check
+from allianse.feedback.services import issue_check, open_check, submit_check
 
 GOOD = {"goal_1": "6", "goal_2": "5", "task_1": "6", "task_2": "2", "bond_1": "6", "bond_2": "6",
         "rupture": "yes", "rupture_intensity": "3", "rupture_resolution": "4", "held_back": "no"}
@@ -51,7 +51,7 @@ def test_a_second_tap_stores_nothing_new_and_thanks_again(client, link):
 
 
 def test_another_browser_reusing_the_link_is_told_it_was_used(client, django_user_model, link):
-    submit_check(token=link.token, answers=GOOD)
+    submit_check(administration=open_check(link.token), answers=GOOD)
     client.cookies.clear()
     response = client.get(check_url(link))
     assert response.status_code == 410 and "allerede" in response.content.decode()
@@ -96,7 +96,7 @@ def test_concurrent_submits_of_one_link_store_one_response(session, therapist):
     def submit():
         barrier.wait()
         try:
-            outcomes.append(submit_check(token=link.token, answers=GOOD).response is not None)
+            outcomes.append(submit_check(administration=open_check(link.token), answers=GOOD).response is not None)
         except Exception as error:  # the loser may find the link used: that is a correct outcome
             outcomes.append(type(error).__name__)
         finally:

@@ -6,7 +6,7 @@ import time
 from django.core import mail
 from django.urls import reverse
 
-from allianse.feedback.services import issue_check, record_therapist_check, submit_check
+from allianse.feedback.services import issue_check, open_check, record_therapist_check, submit_check
 from allianse.ruptures.models import RuptureEpisode, Signal
 from tests.ruptures.conftest import add_session, alliance, therapist_view
 
@@ -23,7 +23,7 @@ def test_a_submitted_check_raises_signals_opens_an_episode_and_mails_without_hea
     therapist.save()
     link = issue_check(session=add_session(steady, days_ago=0), by=therapist)
     with django_capture_on_commit_callbacks(execute=True):
-        submission = submit_check(token=link.token, answers=TENSE)
+        submission = submit_check(administration=open_check(link.token), answers=TENSE)
     assert submission.response is not None
     assert set(Signal.objects.values_list("kind", flat=True)) >= {"reported", "held_back", "drop", "low"}
     episode = RuptureEpisode.objects.get()
@@ -47,7 +47,7 @@ def test_the_signal_update_keeps_the_submit_fast(treatment, therapist, django_as
     link = issue_check(session=add_session(treatment, days_ago=0), by=therapist)
     started = time.perf_counter()
     with django_assert_max_num_queries(30) as queries:
-        submit_check(token=link.token, answers=TENSE)
+        submit_check(administration=open_check(link.token), answers=TENSE)
     elapsed = time.perf_counter() - started
     print(f"submit with signal update: {elapsed * 1000:.0f} ms, {len(queries.captured_queries)} queries")
     assert elapsed < 0.5

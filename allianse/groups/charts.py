@@ -1,0 +1,88 @@
+"""The group charts: members x sessions heatmaps and the group's trajectory, as one Vega-Lite
+specification each (Altair) rendered to SVG on the server (vl-convert, offline; clinic.charts).
+
+Rendering a heatmap of a hundred sessions takes a few tenths of a second, so the SVG is cached under
+a fingerprint of the data it shows: the specification is built and rendered only when the data or
+the labels change. Every chart has a table with the same numbers on its page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+import altair as alt
+import pandas as pd
+from django.core.cache import cache
+
+from allianse.clinic.charts import render_svg
+
+# Cividis: a sequential scheme made for readers with colour-vision deficiency (Nuñez et al. 2018).
+HEATMAP_SCHEME = "cividis"
+MISSING_FILL = "#ececec"
+# Okabe-Ito without black (black is the group mean), for the members' lines.
+MEMBER_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+MEMBER_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
+CACHE_SECONDS = 3600
+
+
+def cached_svg(data: pd.DataFrame, labels: dict, build: Callable[[], dict]) -> str:
+    """The SVG of `build()`, cached under a fingerprint of the data and labels it shows."""
+    fingerprint = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
+    fingerprint.update(repr(sorted(labels.items())).encode())
+    key = "group-chart:" + fingerprint.hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = render_svg(build())
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
+
+
+def heatmap_spec(cells: pd.DataFrame, *, rows: list[str], domain: tuple[float, float], labels: dict) -> dict:
+    """`cells`: columns `row` (label), `column` (a session number), `value` (NaN: no answer) and
+    `mark` (a symbol shown in the cell, e.g. for an absence). Rows in the order given."""
+    base = alt.Chart(cells)
+    x = alt.X("column:O", title=labels["column"], axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    y = alt.Y("row:N", title=None, sort=rows)
+    background = base.mark_rect(color=MISSING_FILL, aria=False).encode(x=x, y=y)
+    values = base.mark_rect(stroke="#fff", strokeWidth=0.5, aria=False).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "value:Q",
+            title=labels["value"],
+            scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=list(domain)),
+            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220),
+        ),
+    )
+    marks = (
+        base.transform_filter("datum.mark != ''")
+        .mark_text(fontSize=12, fontWeight="bold", color="#000", aria=False)
+        .encode(x=x, y=y, text="mark:N")
+    )
+    chart = alt.layer(background, values, marks).properties(width=720, height=max(120, 22 * len(rows)))
+    return chart.configure_view(stroke=None).to_dict(validate=False)
+
+
+def trajectory_spec(points: pd.DataFrame, *, mean_line: str, domain: tuple[float, float], labels: dict) -> dict:
+    """`points`: columns `session`, `line` (the group mean's label or a member's) and `value`."""
+    data = points.dropna(subset=["value"])
+    lines = [mean_line, *[name for name in pd.unique(data["line"]) if name != mean_line]]
+    colours = ["#000000", *[MEMBER_COLOURS[i % len(MEMBER_COLOURS)] for i in range(len(lines) - 1)]]
+    dashes = [[1, 0], *[MEMBER_DASHES[i % len(MEMBER_DASHES)] for i in range(len(lines) - 1)]]
+    x = alt.X("session:Q", title=labels["session"], axis=alt.Axis(tickMinStep=1, format="d"))
+    y = alt.Y("value:Q", title=labels["value"], scale=alt.Scale(domain=list(domain)))
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("line:N", title=None, scale=alt.Scale(domain=lines, range=colours)),
+            strokeDash=alt.StrokeDash("line:N", title=None, scale=alt.Scale(domain=lines, range=dashes)),
+            strokeWidth=alt.condition(f"datum.line == {json.dumps(mean_line)}", alt.value(3.5), alt.value(1.5)),
+        )
+    )
+    chart = line.properties(width=720, height=260)
+    return chart.configure_legend(orient="bottom").configure_view(stroke=None).to_dict(validate=False)
