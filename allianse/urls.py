@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("allianse.accounts.urls")),
     path("rating/", include("allianse.rating.urls")),
     path("ruptures/", include("allianse.ruptures.urls")),
-    path("api/v1/", include(([path("ruptures/", include("allianse.ruptures.api"))], "v1"))),
+    path("api/v1/", include("allianse.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

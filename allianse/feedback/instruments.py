@@ -6,6 +6,7 @@ A broken definition does not crash the import; it is reported by the system chec
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from django.core import checks
@@ -36,6 +37,15 @@ def get(key: str) -> Instrument:
 
 def all_instruments() -> list[Instrument]:
     return sorted(_registry.values(), key=lambda instrument: instrument.key)
+
+
+def data_dictionary(instrument: Instrument) -> dict:
+    """The whole definition as plain data, each score with the range it can take: what
+    `allianse instruments KEY --json` prints and the API serves at /api/v1/instruments/KEY/."""
+    definition = dataclasses.asdict(instrument)
+    for score, entry in zip(instrument.scores, definition["scores"], strict=True):
+        entry["range"] = list(instrument.score_range(score))
+    return definition
 
 
 def check_definitions(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

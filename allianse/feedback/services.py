@@ -12,10 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from allianse.core.measures import CheckedAnswers, check_answers, score_response
+from allianse.core.measures import CheckedAnswers, check_answers
 
 from . import instruments
 from .deferred import run_now
+from .links import scored_fields
 from .models import Administration, CheckStatus, Respondent, Response
 
 PATIENT_CHECK = "alliance-patient"
@@ -129,26 +130,17 @@ def store_response(
     administration, checked: CheckedAnswers, *, submitted_by, supersedes=None, submitted_at=None
 ) -> Submission:
     """Score and store a checked response once; a duplicate submit returns the stored one."""
-    instrument = instruments.get(administration.instrument_key)
-    result = score_response(instrument, checked.answers)
-    primary = instrument.primary_score
+    fields = scored_fields(instruments.get(administration.instrument_key), checked, submitted_at)
     try:
         with transaction.atomic():
             response = Response.objects.create(
                 administration=administration,
                 session=administration.session,
-                instrument_key=instrument.key,
-                instrument_version=instrument.version,
                 respondent=administration.respondent,
-                answers=checked.answers,
-                missing_reasons=checked.missing_reasons,
-                scores=result.scores,
-                bands=result.bands,
-                primary_score=result.scores.get(primary.id) if primary else None,
                 submitted_by=submitted_by,
                 supersedes=supersedes,
                 correction_reason="newer therapist rating" if supersedes else "",
-                submitted_at=submitted_at or timezone.now(),
+                **fields,
             )
     except IntegrityError:
         existing = administration.responses.get(supersedes__isnull=True)

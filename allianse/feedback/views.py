@@ -13,6 +13,7 @@ from allianse.clinic.access import get_session_for_user
 from . import instruments, services
 from .deferred import after_response
 from .forms import InstrumentForm
+from .language import respondent_language
 
 ANSWERED_COOKIE = "answered_checks"
 
@@ -49,7 +50,7 @@ def check(request, token):
         administration = services.open_check(token)
     except services.LinkProblem as problem:
         return _link_problem(request, token, problem)
-    language = _choose_language(request, administration.language)
+    language = respondent_language(request, administration.language)
     instrument = instruments.get(administration.instrument_key)
     form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
     if request.method == "POST":
@@ -71,7 +72,7 @@ def check(request, token):
 
 
 def thanks(request):
-    _choose_language(request, "nb")
+    respondent_language(request, "nb")
     return render(request, "feedback/thanks.html")
 
 
@@ -96,14 +97,6 @@ def therapist_check(request, public_id):
     )
 
 
-def _choose_language(request, default: str) -> str:
-    language = request.GET.get("lang") or request.POST.get("lang") or default
-    language = language if language in ("nb", "en") else "nb"
-    translation.activate(language)
-    request.LANGUAGE_CODE = language
-    return language
-
-
 def _thanked(request, token: str, language: str):
     """To the thank-you page, remembering in a signed cookie (no server-side session for patients)
     that this browser answered the link, so a retry thanks again instead of saying it was used."""
@@ -120,7 +113,7 @@ def _answered(request) -> list[str]:
 
 
 def _link_problem(request, token, problem):
-    _choose_language(request, problem.administration.language if problem.administration else "nb")
+    respondent_language(request, problem.administration.language if problem.administration else "nb")
     just_answered = token[-24:] in _answered(request)
     template = "feedback/thanks.html" if just_answered else "feedback/link_problem.html"
     return render(request, template, {"reason": problem.reason}, status=200 if just_answered else 410)

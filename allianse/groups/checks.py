@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from allianse.core.measures import CheckedAnswers, check_answers, score_response
+from allianse.core.measures import CheckedAnswers, check_answers
 from allianse.feedback import instruments
+from allianse.feedback.links import scored_fields
 from allianse.feedback.services import LinkProblem, Submission
 
 from . import signals
@@ -169,23 +170,11 @@ def store_member_response(
     `refresh_signals=False` leaves the session's signals as they are, for a caller that stores many
     responses and then refreshes the whole group at once (`signals.refresh_group_signals`).
     """
-    instrument = instruments.get(instrument_key)
-    result = score_response(instrument, checked.answers)
-    primary = instrument.primary_score
+    fields = scored_fields(instruments.get(instrument_key), checked, submitted_at)
     try:
         with transaction.atomic():
             response = MemberResponse.objects.create(
-                check_link=check,
-                session=check.session,
-                membership=check.membership,
-                instrument_key=instrument.key,
-                instrument_version=instrument.version,
-                answers=checked.answers,
-                missing_reasons=checked.missing_reasons,
-                scores=result.scores,
-                bands=result.bands,
-                primary_score=result.scores.get(primary.id) if primary else None,
-                submitted_at=submitted_at or timezone.now(),
+                check_link=check, session=check.session, membership=check.membership, **fields
             )
             if refresh_signals and instrument_key in SIGNAL_INSTRUMENTS:
                 signals.refresh_session_signals(session=check.session)

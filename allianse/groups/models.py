@@ -10,15 +10,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core import signing
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from allianse.core import groups as core_groups
-
-CHECK_SALT = "allianse.groups.member-check"
+from allianse.feedback.links import ScoredAnswers, SignedLink
 
 
 class TherapyGroup(models.Model):
@@ -173,22 +171,18 @@ class Attendance(models.Model):
         return self.status == self.Status.PRESENT
 
 
-class MemberCheck(models.Model):
+class MemberCheck(SignedLink):
     """A member's personal link after a group session: one or more instruments, each answered once.
 
     The link carries a signed token of the public id (unguessable without the server's key, like
     feedback's Administration); it opens only this member's forms, in order, and expires.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    link_salt = "allianse.groups.member-check"
+
     session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="checks")
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="checks")
     instrument_keys = models.JSONField()
-    language = models.CharField(max_length=2, default="nb")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,36 +190,13 @@ class MemberCheck(models.Model):
     def __str__(self) -> str:
         return f"check {self.public_id}"
 
-    @property
-    def token(self) -> str:
-        return signing.dumps(self.public_id.hex, salt=CHECK_SALT, compress=True)
 
-    @classmethod
-    def public_id_from_token(cls, token: str) -> str | None:
-        try:
-            return signing.loads(token, salt=CHECK_SALT)
-        except signing.BadSignature:
-            return None
-
-    def is_expired(self, now=None) -> bool:
-        return (now or timezone.now()) >= self.expires_at or self.revoked_at is not None
-
-
-class MemberResponse(models.Model):
+class MemberResponse(ScoredAnswers):
     """A member's submitted answers to one instrument of a check. Never edited."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     check_link = models.ForeignKey(MemberCheck, on_delete=models.PROTECT, related_name="responses")
     session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="responses")
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="responses")
-    instrument_key = models.CharField(max_length=60)
-    instrument_version = models.CharField(max_length=20)
-    answers = models.JSONField()
-    missing_reasons = models.JSONField(default=dict)
-    scores = models.JSONField(default=dict)
-    bands = models.JSONField(default=dict)
-    primary_score = models.FloatField(null=True, blank=True)
-    submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["submitted_at"]

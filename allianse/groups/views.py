@@ -11,8 +11,8 @@ from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.feedback import instruments
 from allianse.feedback.forms import InstrumentForm
+from allianse.feedback.language import respondent_language
 from allianse.feedback.services import LinkProblem
-from allianse.feedback.views import _choose_language  # the respondent's language, as for a patient's check
 
 from . import checks, dashboard, services, summaries
 from .access import get_group_for_user, get_group_session_for_user, get_membership_for_user, get_summary_for_user
@@ -251,7 +251,7 @@ def member_check(request, token):
         check, key = checks.open_member_check(token)
     except LinkProblem as problem:
         return _link_problem(request, problem)
-    language = _choose_language(request, check.language)
+    language = respondent_language(request, check.language)
     instrument = instruments.get(key)
     form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
     if request.method == "POST":
@@ -272,12 +272,12 @@ def member_check(request, token):
 
 
 def _link_problem(request, problem: LinkProblem):
-    _choose_language(request, problem.administration.language if problem.administration else "nb")
+    respondent_language(request, problem.administration.language if problem.administration else "nb")
     return render(request, "groups/member_link_problem.html", {"reason": problem.reason}, status=410)
 
 
 def member_thanks(request):
-    _choose_language(request, "nb")
+    respondent_language(request, "nb")
     return render(request, "groups/member_thanks.html")
 
 

@@ -67,6 +67,7 @@ class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
     """Lists hold the user's treatments only; retrieving another's object is refused (403)."""
 
     lookup_field = "public_id"
+    lookup_value_converter = "uuid"
 
     def get_queryset(self):
         queryset = self.base_queryset().filter(treatment__therapists=self.request.user).distinct()

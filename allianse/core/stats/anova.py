@@ -45,27 +45,34 @@ def two_way_anova(ratings: np.ndarray) -> TwoWayAnova:
         column_effects = values.sum(axis=1) / n[:, np.newaxis] - grand_mean
         within = values - row_means[:, :, np.newaxis]
         residuals = within - column_effects[:, np.newaxis, :]
+        highest = np.where(used, ratings, -np.inf).max(axis=(1, 2))
+        lowest = np.where(used, ratings, np.inf).min(axis=(1, 2))
+        noise = _ROUNDING * (highest - lowest) ** 2
         return TwoWayAnova(
             n_targets=n.astype(int),
             n_raters=k.astype(int),
             dropped_targets=(rated & ~complete).sum(axis=1),
-            bms=k * _squares(row_means - grand_mean, complete) / (n - 1),
-            wms=_squares(within, used) / (n * (k - 1)),
-            jms=n * _squares(column_effects, counted_raters) / (k - 1),
-            ems=_squares(residuals, used) / ((n - 1) * (k - 1)),
-            problem=_problems(n, k, ratings, used),
+            bms=_snap(k * _squares(row_means - grand_mean, complete) / (n - 1), noise),
+            wms=_snap(_squares(within, used) / (n * (k - 1)), noise),
+            jms=_snap(n * _squares(column_effects, counted_raters) / (k - 1), noise),
+            ems=_snap(_squares(residuals, used) / ((n - 1) * (k - 1)), noise),
+            problem=first_problem(
+                {"too_few_raters": k < 2, "too_few_targets": n < 2, "no_variance": highest == lowest}
+            ),
         )
+
+
+# A mean square this small against the squared range of the ratings is floating-point residue of
+# an exact zero (e.g. raters who differ only by a constant); left in, it turns F into ~1e15 and
+# makes the result depend on the order of summation.
+_ROUNDING = 1e-12
+
+
+def _snap(mean_squares: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(mean_squares) <= noise, 0.0, mean_squares)
 
 
 def _squares(deviations: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per item, the sum of squared deviations where `mask` holds (deviations computed directly,
     not as differences of sums of squares, so that perfect agreement gives exactly zero)."""
     return np.where(mask, deviations**2, 0.0).reshape(len(deviations), -1).sum(axis=1)
-
-
-def _problems(n: np.ndarray, k: np.ndarray, ratings: np.ndarray, used: np.ndarray) -> np.ndarray:
-    highest = np.where(used, ratings, -np.inf).max(axis=(1, 2))
-    lowest = np.where(used, ratings, np.inf).min(axis=(1, 2))
-    return first_problem(
-        {"too_few_raters": k < 2, "too_few_targets": n < 2, "no_variance": highest == lowest}
-    )

@@ -135,7 +135,8 @@ def _absolute_agreement_forms(
     """ICC(A,1) and ICC(A,k); F test as ICC(C), interval with Satterthwaite's df (McGraw & Wong 1996)."""
     n, k = anova.n_targets, anova.n_raters
     bms, jms, ems = anova.bms, anova.jms, anova.ems
-    single = (bms - ems) / (bms + (k - 1) * ems + k * (jms - ems) / n)
+    scale = bms + jms + ems
+    single = _ratio(bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n, scale)
     fj = jms / ems
     spread = n * (1 + (k - 1) * single) - k * single
     df = (
@@ -150,12 +151,19 @@ def _absolute_agreement_forms(
     return (
         IccEstimates(value=single, ci_lower=lower, ci_upper=upper, **test),
         IccEstimates(
-            value=(bms - ems) / (bms + (jms - ems) / n),
+            value=_ratio(bms - ems, bms + (jms - ems) / n, scale),
             ci_lower=_spearman_brown(lower, k),
             ci_upper=_spearman_brown(upper, k),
             **test,
         ),
     )
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """numerator / denominator, undefined (NaN) where the denominator is rounding residue of zero:
+    there ICC(A) has no value, and the quotient would be an arbitrary ~1e15."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.abs(denominator) <= 1e-9 * scale, np.nan, numerator / denominator)
 
 
 def _spearman_brown(single: np.ndarray, k: np.ndarray) -> np.ndarray:

@@ -1,6 +1,5 @@
 """`allianse instruments [KEY --json]`: the data dictionary of the shipped instruments."""
 
-import dataclasses
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,7 +24,4 @@ class Command(BaseCommand):
         except KeyError as error:
             known = ", ".join(i.key for i in instruments.all_instruments())
             raise CommandError(f"No instrument '{key}'. Known: {known}") from error
-        definition = dataclasses.asdict(instrument)
-        for score in definition["scores"]:
-            score["range"] = list(instrument.score_range(next(s for s in instrument.scores if s.id == score["id"])))
-        self.stdout.write(json.dumps(definition, ensure_ascii=False, indent=2))
+        self.stdout.write(json.dumps(instruments.data_dictionary(instrument), ensure_ascii=False, indent=2))

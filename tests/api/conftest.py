@@ -1,0 +1,30 @@
+"""API personas: the shared personas of tests/conftest.py behind DRF's test client."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.conftest import sign_in
+
+
+def signed_in(user, **options) -> APIClient:
+    client = APIClient(**options)
+    sign_in(client, user)
+    return client
+
+
+@pytest.fixture
+def api(therapist) -> APIClient:
+    return signed_in(therapist)
+
+
+@pytest.fixture
+def outsider_api(other_therapist) -> APIClient:
+    return signed_in(other_therapist)
+
+
+@pytest.fixture
+def password_only_api(therapist) -> APIClient:
+    """Signed in with the password but not the second factor."""
+    client = APIClient()
+    client.force_login(therapist)
+    return client
