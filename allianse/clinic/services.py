@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
+from allianse.feedback.deferred import Defer, run_now
 from allianse.feedback.models import Administration, Response
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, check_status, latest_response, session_link
 
@@ -19,12 +20,19 @@ def register_patient(*, therapist, name: str, language: str, started_on) -> Trea
     return treatment
 
 
-def add_session(*, treatment: Treatment, starts_at, attended: bool) -> Session:
+def add_session(*, treatment: Treatment, starts_at, attended: bool, defer: Defer = run_now) -> Session:
+    """The next session; a missed one may be an absence after a rupture, so the signals are updated
+    (handed to `defer`, as for a check)."""
     with transaction.atomic():
         Treatment.objects.select_for_update().filter(pk=treatment.pk).first()
-        return Session.objects.create(
+        session = Session.objects.create(
             treatment=treatment, number=treatment.next_session_number(), starts_at=starts_at, attended=attended
         )
+    if not attended:
+        from allianse.ruptures.services import update_for_treatment  # ruptures reads clinic's series
+
+        defer(lambda: update_for_treatment(treatment=treatment))
+    return session
 
 
 def caseload(therapist) -> list[Treatment]:

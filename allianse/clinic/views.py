@@ -4,6 +4,7 @@ from django.views.decorators.http import require_http_methods
 from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
+from allianse.feedback.deferred import after_response
 
 from . import services
 from .access import get_patient_for_user, get_session_for_user, get_treatment_for_user
@@ -45,7 +46,7 @@ def session_new(request, public_id):
     treatment = get_treatment_for_user(request.user, public_id)
     form = SessionForm(request.POST or None, initial={"attended": True})
     if request.method == "POST" and form.is_valid():
-        session = services.add_session(treatment=treatment, **form.cleaned_data)
+        session = services.add_session(treatment=treatment, defer=after_response(request), **form.cleaned_data)
         audit.record(request, AuditEvent.Action.CREATE, session, patient=treatment.patient)
         return redirect("clinic:session", public_id=session.public_id)
     return render(request, "clinic/session_new.html", {"form": form, "treatment": treatment})

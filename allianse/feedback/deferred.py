@@ -14,13 +14,14 @@ from collections.abc import Callable
 logger = logging.getLogger(__name__)
 
 Task = Callable[[], None]
+Defer = Callable[[Task], None]
 
 
 def run_now(task: Task) -> None:
     task()
 
 
-def after_response(request) -> Callable[[Task], None]:
+def after_response(request) -> Defer:
     return request.deferred_tasks.append
 
 

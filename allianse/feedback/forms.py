@@ -50,6 +50,14 @@ FIELD_BUILDERS = {
 }
 
 
+def raw_answers(instrument: Instrument, data) -> dict:
+    """The submitted values per item, unchecked (the core checks them); no form needed."""
+    return {
+        item.id: data.getlist(item.id) if item.type == "multi_choice" else data.get(item.id)
+        for item in instrument.items
+    }
+
+
 class InstrumentForm(forms.Form):
     """Field-level checks are the core's (`check_answers`); the form only carries and shows them."""
 
@@ -63,11 +71,7 @@ class InstrumentForm(forms.Form):
             self.fields[item.id] = field
 
     def raw_answers(self) -> dict:
-        answers = {}
-        for item in self.instrument.items:
-            value = self.data.getlist(item.id) if item.type == "multi_choice" else self.data.get(item.id)
-            answers[item.id] = value
-        return answers
+        return raw_answers(self.instrument, self.data)
 
     def show_errors(self, checked: CheckedAnswers) -> None:
         for item_id, code in checked.errors.items():

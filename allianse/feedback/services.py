@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,7 +14,7 @@ from django.utils import timezone
 from allianse.core.measures import CheckedAnswers, check_answers
 
 from . import instruments
-from .deferred import run_now
+from .deferred import Defer, run_now
 from .links import scored_fields
 from .models import Administration, CheckStatus, Respondent, Response
 
@@ -83,7 +82,7 @@ def submit_check(
     administration: Administration,
     answers: dict[str, Any],
     missing_reasons: dict[str, str] | None = None,
-    defer: Callable[[Callable[[], None]], None] = run_now,
+    defer: Defer = run_now,
 ) -> Submission:
     """Store one response for an opened link (see `open_check`), once: a second submit of the same
     link stores nothing new. Signal updates go to `defer`, so the patient need not wait for them."""
@@ -96,7 +95,7 @@ def submit_check(
 
 
 def record_therapist_check(
-    *, session, therapist, answers: dict[str, Any], defer: Callable[[Callable[[], None]], None] = run_now
+    *, session, therapist, answers: dict[str, Any], defer: Defer = run_now
 ) -> Submission:
     """The therapist's own view of a session; a later one supersedes the earlier."""
     checked = check_answers(instruments.get(THERAPIST_CHECK), answers)
@@ -115,7 +114,7 @@ def record_therapist_check(
     return _after_store(submission, defer)
 
 
-def _after_store(submission: Submission, defer: Callable[[Callable[[], None]], None]) -> Submission:
+def _after_store(submission: Submission, defer: Defer) -> Submission:
     """A new response may raise rupture signals (allianse.ruptures). Imported here because the
     ruptures app reads its series through allianse.clinic, which imports this module."""
     if submission.response is not None and not submission.was_duplicate:

@@ -12,7 +12,7 @@ from allianse.clinic.access import get_session_for_user
 
 from . import instruments, services
 from .deferred import after_response
-from .forms import InstrumentForm
+from .forms import InstrumentForm, raw_answers
 from .language import respondent_language
 
 ANSWERED_COOKIE = "answered_checks"
@@ -52,15 +52,18 @@ def check(request, token):
         return _link_problem(request, token, problem)
     language = respondent_language(request, administration.language)
     instrument = instruments.get(administration.instrument_key)
-    form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
-    if request.method == "POST":
+    checked = None
+    if request.method == "POST":  # valid answers go straight to the service; a form only shows errors
         submission = services.submit_check(
-            administration=administration, answers=form.raw_answers(), defer=after_response(request)
+            administration=administration, answers=raw_answers(instrument, request.POST), defer=after_response(request)
         )
         if submission.response is not None:
             return _thanked(request, token, language)
+        checked = submission.checked
+    form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
+    if checked is not None:
         form.is_valid()
-        form.show_errors(submission.checked)
+        form.show_errors(checked)
     context = {
         "form": form,
         "instrument": instrument,

@@ -72,3 +72,16 @@ def test_pages_carry_strict_security_headers(therapist_client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_missed_session_after_a_rupture_raises_an_absence_signal(therapist_client, treatment):
+    from allianse.ruptures.models import Signal
+    from tests.ruptures.conftest import add_session, alliance, therapist_view
+
+    for _ in range(4):
+        add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
+    add_session(treatment, patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2))
+    therapist_client.post(reverse("clinic:session_new", args=[treatment.public_id]),
+                          {"starts_at": "2026-11-20T10:00"})  # "attended" left unticked
+    missed = treatment.sessions.get(number=6)
+    assert Signal.objects.filter(session=missed, kind="absence").exists()

@@ -1,0 +1,31 @@
+"""Administrators manage staff and read the audit log (which nobody can change or delete)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, User
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    list_display = ("username", "first_name", "last_name", "email", "is_active", "last_login")
+    fieldsets = (*UserAdmin.fieldsets, (_("Demo"), {"fields": ("is_demo",)}))
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_id", "patient", "detail", "ip_address")
+    list_filter = ("action", "object_type", "at")
+    search_fields = ("actor__username", "object_id", "patient__code", "detail")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "patient")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
