@@ -26,7 +26,7 @@ run: install system-deps
 	mkdir -p var
 	scripts/translations.sh compile
 	DEBUG=1 $(PY) -m allianse migrate --noinput -v0
-	DEBUG=1 $(PY) -m allianse demo
+	DEBUG=1 SITE_URL=http://127.0.0.1:$${PORT:-8000} $(PY) -m allianse demo
 	DEBUG=1 $(PY) -m allianse runserver 127.0.0.1:$${PORT:-8000}
 
 test: install-test system-deps
