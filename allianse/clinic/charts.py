@@ -37,7 +37,7 @@ def trajectory_spec(
         scale=alt.Scale(domain=[labels[p] for p in perspectives], range=[PERSPECTIVE_COLOURS[p] for p in perspectives]),
     )
     x = alt.X("session:Q", title=labels["session"], axis=alt.Axis(tickMinStep=1, format="d"))
-    y = alt.Y("value:Q", title=labels["alliance"], scale=alt.Scale(domain=list(y_range)))
+    y = alt.Y("value:Q", title=labels["alliance"], scale=alt.Scale(domain=list(y_range), zero=False, nice=False))
     detail = alt.Detail("what:N")
     base = alt.Chart(data)
     lines = base.mark_line(strokeWidth=2).encode(
@@ -50,7 +50,7 @@ def trajectory_spec(
         detail=detail,
         shape=alt.Shape(
             "who:N",
-            legend=None,
+            title=None,
             scale=alt.Scale(
                 domain=[labels[p] for p in perspectives], range=[PERSPECTIVE_SHAPES[p] for p in perspectives]
             ),

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from allianse.feedback import instruments
+
 register = template.Library()
 
 
@@ -29,3 +31,15 @@ def shown_when(item) -> str:
     value = {True: "yes", False: "no"}.get(condition.equals, condition.equals) if isinstance(
         condition.equals, bool) else condition.equals
     return f"{condition.item}={value}"
+
+
+@register.filter
+def concern_label(response) -> str:
+    """The label of the response's primary band when the instrument marks that band a concern."""
+    instrument = instruments.get(response.instrument_key)
+    primary = instrument.primary_score
+    if primary is None:
+        return ""
+    band_id = response.bands.get(primary.id)
+    band = next((b for b in instrument.bands.get(primary.id, ()) if b.id == band_id and b.concern), None)
+    return tr(band.label) if band else ""
