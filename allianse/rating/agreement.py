@@ -13,10 +13,18 @@ from django.utils.translation import gettext as _
 
 from allianse.accounts.models import User
 from allianse.core.measures import Instrument
-from allianse.core.stats import StatsError, reliability_report
+from allianse.core.stats import (
+    StatsError,
+    against_others,
+    against_reference,
+    largest_pair_differences,
+    rater_summary,
+    reference_drift,
+    reliability_report,
+)
 from allianse.feedback import instruments
 
-from . import charts, deviation
+from . import charts
 from .models import Assignment, Rating, RatingStudy
 from .services import current_ratings, is_blocked
 
@@ -155,8 +163,8 @@ def study_agreement(study: RatingStudy, language: str) -> StudyAgreement:
         for key in keys
     ]
     items_only = frame[~frame["item"].str.startswith(SCORE_PREFIX)] if len(frame) else frame
-    compared = deviation.against_others(items_only)
-    pairs = deviation.largest_pair_differences(items_only)
+    compared = against_others(items_only)
+    pairs = largest_pair_differences(items_only)
     return StudyAgreement(
         instrument=instrument,
         rows=rows,
@@ -165,7 +173,7 @@ def study_agreement(study: RatingStudy, language: str) -> StudyAgreement:
         blocked_segments=blocked,
         report=report,
         frame=frame,
-        summary=deviation.rater_summary(compared),
+        summary=rater_summary(compared),
         pairs=[{**row, "label": value_of(instrument, row["item"], language)} for row in pairs.to_dict("records")],
         chart_svg=charts.raters_against_others(compared, _("Mean of the other raters"), _("This rater")),
         problem=problem,
@@ -225,12 +233,12 @@ def rater_calibration(study: RatingStudy, rater: User, language: str) -> Calibra
     own = list(current_ratings(study).filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
     frame = ratings_frame(own, instrument)
     frame = frame[~frame["item"].str.startswith(SCORE_PREFIX)]
-    table = deviation.against_reference(frame, reference_frame(study, instrument))
+    table = against_reference(frame, reference_frame(study, instrument))
     names = {str(segment.public_id): segment.name for segment in study.segments.all()}
     return Calibration(
         rater=rater,
         table=table,
-        drift=deviation.drift(table),
+        drift=reference_drift(table),
         chart_svg=charts.calibration(table, _("Rating, in the order submitted"), _("Mean distance from the reference")),
         segment_names=names,
     )

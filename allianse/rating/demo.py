@@ -1,4 +1,4 @@
-"""Demo of observer rating: consented recordings (WAV files generated now, never committed),
+"""Demo of observer rating: consented recordings (small videos generated now, never committed),
 segments, a course's MBT-G scoring exercise rated by four raters with realistic disagreement and
 an expert's reference ratings, a supervision group coding rupture markers, and one recording
 blocked because its patient withdrew consent.
@@ -21,8 +21,8 @@ from allianse.core.measures import Instrument
 from allianse.feedback import instruments
 
 from . import services
+from .media import session_recording
 from .models import Assignment, Purpose, Rating, RatingStudy, Recording, Segment
-from .sounds import session_wav
 
 RECORDING_SECONDS = 240
 SEGMENT_SECONDS = 60
@@ -67,11 +67,24 @@ def build(context: DemoContext) -> None:
     _rate_study(context, course, blocked, raters[:2], supervisor)
     consent = sessions[3].treatment.patient.consents.get(purpose=Purpose.COURSE)
     services.withdraw_consent(consent=consent, by=consent.recorded_by)
-    _supervision_study(context, sessions[0], raters[:3], supervisor)
+    supervision_recording = _supervision_study(context, sessions[0], raters[:3], supervisor)
     context.say(
         "Video rating: 'supervisor' leads the MBT-G course study (agreement pages under Video rating);"
         " rater1-rater4 have rated its segments (rater4 has one draft and one not started);"
         f" one patient withdrew consent, so one recording is blocked. Password: {DEMO_PASSWORD}."
+    )
+    context.say(_recordings_note([*course_recordings, supervision_recording]))
+
+
+def _recordings_note(recordings: list[Recording]) -> str:
+    """Which kind of file the demo generated (video, or audio where no encoder was available)."""
+    kinds = ", ".join(sorted({recording.content_type for recording in recordings}))
+    sizes = [recording.size_bytes // 1024 for recording in recordings]
+    video = all(recording.content_type.startswith("video/") for recording in recordings)
+    reason = "" if video else " (no video encoder was available, so audio only)"
+    return (
+        f"Video rating: {len(recordings)} recordings of {RECORDING_SECONDS} s generated as {kinds}{reason},"
+        f" {min(sizes)}-{max(sizes)} kB each."
     )
 
 
@@ -91,11 +104,12 @@ def _recorded_session(context: DemoContext, index: int):
 
 
 def _record(context: DemoContext, session, purpose: str, index: int) -> Recording:
-    data = session_wav(RECORDING_SECONDS, seed=index)
+    generated = session_recording(RECORDING_SECONDS, seed=index)
+    data = generated.data
     chunks = (data[start : start + 65536] for start in range(0, len(data), 65536))
     return services.store_recording(
         session=session,
-        name="opptak.wav",
+        name=f"opptak.{generated.extension}",
         head=data[:64],
         size=len(data),
         chunks=chunks,
@@ -171,7 +185,7 @@ def _submit(assignment: Assignment, answers: dict[str, int], when) -> None:
     Rating.objects.filter(pk=rating.pk).update(submitted_at=when)
 
 
-def _supervision_study(context, session, raters: list[User], leader: User) -> None:
+def _supervision_study(context, session, raters: list[User], leader: User) -> Recording:
     recording = _record(context, session, Purpose.SUPERVISION, 9)
     study = services.create_study(
         name="Veiledningsgruppe: bruddmarkører",
@@ -181,3 +195,4 @@ def _supervision_study(context, session, raters: list[User], leader: User) -> No
         leader=leader,
     )
     _rate_study(context, study, _segments(recording, 3), raters, leader)
+    return recording

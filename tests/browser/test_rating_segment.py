@@ -1,4 +1,5 @@
-"""A rater rates a segment with the player and the keyboard; the draft saves itself on the way."""
+"""A rater rates a segment with the player and the keyboard; the draft saves itself on the way.
+The recording is a real small WebM video, generated once per session as the demo makes them."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,32 +7,39 @@ from django.utils import timezone
 
 from allianse.accounts.models import Role
 from allianse.rating import services
+from allianse.rating.media import GeneratedRecording, session_recording
 from allianse.rating.models import Purpose, Rating, RatingDraft
-from allianse.rating.sounds import session_wav
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCALE_ITEMS = 40  # 19 items x (adherence, quality) + 2 global ratings
+SECONDS = 20
+
+
+@pytest.fixture(scope="session")
+def video() -> GeneratedRecording:
+    recording = session_recording(SECONDS)
+    assert recording.extension == "webm", "imageio-ffmpeg's encoder is missing, so no video could be made"
+    return recording
 
 
 @pytest.fixture
-def assignment(settings, tmp_path, therapist, session):
+def assignment(settings, tmp_path, therapist, session, video):
     settings.MEDIA_ROOT = tmp_path
     patient = session.treatment.patient
     services.record_consent(
         patient=patient, purpose=Purpose.COURSE, given_at=timezone.localdate(), document_reference="form", by=therapist
     )
-    data = session_wav(20)
     recording = services.store_recording(
         session=session,
-        name="s.wav",
-        head=data[:64],
-        size=len(data),
-        chunks=SimpleUploadedFile("s.wav", data).chunks(),
+        name="session.webm",
+        head=video.data[:64],
+        size=len(video.data),
+        chunks=SimpleUploadedFile("session.webm", video.data).chunks(),
         purpose=Purpose.COURSE,
         title="",
-        duration_seconds=20,
+        duration_seconds=SECONDS,
         by=therapist,
     )
     segment = services.add_segment(recording=recording, name="Opening", start_seconds=2, end_seconds=12, by=therapist)
@@ -51,6 +59,25 @@ def _wait_until(page, expression: str, seconds: float = 10) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"still false after {seconds} s: {expression}")
+
+
+def test_the_player_plays_the_video_and_seeks_in_it(live_server, signed_in_page, assignment):
+    """readyState 4 is HAVE_ENOUGH_DATA; `player` is the element's id, which the page's global names."""
+    page = signed_in_page(assignment.rater)
+    page.goto(f"{live_server.url}/rating/assignments/{assignment.public_id}/")
+    _wait_until(page, "document.getElementById('player').readyState >= 1")
+    assert page.evaluate("[player.tagName, player.videoWidth, player.videoHeight, Math.round(player.duration)]") == [
+        "VIDEO",
+        160,
+        90,
+        SECONDS,
+    ]
+    page.evaluate("player.muted = true; player.play().catch(() => null)")
+    _wait_until(page, "player.readyState === 4 && player.currentTime > 2")
+    page.evaluate("player.pause(); player.currentTime = 9")
+    _wait_until(page, "!player.seeking && player.readyState === 4")
+    assert page.evaluate("player.currentTime") == pytest.approx(9, abs=0.1)
+    assert page.evaluate("player.error") is None
 
 
 def test_a_rater_rates_a_segment_with_the_player_and_keyboard(live_server, signed_in_page, assignment):

@@ -10,8 +10,8 @@ from django.utils import timezone
 from allianse.accounts.models import Role
 from allianse.feedback import instruments
 from allianse.rating import services
+from allianse.rating.media import session_wav
 from allianse.rating.models import Assignment, Purpose
-from allianse.rating.sounds import session_wav
 from tests.conftest import make_user, sign_in
 
 SECONDS = 20

@@ -1,7 +1,7 @@
 import pytest
 
 from allianse.rating.files import RecordingRejected, UnsatisfiableRange, accepted_type, parse_range
-from allianse.rating.sounds import session_wav
+from allianse.rating.media import session_wav
 
 
 @pytest.mark.parametrize(

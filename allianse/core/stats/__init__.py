@@ -6,6 +6,7 @@ items x targets x raters cube (NaN = missing), used by the report, and a one-ite
 
 from .agreement import Agreement, AgreementBatch, agreement, agreement_batch
 from .anova import TwoWayAnova, two_way_anova
+from .calibration import against_others, against_reference, largest_pair_differences, rater_summary, reference_drift
 from .cube import RatingsCube, matrix_cube, ratings_cube
 from .errors import InsufficientData, MalformedRatings, StatsError
 from .gtheory import DStudyRow, GStudy, GStudyBatch, g_coefficients, g_study, g_study_batch
@@ -34,6 +35,8 @@ __all__ = [
     "RatingsCube",
     "StatsError",
     "TwoWayAnova",
+    "against_others",
+    "against_reference",
     "agreement",
     "agreement_batch",
     "alpha_band",
@@ -45,9 +48,12 @@ __all__ = [
     "icc_band",
     "icc_batch",
     "krippendorff_alpha",
+    "largest_pair_differences",
     "matrix_cube",
+    "rater_summary",
     "ratings_cube",
     "read_ratings_csv",
+    "reference_drift",
     "reliability_report",
     "two_way_anova",
     "validate_ratings",

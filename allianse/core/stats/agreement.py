@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .cube import matrix_cube, raters_per_item
+from .cube import matrix_cube, pair_differences, raters_per_item
 from .errors import first_problem, raise_for_problem
+
+WITHIN_ONE = 1.0  # "agreement within one point": ratings at most one scale point apart
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def agreement(matrix: ArrayLike) -> Agreement:
 
 def agreement_batch(ratings: np.ndarray) -> AgreementBatch:
     """Exact and within-one agreement of every item of an items x targets x raters cube."""
-    differences = np.abs(ratings[..., :, np.newaxis] - ratings[..., np.newaxis, :])
+    differences = pair_differences(ratings)
     pairs = ~np.isnan(differences) & ~np.eye(ratings.shape[2], dtype=bool)
     pairs_per_target = pairs.sum(axis=(2, 3))
     targets_with_pairs = (pairs_per_target > 0).sum(axis=1)
@@ -49,7 +51,7 @@ def agreement_batch(ratings: np.ndarray) -> AgreementBatch:
         exact, within_one = (
             np.nansum(((differences <= tolerance) & pairs).sum(axis=(2, 3)) / pairs_per_target, axis=1)
             / targets_with_pairs
-            for tolerance in (0, 1)
+            for tolerance in (0, WITHIN_ONE)
         )
     problem = first_problem(
         {"too_few_raters": raters_per_item(ratings) < 2, "no_pairable_units": targets_with_pairs == 0}

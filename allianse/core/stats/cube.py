@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 class RatingsCube:
     items: tuple[str, ...]
     values: np.ndarray
+    rater_names: tuple[str, ...]  # the raters along the last axis
 
     @property
     def rated_segments(self) -> np.ndarray:
@@ -36,7 +37,9 @@ def ratings_cube(frame: pd.DataFrame) -> RatingsCube:
     rater_codes, raters = pd.factorize(frame["rater"], sort=True)
     values = np.full((len(items), len(segments), len(raters)), np.nan)
     values[item_codes, segment_codes, rater_codes] = frame["value"].to_numpy(dtype=float)
-    return RatingsCube(items=tuple(str(item) for item in items), values=values)
+    return RatingsCube(
+        items=tuple(str(item) for item in items), values=values, rater_names=tuple(str(rater) for rater in raters)
+    )
 
 
 def matrix_cube(matrix: ArrayLike) -> np.ndarray:
@@ -45,6 +48,13 @@ def matrix_cube(matrix: ArrayLike) -> np.ndarray:
     if values.ndim != 2:
         raise ValueError(f"Expected a 2-D targets x raters matrix, got {values.ndim} dimension(s).")
     return values[np.newaxis]
+
+
+def pair_differences(ratings: np.ndarray) -> np.ndarray:
+    """items x targets x raters x raters: |rating of rater a - rating of rater b| of every pair of
+    raters on every target (NaN where either rating is missing; the diagonal compares a rater
+    with themselves)."""
+    return np.abs(ratings[..., :, np.newaxis] - ratings[..., np.newaxis, :])
 
 
 def raters_per_item(ratings: np.ndarray) -> np.ndarray:
