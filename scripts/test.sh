@@ -11,6 +11,9 @@ step() { printf '\n== %s\n' "$*"; }
 step "ruff"
 .venv/bin/ruff check .
 
+step "types (mypy) of the core"
+.venv/bin/mypy
+
 step "migrations are complete"
 DEBUG=1 $PY -m allianse makemigrations --check --dry-run
 

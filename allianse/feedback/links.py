@@ -32,12 +32,14 @@ class SignedLink(models.Model):
 
     @property
     def token(self) -> str:
-        return signing.dumps(self.public_id.hex, salt=self.link_salt, compress=True)
+        # Signer, not dumps(): no timestamp, so the same link reads the same every time it is shown
+        # (expiry is the database's `expires_at`, which can also be revoked).
+        return signing.Signer(salt=self.link_salt).sign_object(self.public_id.hex, compress=True)
 
     @classmethod
     def public_id_from_token(cls, token: str) -> str | None:
         try:
-            return signing.loads(token, salt=cls.link_salt)
+            return signing.Signer(salt=cls.link_salt).unsign_object(token)
         except signing.BadSignature:
             return None
 

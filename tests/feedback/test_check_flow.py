@@ -109,3 +109,8 @@ def test_concurrent_submits_of_one_link_store_one_response(session, therapist):
         thread.join()
     assert Response.objects.filter(administration=link).count() == 1
     assert True in outcomes
+
+
+def test_a_link_reads_the_same_every_time_it_is_shown(link):
+    assert link.token == link.token
+    assert type(link).objects.get(pk=link.pk).token == link.token

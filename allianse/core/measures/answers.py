@@ -71,7 +71,8 @@ def _check_scale(item: Item, value: Any) -> tuple[Any, str | None]:
         number = int(str(value).strip())
     except ValueError:
         return None, "not_a_number"
-    if not item.min <= number <= item.max:
+    low, high = item.bounds
+    if not low <= number <= high:
         return None, "out_of_range"
     return number, None
 

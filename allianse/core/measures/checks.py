@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .definition import DefinitionError, Instrument, Item
+from .definition import Condition, DefinitionError, Instrument, Item
 
 
 def check_consistency(instrument: Instrument, source: str) -> None:
@@ -16,7 +16,7 @@ def check_consistency(instrument: Instrument, source: str) -> None:
         if item.type == "scale":
             _check_scale(item, source, where)
         if item.shown_when is not None:
-            _check_condition(item, seen, source, where)
+            _check_condition(item.shown_when, seen, source, where)
         seen[item.id] = item
     _check_scores(instrument, source)
     _check_bands(instrument, source)
@@ -34,21 +34,22 @@ def _check_unique_ids(instrument: Instrument, source: str) -> None:
 
 
 def _check_scale(item: Item, source: str, where: str) -> None:
-    if item.min >= item.max:
-        raise DefinitionError(source, where, f"min ({item.min}) must be below max ({item.max})")
-    outside = [value for value in item.anchors if not item.min <= value <= item.max]
+    low, high = item.bounds
+    if low >= high:
+        raise DefinitionError(source, where, f"min ({low}) must be below max ({high})")
+    outside = [value for value in item.anchors if not low <= value <= high]
     if outside:
-        raise DefinitionError(source, where, f"anchor {outside[0]} lies outside {item.min}–{item.max}")
-    if item.min not in item.anchors or item.max not in item.anchors:
+        raise DefinitionError(source, where, f"anchor {outside[0]} lies outside {low}–{high}")
+    if low not in item.anchors or high not in item.anchors:
         raise DefinitionError(source, where, "anchors must describe both ends of the scale")
 
 
-def _check_condition(item: Item, earlier: dict[str, Item], source: str, where: str) -> None:
-    target = earlier.get(item.shown_when.item)
+def _check_condition(condition: Condition, earlier: dict[str, Item], source: str, where: str) -> None:
+    target = earlier.get(condition.item)
     if target is None:
-        raise DefinitionError(source, where, f"shown_when names '{item.shown_when.item}', not an earlier item")
+        raise DefinitionError(source, where, f"shown_when names '{condition.item}', not an earlier item")
     expected = {"yes_no": bool, "scale": int, "choice": str}.get(target.type)
-    if expected is None or type(item.shown_when.equals) is not expected:
+    if expected is None or type(condition.equals) is not expected:
         raise DefinitionError(source, where, f"shown_when value does not fit item '{target.id}' ({target.type})")
 
 

@@ -54,11 +54,19 @@ class Item:
         return tuple(option.value for option in self.options)
 
     @property
+    def bounds(self) -> tuple[int, int]:
+        """`min` and `max` of a scale item; the schema requires both for scales and no other type has them."""
+        if self.min is None or self.max is None:
+            raise TypeError(f"item '{self.id}' ({self.type}) has no min and max")
+        return (self.min, self.max)
+
+    @property
     def scored_range(self) -> tuple[float, float]:
         """The range of the item's numeric value as scored (yes/no counts 0/1)."""
         if self.type == "yes_no":
             return (0.0, 1.0)
-        return (float(self.min), float(self.max))
+        low, high = self.bounds
+        return (float(low), float(high))
 
 
 @dataclass(frozen=True)

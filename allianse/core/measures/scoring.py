@@ -54,7 +54,7 @@ def score_frame(instrument: Instrument, frame: pd.DataFrame) -> pd.DataFrame:
     Returns a frame with one column per score and a `<score>_band` column per banded score.
     """
     scores, bands = score_matrix(instrument, frame_matrix(instrument, frame))
-    columns = {key: values for key, values in scores.items()}
+    columns: dict[str, np.ndarray | pd.Series] = dict(scores)
     columns.update({f"{key}_band": pd.Series(values, dtype=object, index=frame.index) for key, values in bands.items()})
     return pd.DataFrame(columns, index=frame.index)
 
@@ -66,7 +66,8 @@ def score_matrix(instrument: Instrument, matrix: np.ndarray) -> tuple[dict[str, 
     values = matrix.copy()
     for index, item in enumerate(items):
         if item.reversed:
-            values[:, index] = item.min + item.max - values[:, index]
+            low, high = item.bounds
+            values[:, index] = low + high - values[:, index]
     scores = {score.id: _score(score, values[:, [column[i] for i in score.items]]) for score in instrument.scores}
     bands = {key: _bands(instrument, key, scores[key]) for key in instrument.bands}
     return scores, bands
@@ -110,7 +111,8 @@ def _bands(instrument: Instrument, score_id: str, values: np.ndarray) -> np.ndar
     return result
 
 
-def _numeric(item: Item, value: object) -> float:
+def _numeric(item: Item, value: int | None) -> float:
+    """A checked answer to a scored item (a scale's int or a yes/no bool, itself an int) as a float."""
     if value is None:
         return np.nan
     if item.type == "yes_no":

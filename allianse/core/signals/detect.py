@@ -62,10 +62,14 @@ def _session_hits(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame
     ]
 
 
-def _hits(kind: Kind, detail: Detail | np.ndarray, mask: np.ndarray, **columns: object) -> pd.DataFrame:
+def _hits(kind: Kind, detail: Detail | np.ndarray, mask: np.ndarray, **columns: np.ndarray | float) -> pd.DataFrame:
     """The rows where `mask` holds; `detail` and array `columns` are per series row."""
     rows = np.flatnonzero(mask)
-    data = {"row": rows, "kind": kind.value, "detail": detail.value if isinstance(detail, Detail) else detail[rows]}
+    data: dict[str, np.ndarray | str | float] = {
+        "row": rows,
+        "kind": kind.value,
+        "detail": detail.value if isinstance(detail, Detail) else detail[rows],
+    }
     data.update({name: values[rows] if isinstance(values, np.ndarray) else values for name, values in columns.items()})
     return pd.DataFrame(data)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from dataclasses import asdict
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +30,8 @@ def _signal_record(signal: dict[str, object]) -> dict[str, object]:
     return signal | explanations
 
 
-def _episode_record(episode: dict[str, object]) -> dict[str, object]:
+def _episode_record(episode: dict[Hashable, Any]) -> dict[str, object]:
+    """One row of `find_episodes` as `DataFrame.to_dict("records")` gives it (Python scalars, a tuple of kinds)."""
     reference = float(episode["reference"])
     return {
         "treatment": episode["treatment"],

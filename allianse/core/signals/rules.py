@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from numbers import Real
+from typing import Any, cast
 
 import numpy as np
 
@@ -91,7 +92,7 @@ class SignalRules:
 
     def __post_init__(self) -> None:
         for spec in fields(self):
-            kind = type(spec.default)
+            kind = int if type(spec.default) is int else float
             value = getattr(self, spec.name)
             _check(spec.name, value, kind, spec.metadata)
             object.__setattr__(self, spec.name, kind(value))
@@ -103,13 +104,14 @@ class SignalRules:
         unknown = sorted(set(values) - set(names))
         if unknown:
             raise InvalidRules(f"Unknown signal rule(s) {', '.join(unknown)}; known: {', '.join(names)}.")
-        return cls(**values)
+        # Values of any type: __post_init__ checks each one and raises InvalidRules.
+        return cls(**cast(Mapping[str, Any], values))
 
 
-def _check(name: str, value: object, kind: type, limits: Mapping[str, object]) -> None:
+def _check(name: str, value: object, kind: type, limits: Mapping[str, Any]) -> None:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise InvalidRules(f"Signal rule {name} must be a finite number, not {value!r}.")
-    if kind is int and value != int(value):
+    if kind is int and value != math.trunc(value):
         raise InvalidRules(f"Signal rule {name} must be a whole number, not {value!r}.")
     low, high = limits["low"], limits["high"]
     too_low = low is not None and (value <= low if limits["low_open"] else value < low)
