@@ -4,7 +4,7 @@
 points to a file in a temporary folder; the child migrates it), so Django is configured there and
 nowhere else. The child builds the group (attendance, members' checks scored by the core, signals,
 summaries), signs in a therapist, and times requests to the group page with django.test.Client:
-one first request (charts not yet rendered), then 30 timed requests. Run from the project root:
+one first request (charts and tables not yet rendered and cached), then 30 timed requests. Run from the project root:
 `python -m bench bench_groups` or `python -m bench.bench_groups`.
 """
 
@@ -79,7 +79,7 @@ def _measure() -> list[dict]:
                 "baseline_seconds": GOAL_SECONDS,
                 "ratio": p95 / GOAL_SECONDS,
                 "note": f"median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over {REQUESTS} "
-                f"requests; first request {first * 1000:.0f} ms (renders the charts); {queries} queries; "
+                f"requests; first request {first * 1000:.0f} ms (renders the charts and tables); {queries} queries; "
                 f"baseline = goal p95 < {GOAL_SECONDS * 1000:.0f} ms, ratio = p95 / goal",
             }
         )

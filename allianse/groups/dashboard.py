@@ -3,19 +3,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from allianse.core.groups import Eligibility, certification_eligibility, factor_profile, session_means
 from allianse.feedback import instruments
+from allianse.ruptures.models import RuptureEpisode
 
-from .charts import cached_svg, heatmap_spec, trajectory_spec
+from .charts import CACHE_SECONDS, cached_svg, heatmap_spec, trajectory_spec
 from .models import Attendance, GroupSession, GroupSignal, Membership, TherapyGroup
 from .series import CLIMATE, CLIMATE_SCORES, FACTORS, load_group_data
 
@@ -29,27 +36,35 @@ MARKS = {
 }
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One member's score in one session, with what the table shows and what a screen reader says."""
-
-    session: int
-    value: float | None = None
-    status: str | None = None  # None: not a member at that session
-    shown: str = ""
-    spoken: str = ""  # set when `shown` is a symbol
-
-    @property
-    def mark(self) -> str:
-        return MARKS.get(self.status, "") if self.value is None else ""
-
-
 @dataclass
 class MemberRow:
+    """A member shown on the group page: their row of the heatmap and their signals."""
+
     membership: Membership
     label: str
-    cells: list[Cell] = field(default_factory=list)
     signals: list[GroupSignal] = field(default_factory=list)
+    episode: RuptureEpisode | None = None  # the newest open rupture episode with the member
+    more_episodes: int = 0  # other open episodes, listed on the member's page
+
+
+class CachedTable:
+    """A table the page caches as rendered HTML under `key`, a fingerprint of all it shows.
+
+    Rendering a hundred sessions (1,200 heatmap cells, a hundred session rows) was most of the
+    group page's time; like the charts (charts.cached_svg), it is done again only when the data
+    change. The rows are built only when the template asks for them, i.e. when the cache misses.
+    """
+
+    def __init__(self, parts: Iterable, build: Callable[[], list]) -> None:
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else repr(part).encode())
+        self.key = digest.hexdigest()
+        self._build = build
+
+    @cached_property
+    def rows(self) -> list:
+        return self._build()
 
 
 def measure_choices(language: str) -> list[tuple[str, str]]:
@@ -88,9 +103,11 @@ def group_context(group: TherapyGroup, *, measure: str, show_all: bool, shown: l
     numbers = [session.number for session in window]
     labels = member_labels(memberships)
     measure_names = dict(measure_choices(language))
-    rows = _member_rows(memberships, labels, data.frame, numbers, measure)
+    in_window = data.frame[data.frame["session"].isin(numbers)]
+    rows = _member_rows(memberships, labels, in_window)
     shown_ids = {membership.pk for membership in memberships if str(membership.public_id) in shown}
     group_signals = _signals(rows, group, numbers)
+    _attach_episodes(rows, group)
     return {
         "therapist_names": ", ".join(therapist.display_name for therapist in group.therapists.all()),
         "current": [membership for membership in memberships if membership.is_current],
@@ -103,13 +120,15 @@ def group_context(group: TherapyGroup, *, measure: str, show_all: bool, shown: l
         "hidden_sessions": len(sessions) - len(window),
         "session_numbers": numbers,
         "rows": rows,
-        "heatmap_svg": _heatmap(rows, measure_names[measure]) if numbers else None,
+        "heatmap_table": _heatmap_table(rows, in_window, numbers, measure, language),
+        "heatmap_svg": _heatmap(rows, in_window, measure, measure_names[measure]) if numbers else None,
         "trajectory_svg": _trajectory(data.frame, measure, measure_names[measure], shown_ids, labels),
         "shown": shown_ids,
         "group_signals": group_signals,
-        "has_signals": bool(group_signals) or any(row.signals for row in rows),
+        "has_signals": bool(group_signals) or any(row.signals or row.episode for row in rows),
         "signal_sessions": min(SIGNAL_SESSIONS, len(numbers)),
-        "sessions": _session_rows(window, data.frame),
+        "sessions": _session_table(window, data.frame, language),
+        "cache_seconds": CACHE_SECONDS,
         **factor_context(data.factors, language),
     }
 
@@ -145,6 +164,11 @@ def member_context(membership: Membership, *, language: str) -> dict:
         "series": series,
         "trajectory_svg": trajectory,
         "signals": list(membership.signals.select_related("session").order_by("-session__number", "kind")),
+        "episodes": list(
+            membership.rupture_episodes.select_related("first_group_session", "last_group_session").order_by(
+                "-opened_at"
+            )
+        ),
         **factor_context(data.factors[data.factors["member"] == membership.pk], language),
     }
 
@@ -156,13 +180,10 @@ def factor_context(factors: pd.DataFrame, language: str) -> dict:
     if factors.empty:
         return {"factor_svg": None, "factor_rows": [], "factor_waves": [], "factor_top": []}
     profile = factor_profile(factors, list(names))
-    waves = sorted(profile["session"].unique().tolist())
-    means = profile.pivot(index="factor", columns="session", values="mean").to_dict("index")
-    counts = profile.pivot(index="factor", columns="session", values="n").to_dict("index")
-    factor_rows = [
-        (names[factor], [(_number(means[factor][wave]), int(counts[factor][wave])) for wave in waves])
-        for factor in names
-    ]
+    columns = (profile[name].tolist() for name in ("factor", "session", "mean", "n"))
+    found = {(factor, wave): (_number(mean), int(n)) for factor, wave, mean, n in zip(*columns, strict=True)}
+    waves = sorted({wave for _factor, wave in found})
+    factor_rows = [(names[factor], [found[factor, wave] for wave in waves]) for factor in names]
     latest = profile[profile["session"] == waves[-1]]
     cells = profile.assign(row=profile["factor"].map(names), column=profile["session"], value=profile["mean"], mark="")
     labels = {"column": pgettext("group", "Session"), "value": _("Mean (1–5)")}
@@ -179,45 +200,42 @@ def factor_context(factors: pd.DataFrame, language: str) -> dict:
     }
 
 
-def _member_rows(
-    memberships: list[Membership], labels: dict[int, str], frame: pd.DataFrame, numbers: list[int], measure: str
-) -> list[MemberRow]:
-    """One row per member who is current or was a member during the shown sessions."""
-    shown = frame[frame["session"].isin(numbers)]
-    by_member = {member: part for member, part in shown.groupby("member")}
-    spoken = {
-        None: _("not a member"),
-        Attendance.Status.PRESENT: _("present, no answer"),
-        Attendance.Status.ABSENT_NOTICE: _("absent with notice"),
-        Attendance.Status.ABSENT_NO_NOTICE: _("absent without notice"),
-    }
-    decimal = get_format("DECIMAL_SEPARATOR")
-    rows = []
-    for membership in memberships:
-        part = by_member.get(membership.pk)
-        if part is None and not membership.is_current:
-            continue
-        found = (
-            {}
-            if part is None
-            else dict(zip(part["session"], zip(part["status"], part[measure], strict=True), strict=True))
-        )
-        cells = [
-            _cell(number, *found[number], spoken, decimal)
-            if number in found
-            else _cell(number, None, None, spoken, decimal)
-            for number in numbers
-        ]
-        rows.append(MemberRow(membership=membership, label=labels[membership.pk], cells=cells))
-    return rows
+def _member_rows(memberships: list[Membership], labels: dict[int, str], shown: pd.DataFrame) -> list[MemberRow]:
+    """One row per member who is current or was a member during the shown sessions (`shown`: the
+    frame's rows of those sessions)."""
+    members = set(shown["member"].tolist())
+    return [MemberRow(m, labels[m.pk]) for m in memberships if m.pk in members or m.is_current]
 
 
-def _cell(session: int, status: str | None, value: float, spoken: dict, decimal: str) -> Cell:
-    """A table cell: the score with one decimal in the language's style, or a symbol and its words.
-    Formatted here rather than with a template filter per cell: a hundred sessions are 1,200 cells."""
-    if status is None or pd.isna(value):
-        return Cell(session, None, status, MARKS.get(status, ""), spoken[status])
-    return Cell(session, float(value), status, f"{value:.1f}".replace(".", decimal))
+def _heatmap_table(
+    rows: list[MemberRow], shown: pd.DataFrame, numbers: list[int], measure: str, language: str
+) -> CachedTable:
+    """The heatmap's numbers as a table: per member, (shown, spoken) per session, `spoken` set when
+    `shown` is a symbol or empty (not a member then), for screen readers. Formatted here rather
+    than with a template filter per cell."""
+    data = shown.loc[:, ["member", "session", "status", measure]]
+
+    def build() -> list[tuple[MemberRow, list[tuple[str, str]]]]:
+        spoken = {
+            None: _("not a member"),
+            Attendance.Status.PRESENT: _("present, no answer"),
+            Attendance.Status.ABSENT_NOTICE: _("absent with notice"),
+            Attendance.Status.ABSENT_NO_NOTICE: _("absent without notice"),
+        }
+        marks = {status: (MARKS.get(status, ""), text) for status, text in spoken.items()}
+        decimal = get_format("DECIMAL_SEPARATOR")
+        columns = (data[name].tolist() for name in data.columns)
+        found = {(member, session): (status, value) for member, session, status, value in zip(*columns, strict=True)}
+
+        def cell(member: int, session: int) -> tuple[str, str]:
+            status, value = found.get((member, session), (None, math.nan))
+            return marks[status] if math.isnan(value) else (f"{value:.1f}".replace(".", decimal), "")
+
+        return [(row, [cell(row.membership.pk, number) for number in numbers]) for row in rows]
+
+    members = [(str(row.membership.public_id), row.label) for row in rows]
+    frame = pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes()
+    return CachedTable(("heatmap", language, measure, numbers, members, frame), build)
 
 
 def _signals(rows: list[MemberRow], group: TherapyGroup, numbers: list[int]) -> list[GroupSignal]:
@@ -237,40 +255,70 @@ def _signals(rows: list[MemberRow], group: TherapyGroup, numbers: list[int]) -> 
     return group_wide
 
 
-def _session_rows(window: list[GroupSession], frame: pd.DataFrame) -> list[dict]:
-    present = frame.groupby("session")["attended"].agg(["sum", "count"])
-    return [
+def _attach_episodes(rows: list[MemberRow], group: TherapyGroup) -> None:
+    """Each shown member's newest open rupture episode and how many are open (one query)."""
+    by_member = {row.membership.pk: row for row in rows}
+    newest_first = [F("opened_at").desc(), F("id").desc()]
+    episodes = (
+        RuptureEpisode.objects.filter(membership__group=group, status=RuptureEpisode.Status.OPEN)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("membership"), order_by=newest_first),
+            open_count=Window(Count("id"), partition_by=F("membership")),
+        )
+        .filter(rank=1)
+        .select_related("first_group_session")
+    )
+    for episode in episodes:
+        row = by_member.get(episode.membership_id)
+        if row is not None:
+            row.episode, row.more_episodes = episode, episode.open_count - 1
+
+
+def _session_table(window: list[GroupSession], frame: pd.DataFrame, language: str) -> CachedTable:
+    """The sessions newest first, with how many of the members were present and the summary."""
+    counts = frame.groupby("session")["attended"].agg(["sum", "count"])
+    present = dict(zip(counts.index.tolist(), counts["sum"].astype(int).tolist(), strict=True))
+    members = dict(zip(counts.index.tolist(), counts["count"].tolist(), strict=True))
+    rows = [
         {
             "session": session,
-            "present": int(present.at[session.number, "sum"]) if session.number in present.index else 0,
-            "members": int(present.at[session.number, "count"]) if session.number in present.index else 0,
+            "present": present.get(session.number, 0),
+            "members": members.get(session.number, 0),
             "summary": getattr(session, "summary", None),
         }
         for session in reversed(window)
     ]
+    shown = [
+        (str(row["session"].public_id), row["session"].starts_at, row["present"], row["members"], _summary_state(row))
+        for row in rows
+    ]
+    return CachedTable(("sessions", language, shown), lambda: rows)
 
 
-def _heatmap(rows: list[MemberRow], measure_name: str) -> str:
+def _summary_state(row: dict) -> str:
+    summary = row["summary"]
+    return "none" if summary is None else "signed" if summary.is_signed else "draft"
+
+
+def _heatmap(rows: list[MemberRow], shown: pd.DataFrame, measure: str, measure_name: str) -> str:
+    """The heatmap of the shown sessions (`shown`: the frame's rows of those sessions), a row per
+    member in the table's order; absences and missing answers marked as in the table."""
+    labels = {row.membership.pk: row.label for row in rows}
+    missing = shown[measure].isna().to_numpy()
     cells = pd.DataFrame(
-        [
-            {
-                "row": row.label,
-                "column": cell.session,
-                "value": np.nan if cell.value is None else cell.value,
-                "mark": cell.mark,
-            }
-            for row in rows
-            for cell in row.cells
-            if cell.status is not None
-        ],
-        columns=["row", "column", "value", "mark"],
+        {
+            "row": shown["member"].map(labels),
+            "column": shown["session"],
+            "value": shown[measure],
+            "mark": np.where(missing, shown["status"].map(MARKS).fillna(""), ""),
+        }
     )
-    labels = {"column": pgettext("group", "Session"), "value": measure_name}
-    order = [row.label for row in rows]
+    names = {"column": pgettext("group", "Session"), "value": measure_name}
+    order = list(labels.values())
     return cached_svg(
         cells.assign(order=cells["row"].map({label: i for i, label in enumerate(order)})),
-        labels,
-        lambda: heatmap_spec(cells, rows=order, domain=(0, 6), labels=labels),
+        names,
+        lambda: heatmap_spec(cells, rows=order, domain=(0, 6), labels=names),
     )
 
 

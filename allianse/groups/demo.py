@@ -22,6 +22,8 @@ from allianse.clinic.models import Patient
 from allianse.core.groups import ICD10, ICD11
 from allianse.core.measures import check_answers
 from allianse.feedback import instruments
+from allianse.ruptures import services as ruptures
+from allianse.ruptures.models import EpisodeEvent, Outcome, RuptureEpisode
 
 from . import checks, services, signals, summaries
 from .models import Attendance, GroupSession, MemberCheck, Membership, SessionSummary, TherapyGroup
@@ -42,6 +44,7 @@ class Member:
     cohesion: float = 4.3  # the member's usual level (0-6)
     absent: frozenset[int] = frozenset()  # sessions missed with notice
     withdraws_from: int | None = None  # cohesion falls from here, absences without notice follow
+    answers_when_withdrawn: float = 0.55  # the chance of answering a check once withdrawing
     formulation: str = ""
     individual_patient: bool = False  # also in individual therapy with the group's therapist
     language: str = "nb"
@@ -122,7 +125,61 @@ def _build_group(context, story: Story, individual_patients: list[Patient]) -> T
         if number >= story.summaries_from:
             _summary(session, story, memberships, (lead, co), rng, draft=number > story.sessions - story.drafts)
     signals.refresh_group_signals(group=group)
+    _work_episodes(story, memberships, (lead, co))
     return group
+
+
+def _work_episodes(story: Story, memberships: dict[int, Membership], therapists) -> None:
+    """The therapists work through the rupture episodes the signals opened with members.
+
+    The withdrawing members' episodes follow their story: worked through stage by stage with notes,
+    and closed as dropout when the member dropped out; one still open. Earlier episodes (a dip in
+    the conflict phase, a member who has left) were explored in the group and closed; the newest
+    ones are left open for needs attention.
+    """
+    withdrawing = {
+        memberships[index].pk: member
+        for index, member in enumerate(story.members)
+        if member.withdraws_from and index in memberships
+    }
+    sessions = {session.number: session.starts_at for session in memberships[0].group.sessions.all()}
+    episodes = RuptureEpisode.objects.filter(membership__in=memberships.values()).select_related(
+        "membership", "first_group_session", "last_group_session"
+    )
+    for index, episode in enumerate(episodes.order_by("first_group_session__number", "id")):
+        _date_history(episode, sessions)
+        member, last = withdrawing.get(episode.membership_id), episode.last_group_session.number
+        by = therapists[index % 2]
+        if member and last >= member.withdraws_from:
+            _notes(episode, WITHDRAWAL_NOTES if member.leaves else LATE_WITHDRAWAL_NOTES, by, sessions)
+            if member.leaves:
+                _close(episode, Outcome.DROPOUT, by, sessions[member.leaves])
+        elif last < story.sessions - 4 or not episode.membership.is_current:
+            _notes(episode, EARLIER_NOTES, by, sessions)
+            outcome = Outcome.PARTLY if index % 3 == 2 else Outcome.RESOLVED
+            _close(episode, outcome, by, sessions[min(last + 1, story.sessions)])
+
+
+def _date_history(episode: RuptureEpisode, sessions: dict[int, datetime]) -> None:
+    """The signals were computed at once at the end; date the episode as if they arrived session by session."""
+    RuptureEpisode.objects.filter(pk=episode.pk).update(
+        opened_at=sessions[episode.first_group_session.number] + timedelta(hours=2)
+    )
+    for event in episode.events.all():
+        EpisodeEvent.objects.filter(pk=event.pk).update(at=sessions[event.data["session"]] + timedelta(hours=2))
+
+
+def _notes(episode: RuptureEpisode, notes, by, sessions: dict[int, datetime]) -> None:
+    """A note per stage, one session apart from the episode's first session, moving on after each."""
+    for stage, (strategies, text) in enumerate(notes, start=1):
+        at = sessions[min(episode.first_group_session.number + stage, max(sessions))] + timedelta(hours=3)
+        ruptures.add_note(
+            episode=episode, by=by, stage=stage, strategies=strategies, text=text, advance=stage < len(notes), at=at
+        )
+
+
+def _close(episode: RuptureEpisode, outcome: str, by, when: datetime) -> None:
+    ruptures.close_episode(episode=episode, by=by, outcome=outcome, at=when + timedelta(hours=4))
 
 
 def _session_start(now: datetime, story: Story, number: int) -> datetime:
@@ -192,7 +249,7 @@ def _answer_chance(member: Member, number: int, last: bool) -> float:
     if last:
         return 0.5
     if member.withdraws_from and number >= member.withdraws_from:
-        return 0.55
+        return member.answers_when_withdrawn
     return 0.93
 
 
@@ -293,6 +350,40 @@ AGREEMENTS = (
     "Avtalt til neste gang: ingen særskilte avtaler.\nFølge opp med et medlem: –",
 )
 
+# What the therapists wrote at each stage of the withdrawal path: (strategies tried, note).
+WITHDRAWAL_NOTES = (
+    (
+        [],
+        "Han sitter lenger ut i ringen, svarer kort og har vært borte uten å melde fra. Samholdet hans har "
+        "falt flere ganger på rad, og han sa at han holdt noe tilbake.",
+    ),
+    (
+        ["metacommunication", "acknowledge_own_part"],
+        "Tok det opp i gruppa: sa at vi terapeuter har brukt mye tid på konflikten mellom to andre, og kanskje "
+        "mistet ham av syne. Han trakk på skuldrene, men ble sittende og lytte.",
+    ),
+    (
+        ["invite_feelings", "validate_reaction"],
+        "Samtale med ham før gruppa (se tillegget til referatet fra møte 23). Han sa at det er utrygt når det "
+        "krangles, og at ingen ville merket om han ble borte. Vi sa at vi hadde merket det.",
+    ),
+)
+LATE_WITHDRAWAL_NOTES = (
+    ([], "Hun har vært stillere siden de nye medlemmene kom, og svarer kort når hun blir spurt."),
+    (
+        ["metacommunication", "acknowledge_own_part"],
+        "Sa i gruppa at vi terapeuter har vært mye opptatt av de nye, og spurte hvordan det har vært for henne. "
+        "Hun sa at hun ikke vil være til bry. Vi følger opp neste gang.",
+    ),
+)
+EARLIER_NOTES = (
+    (
+        ["metacommunication"],
+        "Samholdet falt for dette medlemmet. Vi spurte i gruppa hvordan det var å være her nå, og "
+        "medlemmet kunne si litt om det.",
+    ),
+)
+
 PSYCHOEDUCATIONAL = Story(
     name="Psykoedukativ MBT-gruppe, høst",
     kind=TherapyGroup.Kind.PSYCHOEDUCATIONAL,
@@ -387,8 +478,10 @@ DYNAMIC = Story(
     ),
     summaries_from=20,
     drafts=2,
-    highlights="members joined and left, a conflict phase in sessions 21-25, a member withdrew and dropped out; "
-    "summaries signed (one with an addendum) and two drafts; 5 of 7 with a borderline diagnosis: eligible.",
+    highlights="members joined and left, a conflict phase in sessions 21-25, a member withdrew and dropped out "
+    "(his rupture episode worked through and closed as dropout) and another is withdrawing now (an open episode "
+    "at stage 2); summaries signed (one with an addendum) and two drafts; 5 of 7 with a borderline diagnosis: "
+    "eligible.",
     conflict=frozenset(range(21, 26)),
     factor_profile={"interpersonal_learning": 4.2, "cohesion": 4.0, "catharsis": 3.7, "hope": 3.6, "information": 2.6},
     members=(
@@ -455,6 +548,8 @@ DYNAMIC = Story(
             ((ICD10, "F60.31"),),
             joins=18,
             cohesion=3.9,
+            withdraws_from=34,
+            answers_when_withdrawn=0.93,  # she still answers; her answers show it
         ),
         Member(
             "Kvinne, 26 år. Henvist fra DPS etter innleggelse. Mye mistillit til behandlere.",

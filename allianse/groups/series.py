@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from django.db.models.fields.json import KT
 
 from allianse.feedback import instruments
 
@@ -18,7 +19,8 @@ CLIMATE = "group-climate"
 ALLIANCE = "alliance-patient"
 FACTORS = "therapeutic-factors"
 CLIMATE_SCORES = ("engagement", "avoidance", "conflict", "cohesion")
-SERIES_COLUMNS = ("member", "session", "status", "attended", *CLIMATE_SCORES, "alliance")
+SCORE_COLUMNS = (*CLIMATE_SCORES, "alliance")
+SERIES_COLUMNS = ("member", "session", "status", "attended", *SCORE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -32,26 +34,30 @@ class GroupData:
 
 
 def load_group_data(group: TherapyGroup) -> GroupData:
-    """Three queries: attendance, the scores of the session checks, the answers about factors."""
+    """Three queries: attendance, the scores of the session checks, the answers about factors.
+
+    The database reads the scores out of the stored JSON (a hundred sessions of twelve members are
+    two thousand responses; decoding each one's JSON in Python took longer)."""
     responses = MemberResponse.objects.filter(session__group=group)
     attendance = Attendance.objects.filter(session__group=group).values_list(
         "membership_id", "session__number", "status"
     )
     scores = responses.filter(instrument_key__in=(CLIMATE, ALLIANCE)).values_list(
-        "membership_id", "session__number", "instrument_key", "scores"
+        "membership_id", "session__number", *[KT(f"scores__{name}") for name in SCORE_COLUMNS]
     )
     factors = responses.filter(instrument_key=FACTORS).values_list("membership_id", "session__number", "answers")
     return build_group_data(list(attendance), list(scores), list(factors))
 
 
 def build_group_data(attendance: list[tuple], scores: list[tuple], factors: list[tuple]) -> GroupData:
+    """`scores`: (member, session, *SCORE_COLUMNS) per response, numbers or their text (as the
+    database gives them); a group-climate response has no alliance and an alliance response no
+    climate scores, so each member and session takes the scores its responses have."""
     frame = pd.DataFrame(attendance, columns=["member", "session", "status"])
     frame["attended"] = (frame["status"] == Attendance.Status.PRESENT).astype(float)
-    climate = [(m, s, *[values.get(name) for name in CLIMATE_SCORES]) for m, s, key, values in scores if key == CLIMATE]
-    alliance = [(m, s, values.get("alliance")) for m, s, key, values in scores if key == ALLIANCE]
-    for rows, columns in ((climate, CLIMATE_SCORES), (alliance, ("alliance",))):
-        scored = pd.DataFrame(rows, columns=["member", "session", *columns])
-        frame = frame.merge(scored.astype({name: float for name in columns}), on=["member", "session"], how="left")
+    scored = pd.DataFrame(scores, columns=["member", "session", *SCORE_COLUMNS])
+    scored = scored.astype(dict.fromkeys(SCORE_COLUMNS, float)).groupby(["member", "session"]).first()
+    frame = frame.join(scored, on=["member", "session"])
     frame = frame.sort_values(["member", "session"], ignore_index=True).loc[:, list(SERIES_COLUMNS)]
     factor_ids = [item.id for item in instruments.get(FACTORS).items]
     answers = [{"member": m, "session": s, **values} for m, s, values in factors]

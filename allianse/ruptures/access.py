@@ -1,5 +1,5 @@
-"""Access to episodes and signals: a therapist reaches only those of treatments they are part of;
-administrators see the clinic's aggregates, never an episode."""
+"""Access to episodes and signals: a therapist reaches only those of treatments they are part of
+and of the members of groups they lead; administrators see the clinic's aggregates, never an episode."""
 
 from __future__ import annotations
 
@@ -10,13 +10,23 @@ from .models import RuptureEpisode
 
 
 def get_episode_for_user(user, public_id) -> RuptureEpisode:
+    """An episode of the user's treatments, or of a member of a group the user leads."""
     episode = get_object_or_404(
         RuptureEpisode.objects.select_related(
-            "treatment__patient", "first_session", "last_session", "recovery_session", "opened_by", "closed_by"
+            "treatment__patient",
+            "membership__patient",
+            "membership__group",
+            "first_session",
+            "last_session",
+            "first_group_session",
+            "last_group_session",
+            "recovery_session",
+            "opened_by",
+            "closed_by",
         ),
         public_id=public_id,
     )
-    if not episode.treatment.therapists.filter(pk=user.pk).exists():
+    if not episode.therapists.filter(pk=user.pk).exists():
         raise PermissionDenied
     return episode
 

@@ -103,9 +103,8 @@ class EpisodeViewSet(_OwnTreatments):
 
     def base_queryset(self):
         return (
-            RuptureEpisode.objects.select_related(
-                "treatment__patient", "first_session", "last_session", "recovery_session"
-            )
+            RuptureEpisode.objects.filter(treatment__isnull=False)  # group members' episodes: not in API v1
+            .select_related("treatment__patient", "first_session", "last_session", "recovery_session")
             .prefetch_related("notes__author")
             .order_by("opened_at", "id")
         )

@@ -119,18 +119,52 @@ class Recovery(models.TextChoices):
     NOT_RECOVERED = "not_recovered", _("alliance not back within the repair window")
 
 
+# An episode belongs to an individual treatment (with its sessions) or to a member of a therapy
+# group (with group sessions): a member drifting away from the group is a rupture too (issue 4).
+_OF_TREATMENT = ("treatment", "first_session", "last_session")
+_OF_MEMBER = ("membership", "first_group_session", "last_group_session")
+
+
+def _only(kept: tuple[str, ...], empty: tuple[str, ...]) -> models.Q:
+    return models.Q(**{f"{name}__isnull": False for name in kept}, **{f"{name}__isnull": True for name in empty})
+
+
+SCORE_WINDOW = 3  # sessions shown before and after an episode
+
+
 class RuptureEpisode(models.Model):
+    """One rupture and its repair, with a patient in individual treatment or with a group member.
+
+    Exactly one of `treatment` (with `first_session`/`last_session`) and `membership` (with
+    `first_group_session`/`last_group_session`) is set; a database constraint holds it.
+    """
+
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    treatment = models.ForeignKey("clinic.Treatment", on_delete=models.PROTECT, related_name="rupture_episodes")
+    treatment = models.ForeignKey(
+        "clinic.Treatment", null=True, blank=True, on_delete=models.PROTECT, related_name="rupture_episodes"
+    )
+    membership = models.ForeignKey(
+        "groups.Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="rupture_episodes"
+    )
     kind = models.CharField(_("kind of rupture"), max_length=20, choices=EpisodeKind, default=EpisodeKind.UNCLEAR)
     markers = models.JSONField(_("markers"), default=list, blank=True)
     intensity = models.PositiveSmallIntegerField(_("intensity (1–5)"), null=True, blank=True)
-    first_session = models.ForeignKey("clinic.Session", on_delete=models.PROTECT, related_name="+")
-    last_session = models.ForeignKey("clinic.Session", on_delete=models.PROTECT, related_name="+")
+    first_session = models.ForeignKey(
+        "clinic.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_session = models.ForeignKey(
+        "clinic.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_group_session = models.ForeignKey(
+        "groups.GroupSession", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_group_session = models.ForeignKey(
+        "groups.GroupSession", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     stage = models.PositiveSmallIntegerField(_("stage reached"), default=1)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
@@ -152,7 +186,13 @@ class RuptureEpisode(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["treatment", "status"])]
+        indexes = [models.Index(fields=["treatment", "status"]), models.Index(fields=["membership", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=_only(_OF_TREATMENT, _OF_MEMBER) | _only(_OF_MEMBER, _OF_TREATMENT),
+                name="episode_of_treatment_or_member",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.public_id}"
@@ -160,6 +200,40 @@ class RuptureEpisode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_member_episode(self) -> bool:
+        return self.membership_id is not None
+
+    @property
+    def patient(self):
+        return self.membership.patient if self.is_member_episode else self.treatment.patient
+
+    @property
+    def therapists(self):
+        """Who may see and work on the episode: the treatment's therapists, or the group's."""
+        return self.membership.group.therapists if self.is_member_episode else self.treatment.therapists
+
+    @property
+    def span_first(self):
+        """The episode's first session: a clinic Session, or a GroupSession for a member."""
+        return self.first_group_session if self.is_member_episode else self.first_session
+
+    @property
+    def span_last(self):
+        return self.last_group_session if self.is_member_episode else self.last_session
+
+    def phase_of(self, number: int) -> str | None:
+        """Where a session lies against the episode: "before" or "after" (within SCORE_WINDOW
+        sessions), "during", or None. After a repair attempt, the next checks tell whether it held."""
+        first, last = self.span_first.number, self.span_last.number
+        if first - SCORE_WINDOW <= number < first:
+            return "before"
+        if first <= number <= last:
+            return "during"
+        if last < number <= last + SCORE_WINDOW:
+            return "after"
+        return None
 
     @property
     def close_suggested(self) -> bool:

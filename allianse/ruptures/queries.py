@@ -16,8 +16,9 @@ from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Treatment
 from allianse.clinic.series import SessionRow, session_rows
 
-from . import guide
+from . import guide, members
 from .figures import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
+from .members import GroupAttentionItem
 from .models import Recovery, RuptureEpisode, Signal, SignalKind
 
 # Most urgent first. An absence after a rupture and a rupture not repaired within the window
@@ -34,7 +35,6 @@ URGENCY = {
     SignalKind.HELD_BACK: 2,
 }
 NOT_RECOVERED, CLOSE_SUGGESTED, QUIET = 0, 3, 4
-SCORE_WINDOW = 3  # sessions shown before and after an episode
 
 
 @dataclass
@@ -43,9 +43,15 @@ class AttentionItem:
     episode: RuptureEpisode | None
     signals: list[Signal] = field(default_factory=list)
 
+    group = None  # the template tells a patient's item from a group's (ruptures.members) by this
+
     @property
     def patient(self):
         return self.treatment.patient
+
+    @property
+    def patients(self) -> list:
+        return [self.treatment.patient]
 
     @property
     def new_signals(self) -> list[Signal]:
@@ -74,7 +80,15 @@ class AttentionItem:
         return sorted(chosen, key=lambda signal: (-signal.session.number, URGENCY[signal.kind]))[:3]
 
 
-def needs_attention(therapist) -> list[AttentionItem]:
+def needs_attention(therapist) -> list[AttentionItem | GroupAttentionItem]:
+    """Open episodes and signals not yet dealt with, for the therapist's treatments and groups,
+    most urgent first (4 queries)."""
+    items = [*_treatment_items(therapist), *members.attention_items(therapist)]
+    ordered = sorted(items, key=lambda item: item.latest, reverse=True)
+    return sorted(ordered, key=lambda item: item.urgency)
+
+
+def _treatment_items(therapist) -> list[AttentionItem]:
     """Open episodes and signals not yet dealt with, for the therapist's treatments (2 queries)."""
     episodes = list(
         RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN)
@@ -96,8 +110,7 @@ def needs_attention(therapist) -> list[AttentionItem]:
     for signal in signals:
         key = ("episode", signal.episode_id) if signal.episode_id else ("treatment", signal.treatment_id)
         items.setdefault(key, AttentionItem(treatment=signal.treatment, episode=None)).signals.append(signal)
-    ordered = sorted(items.values(), key=lambda item: item.latest, reverse=True)
-    return sorted(ordered, key=lambda item: item.urgency)
+    return list(items.values())
 
 
 def audit_events(request, patients, detail: str) -> list[AuditEvent]:
@@ -130,36 +143,31 @@ class ScoreRow:
 
 
 def episode_context(episode: RuptureEpisode) -> dict:
-    """The episode with its guide, signals, notes, history and the scores around it."""
+    """The episode with its guide, signals, notes, history and the scores around it; for a group
+    member's episode, the group's signals and the member's scores (ruptures.members)."""
     kind_guide = guide.get().for_kind(episode.kind)
-    return {
+    context = {
         "episode": episode,
-        "treatment": episode.treatment,
-        "patient": episode.treatment.patient,
+        "patient": episode.patient,
         "guide": guide.get(),
         "kind_guide": kind_guide,
         "stage": kind_guide.stage(episode.stage),
-        "signals": list(episode.signals.current().select_related("session").order_by("session__number", "id")),
         "notes": list(episode.notes.select_related("author")),
         "events": list(episode.events.select_related("actor")),
+    }
+    if episode.is_member_episode:
+        return context | members.episode_context(episode)
+    return context | {
+        "treatment": episode.treatment,
+        "signals": list(episode.signals.current().select_related("session").order_by("session__number", "id")),
         "scores": scores_around(episode),
     }
 
 
 def scores_around(episode: RuptureEpisode) -> list[ScoreRow]:
-    """The patient's and therapist's scores before, during and after the episode: after a repair
-    attempt, the next checks tell whether it held."""
-    first, last = episode.first_session.number, episode.last_session.number
-    rows = []
-    for row in session_rows(episode.treatment):
-        number = row.session.number
-        if first - SCORE_WINDOW <= number < first:
-            rows.append(ScoreRow("before", row))
-        elif first <= number <= last:
-            rows.append(ScoreRow("during", row))
-        elif last < number <= last + SCORE_WINDOW:
-            rows.append(ScoreRow("after", row))
-    return rows
+    """The patient's and therapist's scores before, during and after the episode."""
+    phases = ((episode.phase_of(row.session.number), row) for row in session_rows(episode.treatment))
+    return [ScoreRow(phase, row) for phase, row in phases if phase is not None]
 
 
 # --- the patient page and the session page ------------------------------------------------------

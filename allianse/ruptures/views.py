@@ -21,7 +21,7 @@ Action = AuditEvent.Action
 @staff_required
 def episode(request, public_id):
     episode = get_episode_for_user(request.user, public_id)
-    audit.record(request, Action.VIEW, episode, patient=episode.treatment.patient, detail="rupture episode")
+    audit.record(request, Action.VIEW, episode, patient=episode.patient, detail="rupture episode")
     services.mark_seen(episode=episode)
     return _episode_page(request, episode)
 
@@ -53,7 +53,7 @@ def _episode_action(anchor: str, make_form, apply, done):
         except services.EpisodeClosed:
             messages.info(request, _("This episode is closed; it can no longer be changed."))
         else:
-            audit.record(request, Action.UPDATE, episode, patient=episode.treatment.patient, detail=anchor)
+            audit.record(request, Action.UPDATE, episode, patient=episode.patient, detail=anchor)
             messages.success(request, done)
         return redirect(reverse("ruptures:episode", args=[episode.public_id]) + f"#{anchor}")
 

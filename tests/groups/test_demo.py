@@ -1,8 +1,10 @@
-"""The demo builder: both kinds of group, members coming and going, a conflict phase, summaries."""
+"""The demo builder: both kinds of group, members coming and going, a conflict phase, summaries, and the
+rupture episodes of the members who withdraw."""
 
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,6 +13,7 @@ from allianse.clinic.demo import DemoContext, create_staff
 from allianse.groups import demo
 from allianse.groups.dashboard import eligibility_of
 from allianse.groups.models import GroupSignal, MemberResponse, Membership, SessionSummary, TherapyGroup
+from allianse.ruptures.models import Outcome, RuptureEpisode
 
 
 @pytest.fixture
@@ -61,3 +64,14 @@ def test_summaries_are_signed_drafted_and_corrected(built):
 def test_members_answered_all_three_instruments(built):
     keys = set(MemberResponse.objects.values_list("instrument_key", flat=True))
     assert keys == {"group-climate", "alliance-patient", "therapeutic-factors"}
+
+
+def test_withdrawing_members_have_rupture_episodes_worked_through_with_the_guide(built):
+    dynamic = TherapyGroup.objects.get(kind=TherapyGroup.Kind.DYNAMIC)
+    episodes = RuptureEpisode.objects.filter(membership__group=dynamic)
+    dropout = episodes.get(membership__end_reason=Membership.EndReason.DROPPED_OUT, outcome=Outcome.DROPOUT)
+    assert dropout.stage == 3 and dropout.notes.count() == 3
+    assert dropout.events.filter(action="signal_joined", data__kinds=["absence"]).exists()
+    current = episodes.get(status=RuptureEpisode.Status.OPEN, stage=2)
+    assert current.membership.is_current and current.kind == "withdrawal" and current.notes.count() == 2
+    assert all(episode.opened_at < built.now - timedelta(days=1) for episode in episodes)

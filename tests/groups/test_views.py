@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from allianse.accounts.models import AuditEvent
-from allianse.groups import checks, services
+from allianse.groups import checks, services, summaries
 from allianse.groups.access import get_group_for_user
 from allianse.groups.models import Membership, TherapyGroup
 from tests.conftest import sign_in
 from tests.groups.conftest import add_members, add_session, answer_all, link_for, long_ago, make_group
 
 pytestmark = pytest.mark.usefixtures("english")
-GROUP_PAGE_QUERIES = 18  # 5 of them the sign-in session, the navigation and the session save
+GROUP_PAGE_QUERIES = 19  # 5 of them the sign-in session, the navigation and the session save
 
 
 def group_url(group) -> str:
@@ -151,6 +151,20 @@ def test_the_group_page_shows_answers_in_the_table_and_the_heatmap(therapist_cli
     assert "absent without notice" in table
     assert "present, no answer" in table
     assert "cohesion was 1.0" in page  # the withdrawal signal, explained
+
+
+def test_the_cached_tables_follow_new_answers_summaries_and_the_language(therapist_client, therapist, group, members):
+    session = add_session(group, members)
+    before = therapist_client.get(group_url(group)).content.decode()
+    assert "present, no answer" in before and "not written" in before
+    answer_all(session, members[:1], by=therapist, cohesion={members[0].pk: 2})
+    summaries.start_summary(session=session, by=therapist, language="en")
+    after = therapist_client.get(group_url(group)).content.decode()
+    assert ">2.0<" in after[after.index('id="heatmap-table"') :]
+    assert "draft" in after[after.index('id="sessions"') :]
+    therapist_client.cookies["django_language"] = "nb"
+    norwegian = therapist_client.get(group_url(group)).content.decode()
+    assert ">2,0<" in norwegian and "til stede, ikke svart" in norwegian
 
 
 def test_a_members_line_is_shown_on_demand(therapist_client, therapist, group, members):

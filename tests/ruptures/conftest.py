@@ -12,6 +12,10 @@ from allianse.core.measures import check_answers
 from allianse.feedback import instruments
 from allianse.feedback.models import Administration, Respondent
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, store_response
+from allianse.groups.models import GroupSignal
+from allianse.ruptures.models import RuptureEpisode
+from tests.groups.conftest import add_session as add_group_session
+from tests.groups.conftest import answer_all, co_therapist, group, members  # noqa: F401  (the group personas)
 
 ITEMS = ("goal_1", "goal_2", "task_1", "task_2", "bond_1", "bond_2")
 
@@ -59,3 +63,43 @@ def steady(treatment):
     for _ in range(4):
         add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
     return treatment
+
+
+# --- a group member drifting away from the group (ruptures.members) ---
+
+
+def group_sessions(therapy_group, memberships, count: int, *, by, first_days_ago: int, cohesion=None, absent=()):
+    """`count` weekly group sessions in which every present member answers (cohesion per member, default 5)."""
+    sessions = []
+    for week in range(count):
+        session = add_group_session(therapy_group, memberships, absent=absent, days_ago=first_days_ago - 7 * week)
+        answer_all(session, [m for m in memberships if m not in absent], by=by, cohesion=cohesion)
+        sessions.append(session)
+    return sessions
+
+
+def conflict_signal(session, *, explanation_en: str, explanation_nb: str):
+    """A stored group-wide conflict signal of `session` (allianse.core.signals.group: conflict_high)."""
+    return GroupSignal.objects.create(
+        group=session.group,
+        session=session,
+        kind="conflict",
+        detail="conflict_high",
+        value=4.5,
+        threshold=4,
+        explanation_en=explanation_en,
+        explanation_nb=explanation_nb,
+    )
+
+
+@pytest.fixture
+def withdrawing(group, therapist, members):  # noqa: F811  (the group personas imported above)
+    """Four sessions at cohesion 5, then the first member's cohesion falls to 1 (session 5)."""
+    group_sessions(group, members, 4, by=therapist, first_days_ago=56)
+    group_sessions(group, members, 1, by=therapist, first_days_ago=28, cohesion={members[0].pk: 1})
+    return members[0]
+
+
+@pytest.fixture
+def member_episode(withdrawing):
+    return RuptureEpisode.objects.get(membership=withdrawing)

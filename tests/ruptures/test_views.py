@@ -10,7 +10,8 @@ from allianse.clinic.services import register_patient
 from allianse.ruptures import services
 from allianse.ruptures.models import RuptureEpisode, Signal
 from tests.conftest import sign_in
-from tests.ruptures.conftest import add_session, alliance, therapist_view
+from tests.groups.conftest import add_members, make_group
+from tests.ruptures.conftest import add_session, alliance, conflict_signal, group_sessions, therapist_view
 
 
 def with_rupture(treatment):
@@ -254,3 +255,112 @@ def test_an_administrator_changes_a_threshold_and_a_bad_value_is_explained(clien
 def test_the_guide_reads_for_every_kind(therapist_client, kind):
     response = therapist_client.get(reverse("ruptures:guide"), {"kind": kind})
     assert response.status_code == 200 and "Hva du bør unngå" in response.content.decode()
+
+
+# --- a group member's episode (ruptures.members) ---
+
+
+def test_the_groups_therapists_see_the_member_episode_with_the_withdrawal_path(
+    client, therapist, co_therapist, member_episode, withdrawing
+):
+    for user in (therapist, co_therapist):
+        sign_in(client, user)
+        html = client.get(url("episode", member_episode)).content.decode()
+        assert "Legg merke til tilbaketrekkingen" in html  # stage 1 of the withdrawal path, in bokmål
+        assert withdrawing.patient.code in html and "Gruppemøte 5" in html
+        assert reverse("groups:member", args=[withdrawing.public_id]) in html
+        assert "samholdet for dette medlemmet 1,0" in html  # the group signal, explained
+    assert AuditEvent.objects.filter(patient=withdrawing.patient, object_type="RuptureEpisode").count() == 2
+
+
+def test_a_member_episode_shows_cohesion_before_during_and_after(
+    therapist_client, therapist, member_episode, group, members
+):
+    group_sessions(group, members, 1, by=therapist, first_days_ago=21)
+    therapist_client.cookies["django_language"] = "en"
+    html = therapist_client.get(url("episode", member_episode)).content.decode()
+    table = html[html.index('id="scores-title"') :]
+    assert table.count('class="phase-before"') == 3 and table.count('class="phase-during"') == 1
+    assert table.count('class="phase-after"') == 1
+    assert "cohesion was 1.0, 16.0 standard deviations below their own earlier mean" in html
+
+
+def test_a_therapist_of_another_group_is_refused_the_member_episode(outsider_client, member_episode):
+    assert outsider_client.get(url("episode", member_episode)).status_code == 403
+    for name, data in (
+        ("episode_note", {"stage": 1, "text": "x"}),
+        ("episode_stage", {"stage": 2}),
+        ("episode_kind", {"kind": "confrontation"}),
+        ("episode_close", {"outcome": "resolved"}),
+    ):
+        assert outsider_client.post(url(name, member_episode), data).status_code == 403
+    member_episode.refresh_from_db()
+    assert (member_episode.stage, member_episode.kind, member_episode.status) == (1, "withdrawal", "open")
+    assert not member_episode.notes.exists()
+
+
+def test_the_treating_therapist_of_the_patient_is_refused_a_group_they_do_not_lead(
+    client, other_therapist, member_episode
+):
+    """Treating the patient individually is not leading their group: the episode is the group's."""
+    register_patient(therapist=other_therapist, name="", language="nb", started_on="2026-01-05")
+    sign_in(client, other_therapist)
+    assert client.get(url("episode", member_episode)).status_code == 403
+
+
+def test_a_member_episode_is_worked_through_and_closed_through_the_page(therapist_client, member_episode):
+    note = {"stage": 1, "strategies": ["metacommunication"], "text": "Spurte i gruppa.", "advance": "on"}
+    assert therapist_client.post(url("episode_note", member_episode), note).status_code == 302
+    therapist_client.post(url("episode_close", member_episode), {"outcome": "dropout", "note": "Sluttet."})
+    member_episode.refresh_from_db()
+    assert (member_episode.stage, member_episode.status, member_episode.outcome) == (2, "closed", "dropout")
+    html = therapist_client.get(url("episode", member_episode)).content.decode()
+    assert "Åpnet fra signalene i time 5." in html and "Spurte i gruppa." in html
+    assert "avsluttet: endte i frafall" in html
+
+
+def test_needs_attention_lists_member_episodes_and_conflict_in_the_group(therapist_client, member_episode, group):
+    latest = group.sessions.order_by("-number").first()
+    conflict_signal(
+        latest,
+        explanation_en="In session 5 the group's mean conflict was 4.5.",
+        explanation_nb="I gruppemøte 5 var gruppas gjennomsnittlige konfliktnivå 4,5.",
+    )
+    html = therapist_client.get(reverse("clinic:home")).content.decode()
+    assert url("episode", member_episode) + "#note_form" in html
+    assert member_episode.patient.code in html and "samholdet for dette medlemmet 1,0" in html
+    assert "I gruppemøte 5 var gruppas gjennomsnittlige konfliktnivå 4,5." in html
+    assert reverse("groups:group", args=[group.public_id]) + "#signals" in html
+    assert AuditEvent.objects.filter(patient=member_episode.patient, detail="needs attention").exists()
+
+
+def test_needs_attention_of_another_therapist_holds_no_member_episode(outsider_client, member_episode):
+    html = outsider_client.get(reverse("clinic:home")).content.decode()
+    assert member_episode.patient.code not in html
+
+
+def test_needs_attention_reads_a_fixed_number_of_queries_with_groups(therapist_client, therapist, member_episode):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert therapist_client.get(reverse("clinic:home")).status_code == 200
+        return len(queries)
+
+    one = count()
+    other = make_group(therapist, name="Torsdagsgruppa")
+    others = add_members(other, therapist, 4)
+    group_sessions(other, others, 4, by=therapist, first_days_ago=56)
+    group_sessions(other, others, 1, by=therapist, first_days_ago=28, cohesion={others[1].pk: 0})
+    assert RuptureEpisode.objects.count() == 2
+    assert count() == one
+
+
+def test_the_group_and_member_pages_link_the_open_episode(therapist_client, member_episode, group, withdrawing):
+    link = url("episode", member_episode)
+    assert link in therapist_client.get(reverse("groups:group", args=[group.public_id])).content.decode()
+    assert link in therapist_client.get(reverse("groups:member", args=[withdrawing.public_id])).content.decode()
+
+
+def test_the_api_leaves_member_episodes_out(therapist_client, member_episode):
+    assert therapist_client.get(reverse("v1:ruptures-api:episode-list")).json() == []
+    detail = reverse("v1:ruptures-api:episode-detail", args=[member_episode.public_id])
+    assert therapist_client.get(detail).status_code == 404

@@ -21,7 +21,7 @@ def needs_attention(context) -> dict:
     Every patient listed is written to the audit log (one query for all)."""
     request = context["request"]
     items = queries.needs_attention(request.user)
-    queries.audit_events(request, [item.patient for item in items], "needs attention")
+    queries.audit_events(request, [patient for item in items for patient in item.patients], "needs attention")
     return {"items": items, "request": request, "csrf_token": context.get("csrf_token")}
 
 
