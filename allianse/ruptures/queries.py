@@ -15,9 +15,9 @@ from django.db.models.functions import Coalesce
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Treatment
 from allianse.clinic.series import SessionRow, session_rows
+from allianse.core.signals.overview import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
 
 from . import guide, members
-from .figures import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
 from .members import GroupAttentionItem
 from .models import Recovery, RuptureEpisode, Signal, SignalKind
 

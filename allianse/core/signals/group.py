@@ -89,7 +89,7 @@ class GroupSignalRules:
     def __post_init__(self) -> None:
         for spec in fields(self):
             value = getattr(self, spec.name)
-            kind = type(spec.default)
+            kind = int if type(spec.default) is int else float
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
                 raise InvalidRules(f"Group signal rule {spec.name} must be a positive number, not {value!r}.")
             if kind is int and value != int(value):
@@ -152,7 +152,8 @@ def group_signals_for_session(
 
 def signals_from_group_table(table: pd.DataFrame) -> list[GroupSignal]:
     return [
-        GroupSignal(**{**row, "session": int(row["session"]), "value": float(row["value"])})
+        GroupSignal(**{**{str(key): value for key, value in row.items()}, "session": int(row["session"]),
+                       "value": float(row["value"])})
         for row in table.loc[:, list(COLUMNS)].to_dict("records")
     ]
 
@@ -184,10 +185,12 @@ def prepare_group_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return members
 
 
-def _hits(frame: pd.DataFrame, mask: np.ndarray, detail: GroupDetail, **columns: object) -> pd.DataFrame:
+def _hits(frame: pd.DataFrame, mask: np.ndarray, detail: GroupDetail, **columns: np.ndarray | float) -> pd.DataFrame:
     """The rows of `frame` where `mask` holds, with the signal's detail and shown numbers."""
     rows = np.flatnonzero(mask)
-    data = {name: frame[name].to_numpy()[rows] for name in ("group", "member", "session")}
+    data: dict[str, np.ndarray | float | str] = {
+        name: frame[name].to_numpy()[rows] for name in ("group", "member", "session")
+    }
     data.update(kind=_KIND[detail].value, detail=detail.value)
     data.update({name: values[rows] if isinstance(values, np.ndarray) else values for name, values in columns.items()})
     return pd.DataFrame(data)

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from allianse.ruptures.figures import EpisodeFact, TreatmentFact, overview_figures, treatment_group
+from allianse.core.signals.overview import EpisodeFact, TreatmentFact, overview_figures, treatment_group
 
 START = datetime(2026, 3, 2, 10)
 
