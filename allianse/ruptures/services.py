@@ -487,7 +487,7 @@ def close_episode(
 
 
 def _locked(episode: RuptureEpisode) -> RuptureEpisode:
-    locked = RuptureEpisode.objects.select_for_update().select_related("treatment").get(pk=episode.pk)
+    locked = RuptureEpisode.objects.select_for_update(of=("self",)).select_related("treatment").get(pk=episode.pk)
     if not locked.is_open:
         raise EpisodeClosed
     return locked
