@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -60,16 +61,12 @@ def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int 
 def open_check(token: str) -> Administration:
     """The administration behind a link, if it can still be answered (one query)."""
     public_id = Administration.public_id_from_token(token)
-    administration = (
-        Administration.objects.filter(public_id=public_id)
-        .select_related("session")
-        .annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk"))))
-        .first()
-        if public_id
-        else None
-    )
-    if administration is None:
-        raise LinkProblem("invalid")
+    try:
+        administration = Administration.objects.annotate(
+            answered=Exists(Response.objects.filter(administration=OuterRef("pk")))
+        ).get(public_id=public_id)
+    except (Administration.DoesNotExist, ValidationError) as error:
+        raise LinkProblem("invalid") from error
     if administration.answered:
         raise LinkProblem("used", administration)
     if administration.is_expired():
@@ -134,7 +131,7 @@ def store_response(
         with transaction.atomic():
             response = Response.objects.create(
                 administration=administration,
-                session=administration.session,
+                session_id=administration.session_id,
                 respondent=administration.respondent,
                 submitted_by=submitted_by,
                 supersedes=supersedes,
