@@ -126,11 +126,13 @@ class AnswerErrorsSerializer(serializers.Serializer):
 MESSAGES = {**ERROR_MESSAGES, "unknown_item": _("This instrument has no question with this id.")}
 
 
-def answer_errors(codes: dict[str, str]) -> dict:
-    """Per item: the error code and its sentence in the user's language."""
+def answer_errors(codes: dict[str, str], messages=None) -> dict:
+    """Per item: the error code and its sentence in the user's language (from `messages`, by
+    default the questionnaire form's)."""
+    messages = messages or MESSAGES
     return {
         "errors": {
-            item: {"code": code, "message": str(MESSAGES.get(code, MESSAGES["required"]))}
+            item: {"code": code, "message": str(messages.get(code, messages["required"]))}
             for item, code in codes.items()
         }
     }
