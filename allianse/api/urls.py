@@ -9,6 +9,7 @@ from .permissions import VerifiedStaff
 app_name = "v1"
 urlpatterns = [
     path("ruptures/", include("allianse.ruptures.api")),
+    path("", include("allianse.groups.api")),  # groups/ and group-sessions/
     path("rating/", include("allianse.rating.api")),
     path("patients/", views.Patients.as_view(), name="patients"),
     path("treatments/<uuid:public_id>/series/", views.Series.as_view(), name="series"),

@@ -106,7 +106,7 @@ def group_context(group: TherapyGroup, *, measure: str, show_all: bool, shown: l
     in_window = data.frame[data.frame["session"].isin(numbers)]
     rows = _member_rows(memberships, labels, in_window)
     shown_ids = {membership.pk for membership in memberships if str(membership.public_id) in shown}
-    group_signals = _signals(rows, group, numbers)
+    group_signals = latest_signals(rows, group, numbers)
     _attach_episodes(rows, group)
     return {
         "therapist_names": ", ".join(therapist.display_name for therapist in group.therapists.all()),
@@ -127,7 +127,7 @@ def group_context(group: TherapyGroup, *, measure: str, show_all: bool, shown: l
         "group_signals": group_signals,
         "has_signals": bool(group_signals) or any(row.signals or row.episode for row in rows),
         "signal_sessions": min(SIGNAL_SESSIONS, len(numbers)),
-        "sessions": _session_table(window, data.frame, language),
+        "sessions": session_table(window, data.frame, language),
         "cache_seconds": CACHE_SECONDS,
         **factor_context(data.factors, language),
     }
@@ -238,7 +238,7 @@ def _heatmap_table(
     return CachedTable(("heatmap", language, measure, numbers, members, frame), build)
 
 
-def _signals(rows: list[MemberRow], group: TherapyGroup, numbers: list[int]) -> list[GroupSignal]:
+def latest_signals(rows: list[MemberRow], group: TherapyGroup, numbers: list[int]) -> list[GroupSignal]:
     """The signals of the latest sessions, newest first: each member's attached to their row, the
     group-wide ones returned (one query)."""
     if not numbers:
@@ -274,7 +274,7 @@ def _attach_episodes(rows: list[MemberRow], group: TherapyGroup) -> None:
             row.episode, row.more_episodes = episode, episode.open_count - 1
 
 
-def _session_table(window: list[GroupSession], frame: pd.DataFrame, language: str) -> CachedTable:
+def session_table(window: list[GroupSession], frame: pd.DataFrame, language: str) -> CachedTable:
     """The sessions newest first, with how many of the members were present and the summary."""
     counts = frame.groupby("session")["attended"].agg(["sum", "count"])
     present = dict(zip(counts.index.tolist(), counts["sum"].astype(int).tolist(), strict=True))

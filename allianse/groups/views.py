@@ -40,23 +40,11 @@ def _language() -> str:
     return (translation.get_language() or "nb")[:2]
 
 
-def _audit_members(request, obj, memberships, *, action: str = VIEW, detail: str) -> None:
+def audit_members(request, obj, memberships, *, action: str = VIEW, detail: str) -> None:
     """One audit event per member whose data the page shows (so each patient's log lists it), in one
     query; one event without a patient if there are no members."""
-    actor, address = request.user, request.META.get("REMOTE_ADDR")
-    patients = [membership.patient_id for membership in memberships] or [None]
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            action=action,
-            object_type=type(obj).__name__,
-            object_id=str(obj.public_id),
-            patient_id=patient_id,
-            detail=detail[:200],
-            ip_address=address,
-        )
-        for patient_id in patients
-    )
+    entries = [(obj, membership.patient_id) for membership in memberships] or [(obj, None)]
+    audit.record_many(request, action, entries, detail=detail)
 
 
 @staff_required
@@ -89,7 +77,7 @@ def group(request, public_id):
         shown=request.GET.getlist("member"),
         language=_language(),
     )
-    _audit_members(request, group, [*context["current"], *context["former"]], detail="group page")
+    audit_members(request, group, [*context["current"], *context["former"]], detail="group page")
     return render(request, "groups/group.html", {"group": group, **context})
 
 
@@ -186,7 +174,7 @@ def session_new(request, public_id):
         except services.GroupRuleError as error:
             form.add_error(None, str(error))
         else:
-            _audit_members(request, session, members, action=CREATE, detail="group session and attendance")
+            audit_members(request, session, members, action=CREATE, detail="group session and attendance")
             return redirect("groups:session", public_id=session.public_id)
     return render(request, "groups/session_new.html", {"form": form, "group": group})
 
@@ -195,7 +183,7 @@ def session_new(request, public_id):
 def session(request, public_id):
     session = get_group_session_for_user(request.user, public_id)
     attendance = list(session.attendance.select_related("membership__patient").order_by("membership__patient__code"))
-    _audit_members(request, session, [row.membership for row in attendance], detail="group session page")
+    audit_members(request, session, [row.membership for row in attendance], detail="group session page")
     context = {
         "session": session,
         "group": session.group,
@@ -219,7 +207,7 @@ def session_attendance(request, public_id):
     form = AttendanceForm(request.POST, memberships=memberships)
     if form.is_valid():
         services.record_attendance(session=session, attendance=form.attendance())
-        _audit_members(request, session, memberships, action=UPDATE, detail="attendance corrected")
+        audit_members(request, session, memberships, action=UPDATE, detail="attendance corrected")
     return redirect("groups:session", public_id=session.public_id)
 
 
@@ -228,7 +216,7 @@ def session_attendance(request, public_id):
 def checks_issue(request, public_id):
     session = get_group_session_for_user(request.user, public_id)
     issued = checks.issue_member_checks(session=session, by=request.user)
-    _audit_members(request, session, [check.membership for check in issued], action=CREATE, detail="member links")
+    audit_members(request, session, [check.membership for check in issued], action=CREATE, detail="member links")
     return redirect("groups:check_links", public_id=session.public_id)
 
 
@@ -240,7 +228,7 @@ def check_links(request, public_id):
     for check in checks.live_checks(session):
         url = request.build_absolute_uri(reverse("groups:member_check", args=[check.token]))
         links.append({"check": check, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=4)})
-    _audit_members(request, session, [link["check"].membership for link in links], detail="member links shown")
+    audit_members(request, session, [link["check"].membership for link in links], detail="member links shown")
     return render(request, "groups/check_links.html", {"session": session, "group": session.group, "links": links})
 
 
@@ -311,7 +299,7 @@ def summary(request, public_id):
 def _summary_page(request, summary, *, status: int = 200, **forms):
     session = summary.session
     attendance = list(session.attendance.select_related("membership__patient").order_by("membership__patient__code"))
-    _audit_members(request, summary, [row.membership for row in attendance], detail="group session summary")
+    audit_members(request, summary, [row.membership for row in attendance], detail="group session summary")
     context = {
         "summary": summary,
         "session": session,

@@ -12,6 +12,7 @@ import pandas as pd
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Treatment
 from allianse.clinic.series import SessionRow, session_rows
@@ -113,24 +114,9 @@ def _treatment_items(therapist) -> list[AttentionItem]:
     return list(items.values())
 
 
-def audit_events(request, patients, detail: str) -> list[AuditEvent]:
-    """One audit row per patient shown on a page, written in one query (accounts.audit.record
-    writes one row per call, which would make a list page's queries grow with its length)."""
-    actor = request.user if request.user.is_authenticated else None
-    address = request.META.get("REMOTE_ADDR")
-    unique = {patient.pk: patient for patient in patients}.values()
-    return AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor,
-            action=AuditEvent.Action.VIEW,
-            object_type="Patient",
-            object_id=str(patient.public_id),
-            patient=patient,
-            detail=detail,
-            ip_address=address,
-        )
-        for patient in unique
-    )
+def audit_events(request, patients, detail: str) -> None:
+    """One audit row per patient shown on a page, written in one query."""
+    audit.record_many(request, AuditEvent.Action.VIEW, [(patient, patient.pk) for patient in patients], detail=detail)
 
 
 # --- the episode page -------------------------------------------------------------------------
