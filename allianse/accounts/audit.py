@@ -1,38 +1,27 @@
-"""Writing the audit log: one call per read or change of health data."""
+"""Writing the audit log: who read or changed health data, what, when and from where."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.http import HttpRequest
 
 from .models import AuditEvent
 
 
-def record(
-    request: HttpRequest | None,
-    action: str,
-    obj: object,
-    *,
-    patient=None,
-    detail: str = "",
+def record(request: HttpRequest | None, action: str, obj: object, *, patient=None, detail: str = "") -> None:
+    """One event about one object (and the patient it concerns, if any)."""
+    record_many(request, action, [(obj, patient.pk if patient is not None else None)], detail=detail)
+
+
+def record_many(
+    request: HttpRequest | None, action: str, entries: Iterable[tuple[object, int | None]], *, detail: str = ""
 ) -> None:
-    actor = getattr(request, "user", None) if request is not None else None
-    AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=type(obj).__name__,
-        object_id=str(getattr(obj, "public_id", "") or ""),
-        patient=patient,
-        detail=detail[:200],
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
-    )
-
-
-def record_many(request: HttpRequest, action: str, entries, *, detail: str = "") -> None:
     """One event per (object, patient id) pair, written in one query, so a page listing many
-    patients does not grow its query count with its length; one event without a patient if
-    `entries` is empty is the caller's choice (pass `[(obj, None)]`)."""
-    actor = request.user if request.user.is_authenticated else None
-    address = request.META.get("REMOTE_ADDR")
+    patients does not grow its query count with its length."""
+    user = getattr(request, "user", None)
+    actor = user if user is not None and user.is_authenticated else None
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor,
