@@ -59,16 +59,27 @@ def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int 
 
 
 def open_check(token: str) -> Administration:
-    """The administration behind a link, if it can still be answered (one query)."""
-    public_id = Administration.public_id_from_token(token)
-    try:
-        administration = Administration.objects.annotate(
-            answered=Exists(Response.objects.filter(administration=OuterRef("pk")))
-        ).get(public_id=public_id)
-    except (Administration.DoesNotExist, ValidationError) as error:
-        raise LinkProblem("invalid") from error
+    """The administration behind a link, if it can still be answered (one query): what the form
+    asks before it is shown."""
+    administration = _live_link(
+        token, Administration.objects.annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk"))))
+    )
     if administration.answered:
         raise LinkProblem("used", administration)
+    return administration
+
+
+def find_link(token: str) -> Administration:
+    """The administration behind a link that has neither expired nor been revoked, answered or
+    not: a submit learns that from `submit_check`, which saves the patient one query's wait."""
+    return _live_link(token, Administration.objects.all())
+
+
+def _live_link(token: str, queryset) -> Administration:
+    try:
+        administration = queryset.get(public_id=Administration.public_id_from_token(token))
+    except (Administration.DoesNotExist, ValidationError) as error:
+        raise LinkProblem("invalid") from error
     if administration.is_expired():
         raise LinkProblem("expired", administration)
     return administration
@@ -81,14 +92,21 @@ def submit_check(
     missing_reasons: dict[str, str] | None = None,
     defer: Defer = run_now,
 ) -> Submission:
-    """Store one response for an opened link (see `open_check`), once: a second submit of the same
-    link stores nothing new. Signal updates go to `defer`, so the patient need not wait for them."""
+    """Store one response for a link (see `find_link`), once. Whether it was answered before is
+    the unique constraint's to say at insert: the same answers again are a second tap or a retry
+    and get the stored response back; other answers mean someone else is reusing the link
+    (`LinkProblem('used')`). Signal updates go to `defer`, so the patient need not wait for them."""
     if administration.is_expired():
         raise LinkProblem("expired", administration)
     checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
     if not checked.is_valid:
+        if administration.responses.exists():
+            raise LinkProblem("used", administration)
         return Submission(checked=checked)
-    return _after_store(store_response(administration, checked, submitted_by=None), defer)
+    submission = store_response(administration, checked, submitted_by=None)
+    if submission.was_duplicate and submission.response.answers != checked.answers:
+        raise LinkProblem("used", administration)
+    return _after_store(submission, defer)
 
 
 def record_therapist_check(

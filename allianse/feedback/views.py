@@ -1,5 +1,6 @@
 import segno
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -45,21 +46,26 @@ def check_link(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 def check(request, token):
-    """The patient's check: no account, their language, one response per link."""
+    """The patient's check: no account, their language, one response per link. Valid answers go
+    straight to the service; a form is built only to show the questions or their errors."""
     try:
-        administration = services.open_check(token)
-    except services.LinkProblem as problem:
-        return _link_problem(request, token, problem)
-    language = respondent_language(request, administration.language)
-    instrument = instruments.get(administration.instrument_key)
-    checked = None
-    if request.method == "POST":  # valid answers go straight to the service; a form only shows errors
+        if request.method == "GET":
+            return _check_form(request, token, services.open_check(token))
+        administration = services.find_link(token)
+        instrument = instruments.get(administration.instrument_key)
         submission = services.submit_check(
             administration=administration, answers=raw_answers(instrument, request.POST), defer=after_response(request)
         )
-        if submission.response is not None:
-            return _thanked(request, token, language)
-        checked = submission.checked
+    except services.LinkProblem as problem:
+        return _link_problem(request, token, problem)
+    if submission.response is None:
+        return _check_form(request, token, administration, submission.checked)
+    return _thanked(request, token, respondent_language(request, administration.language))
+
+
+def _check_form(request, token, administration, checked=None):
+    language = respondent_language(request, administration.language)
+    instrument = instruments.get(administration.instrument_key)
     form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
     if checked is not None:
         form.is_valid()
@@ -103,8 +109,8 @@ def therapist_check(request, public_id):
 def _thanked(request, token: str, language: str):
     """To the thank-you page, remembering in a signed cookie (no server-side session for patients)
     that this browser answered the link, so a retry thanks again instead of saying it was used."""
-    response = redirect(f"{reverse('feedback:thanks')}?lang={language}")
-    answered = [*_answered(request)[-9:], token[-24:]]
+    response = HttpResponseRedirect(f"{reverse('feedback:thanks')}?lang={language}")
+    answered = [part for part in _answered(request) if part != token[-24:]][-9:] + [token[-24:]]
     response.set_signed_cookie(ANSWERED_COOKIE, ",".join(answered), salt=ANSWERED_COOKIE, max_age=7 * 24 * 3600,
                                httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
     return response

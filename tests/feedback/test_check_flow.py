@@ -45,9 +45,26 @@ def test_a_submitted_check_is_scored_and_stored_once(client, link):
 
 def test_a_second_tap_stores_nothing_new_and_thanks_again(client, link):
     client.post(check_url(link), GOOD)
-    again = client.post(check_url(link), GOOD)
+    again = client.post(check_url(link), GOOD, follow=True)
     assert Response.objects.count() == 1
     assert again.status_code == 200 and "Takk" in again.content.decode()
+
+
+def test_a_retry_from_a_browser_that_lost_its_cookies_thanks_again(client, link):
+    client.post(check_url(link), GOOD)
+    client.cookies.clear()
+    again = client.post(check_url(link), GOOD, follow=True)
+    assert Response.objects.count() == 1
+    assert again.status_code == 200 and "Takk" in again.content.decode()
+
+
+@pytest.mark.parametrize("answers", [GOOD | {"goal_1": "1"}, GOOD | {"goal_1": "9"}], ids=["other", "invalid"])
+def test_other_answers_to_a_used_link_are_refused_and_the_stored_response_kept(client, link, answers):
+    submit_check(administration=open_check(link.token), answers=GOOD)
+    client.cookies.clear()
+    response = client.post(check_url(link), answers)
+    assert response.status_code == 410 and "allerede" in response.content.decode()
+    assert Response.objects.get().answers["goal_1"] == 6
 
 
 def test_another_browser_reusing_the_link_is_told_it_was_used(client, django_user_model, link):
