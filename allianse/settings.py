@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -142,6 +144,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Until `allianse collectstatic` fills STATIC_ROOT (a deployment step) the finders serve the files,
+# so WhiteNoise's warning about the missing directory says nothing worth reading.
+warnings.filterwarnings("ignore", message=re.escape(f"No directory at: {STATIC_ROOT}"))
 
 # Security: sessions end after 30 minutes without activity; cookies are HTTP-only and, off
 # DEBUG, secure; strict headers on every response (see accounts.middleware).
