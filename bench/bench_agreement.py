@@ -1,13 +1,12 @@
 """Benchmark: the agreement report of a full MBT-G-AQS rating round against pingouin's ICCs.
 
 19 items x 2 dimensions (adherence, quality) x 200 segments x 5 raters, seeded. Run from the
-project root: `python -m bench bench_agreement` (or `python -m bench.bench_agreement`).
+project root: `python -m bench bench_agreement`.
 """
 
 from __future__ import annotations
 
 import statistics
-import time
 import warnings
 from collections.abc import Callable
 
@@ -16,6 +15,7 @@ import pandas as pd
 import pingouin
 
 from allianse.core.stats import icc_batch, ratings_cube, reliability_report
+from bench.support import timings
 
 ITEMS, DIMENSIONS, SEGMENTS, RATERS = 19, ("adherence", "quality"), 200, 5
 SEED = 20170901
@@ -44,12 +44,7 @@ def pingouin_iccs(frame: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def median_seconds(work: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+    return statistics.median(timings(work, runs))
 
 
 def run(runs: int = 7, baseline_runs: int = 3) -> list[dict[str, object]]:
@@ -78,11 +73,3 @@ def run(runs: int = 7, baseline_runs: int = 3) -> list[dict[str, object]]:
         for name, (seconds, what) in measured.items()
     ]
 
-
-if __name__ == "__main__":
-    print(f"{'name':<20} {'seconds':>9} {'baseline':>9} {'ratio':>7}  note")
-    for row in run():
-        print(
-            f"{row['name']:<20} {row['seconds']:>9.4f} {row['baseline_seconds']:>9.4f} "
-            f"{row['ratio']:>6.0f}x  {row['note']}"
-        )

@@ -5,13 +5,12 @@ points to a file in a temporary folder; the child migrates it), so Django is con
 nowhere else. The child builds the group (attendance, members' checks scored by the core, signals,
 summaries), signs in a therapist, and times requests to the group page with django.test.Client:
 one first request (charts and tables not yet rendered and cached), then 30 timed requests. Run from the project root:
-`python -m bench bench_groups` or `python -m bench.bench_groups`.
+`python -m bench bench_groups`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -19,9 +18,9 @@ import sys
 import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.support import ROOT, migrated_env
+
 MEMBERS, SESSIONS, REQUESTS = 12, 100, 30
 GOAL_SECONDS = 0.150
 SEED = 2026
@@ -29,18 +28,7 @@ SEED = 2026
 
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "ALLIANSE_VAR_DIR": folder,
-            "SECRET_KEY": "bench-only",
-            "DEBUG": "0",
-            "SECURE_COOKIES": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "DJANGO_SETTINGS_MODULE": "allianse.settings",
-            "PYTHONPATH": str(ROOT),
-        }
-        subprocess.run([sys.executable, "-m", "allianse", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        env = migrated_env(folder, "testserver")
         child = subprocess.run(
             [sys.executable, "-m", "bench.bench_groups", "--measure"],
             env=env,
@@ -189,9 +177,5 @@ def _response(link, key, instrument, rng, score_response):
     )
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--measure"]:
-        print(json.dumps(_measure()))
-    else:
-        for row in run():
-            print(row)
+if __name__ == "__main__":  # the child process started by run()
+    print(json.dumps(_measure()))

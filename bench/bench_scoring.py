@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
+import statistics
 
 import numpy as np
 import pandas as pd
 
 from allianse.core.measures import load_instrument, score_frame, score_response
+from bench.support import ROOT, seconds, timings
 
-INSTRUMENT = load_instrument(Path(__file__).resolve().parent.parent / "allianse/instruments/alliance-patient.yaml")
+INSTRUMENT = load_instrument(ROOT / "allianse/instruments/alliance-patient.yaml")
 ITEMS = ["goal_1", "goal_2", "task_1", "task_2", "bond_1", "bond_2"]
 N = 1_000_000
 LOOP_SAMPLE = 20_000
@@ -27,17 +27,12 @@ def _responses(n: int) -> pd.DataFrame:
 
 def run() -> list[dict]:
     frame = _responses(N)
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        score_frame(INSTRUMENT, frame)
-        timings.append(time.perf_counter() - start)
-    batch = float(np.median(timings))
-    records = frame.head(LOOP_SAMPLE).to_dict("records")
-    start = time.perf_counter()
-    for record in records:
-        score_response(INSTRUMENT, {k: v for k, v in record.items() if not (isinstance(v, float) and np.isnan(v))})
-    loop = (time.perf_counter() - start) * N / LOOP_SAMPLE
+    batch = statistics.median(timings(lambda: score_frame(INSTRUMENT, frame), 3))
+    answers = [
+        {k: v for k, v in record.items() if not (isinstance(v, float) and np.isnan(v))}
+        for record in frame.head(LOOP_SAMPLE).to_dict("records")
+    ]
+    loop = seconds(lambda: [score_response(INSTRUMENT, one) for one in answers]) * N / LOOP_SAMPLE
     return [{
         "name": "score 1,000,000 alliance-patient responses",
         "seconds": batch,
@@ -46,7 +41,3 @@ def run() -> list[dict]:
         "note": f"baseline: score_response in a Python loop over {LOOP_SAMPLE:,} responses, extrapolated to {N:,}",
     }]
 
-
-if __name__ == "__main__":
-    for row in run():
-        print(row)

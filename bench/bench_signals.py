@@ -2,19 +2,19 @@
 
 50,000 treatments x 20 sessions, seeded. The baseline calls the same function once per treatment
 in a Python loop over a sample of 500 treatments and extrapolates linearly to 50,000. Run from the
-project root: `python -m bench.bench_signals`.
+project root: `python -m bench bench_signals`.
 """
 
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from allianse.core.signals import detect_signals, find_episodes, signals_for_latest
+from bench.support import timings
 
 TREATMENTS = 50_000
 SESSIONS = 20
@@ -72,12 +72,7 @@ def _flags(flags: np.ndarray, answered: np.ndarray) -> np.ndarray:
 
 def _seconds(work: Callable[[], object], repeat: int = 1) -> float:
     """The best of `repeat` runs."""
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
+    return min(timings(work, repeat))
 
 
 def run() -> list[dict[str, object]]:
@@ -116,12 +111,3 @@ def _against_loop(name: str, batch: Callable[[], object], loop: Callable[[], obj
         f"extrapolated linearly to {TREATMENTS:,}",
     }
 
-
-def main() -> None:
-    for row in run():
-        seconds, baseline, ratio = row["seconds"], row["baseline_seconds"], row["ratio"]
-        print(f"{row['name']}: {seconds:.3f} s; baseline {baseline:.1f} s; ratio {ratio:.0f}x\n    {row['note']}")
-
-
-if __name__ == "__main__":
-    main()

@@ -13,7 +13,6 @@ view timed in a tight loop of its own (warm caches, nothing else running) is rep
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import socket
 import statistics
@@ -22,9 +21,9 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.support import ROOT, migrated_env, seconds
+
 REQUESTS = 200
 ANSWERS = {"goal_1": "6", "goal_2": "5", "task_1": "6", "task_2": "2", "bond_1": "6", "bond_2": "6",
            "rupture": "yes", "rupture_intensity": "3", "rupture_resolution": "4", "held_back": "no"}
@@ -37,7 +36,7 @@ def _free_port() -> int:
 
 
 def _prepare(env: dict[str, str]) -> list[str]:
-    """Migrate a fresh database and issue one link per request; returns the link paths."""
+    """Issue one link per request; returns the link paths."""
     script = (
         "import django; django.setup()\n"
         "from django.utils import timezone\n"
@@ -51,15 +50,8 @@ def _prepare(env: dict[str, str]) -> list[str]:
         "    s = Session.objects.create(treatment=tr, number=1, starts_at=timezone.now())\n"
         "    print(issue_check(session=s, by=t).token)\n"
     )
-    subprocess.run([sys.executable, "-m", "allianse", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     out = subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
     return [f"/c/{token}/" for token in out.stdout.split()]
-
-
-def _time(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None):
@@ -97,7 +89,7 @@ def _interleaved(port: int, paths: list[str]) -> tuple[list[float], list[float]]
     for path in paths:
         _fetch_form(port, path)
         _fetch_form(port, path)
-        trivial.append(_time(lambda: _request(port, "GET", "/healthz")))
+        trivial.append(seconds(lambda: _request(port, "GET", "/healthz")))
         cookie, token = _fetch_form(port, path)
         submits.append(_submit(port, path, cookie, token))
     return submits, trivial
@@ -121,10 +113,7 @@ def _summary(submits: list[float], trivial: list[float], tight: list[float]) -> 
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench-only",
-               "DEBUG": "0", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1", "ALLIANSE_VAR_DIR": tmp,
-               "PYTHONPATH": str(ROOT),
-               "DJANGO_SETTINGS_MODULE": "allianse.settings"}
+        env = migrated_env(tmp, "127.0.0.1")
         paths = _prepare(env)
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "allianse.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--log-level",
@@ -138,14 +127,9 @@ def run() -> list[dict]:
                     time.sleep(0.1)
             for _ in range(20):
                 _request(port, "GET", "/healthz")
-            tight = [_time(lambda: _request(port, "GET", "/healthz")) for _ in range(REQUESTS)]
+            tight = [seconds(lambda: _request(port, "GET", "/healthz")) for _ in range(REQUESTS)]
             submits, trivial = _interleaved(port, paths)
         finally:
             server.terminate()
             server.wait(10)
     return [_summary(submits, trivial, tight)]
-
-
-if __name__ == "__main__":
-    for row in run():
-        print(row)
