@@ -45,20 +45,24 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def browser_page(browser):
-    context = browser.new_context(locale="nb-NO")
+def _new_page(browser, **options):
+    """A page in a fresh context (its own cookies), in Norwegian, as a user in Norway has it."""
+    context = browser.new_context(locale="nb-NO", **options)
     page = context.new_page()
     page.set_default_timeout(15000)
+    return context, page
+
+
+@pytest.fixture
+def browser_page(browser):
+    context, page = _new_page(browser)
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="nb-NO")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = _new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     context.close()
 
@@ -69,10 +73,8 @@ def signed_in_page(browser, live_server):
     contexts = []
 
     def sign_in(user, password: str = "correct horse battery staple"):
-        context = browser.new_context(locale="nb-NO")
+        context, page = _new_page(browser)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)
