@@ -36,7 +36,7 @@ check() {
     [ "$fuzzy" -gt 0 ] && fuzzy=$((fuzzy - 1))
     if [ "$untranslated" -gt 0 ] || [ "$fuzzy" -gt 0 ]; then
       echo "$po: $untranslated untranslated, $fuzzy fuzzy nb strings" >&2
-      msgattrib --untranslated --only-fuzzy --no-obsolete "$po" | grep '^msgid ' | head -20 >&2 || true
+      msgattrib --only-fuzzy --no-obsolete "$po" | grep '^msgid ' | head -20 >&2 || true
       msgattrib --untranslated --no-obsolete "$po" | grep '^msgid ' | head -20 >&2 || true
       failed=1
     fi
