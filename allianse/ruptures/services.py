@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from allianse.clinic.models import Session, Treatment
 from allianse.clinic.series import SessionRow, series_frame, session_rows
-from allianse.core.signals import SignalRules, detect_signals, find_episodes
+from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table
 from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
 from allianse.feedback import instruments
 from allianse.feedback.models import CheckStatus
@@ -123,10 +123,10 @@ def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: date
         rows = [row for row in session_rows(treatment) if _is_due(row, now)]
         if not rows:
             return UpdateResult()
-        frame = series_frame(str(treatment.public_id), rows)
+        series = prepare_series(series_frame(str(treatment.public_id), rows))  # validated once for both tables
         rules = current_rules()
-        table = detect_signals(frame, rules)
-        book = _EpisodeBook(treatment, rows, frame, table, rules, now)
+        table = signal_table(series, rules)
+        book = _EpisodeBook(treatment, rows, series, table, rules, now)
         retracted = book.store_signals()
         book.assign()
         book.update_recovery()
@@ -160,8 +160,8 @@ class _EpisodeBook:
     none opens a new episode, any other signal stays on its own.
     """
 
-    def __init__(self, treatment, rows, frame, table, rules: SignalRules, now: datetime) -> None:
-        self.treatment, self.frame, self.table, self.rules, self.now = treatment, frame, table, rules, now
+    def __init__(self, treatment, rows, series, table, rules: SignalRules, now: datetime) -> None:
+        self.treatment, self.series, self.table, self.rules, self.now = treatment, series, table, rules, now
         self.rows = {row.session.number: row for row in rows}
         self.stored = list(Signal.objects.filter(treatment=treatment).select_related("session"))
         self.new: list[Signal] = []
@@ -179,8 +179,8 @@ class _EpisodeBook:
         fresh = {(int(r.session), r.kind, r.detail): r for r in self.table.itertuples(index=False)}
         known = {(s.session.number, s.kind, s.detail): s for s in self.stored}
         self.new = Signal.objects.bulk_create([self._signal(r) for key, r in fresh.items() if key not in known])
-        stale = [s.pk for key, s in known.items() if key not in fresh and key[0] in self.rows and not s.retracted_at]
-        back = [s.pk for key, s in known.items() if key in fresh and s.retracted_at]
+        stale = {s.pk for key, s in known.items() if key not in fresh and key[0] in self.rows and not s.retracted_at}
+        back = {s.pk for key, s in known.items() if key in fresh and s.retracted_at}
         retracted = Signal.objects.filter(pk__in=stale).update(retracted_at=self.now)
         Signal.objects.filter(pk__in=back).update(retracted_at=None)
         for signal in self.stored:
@@ -205,7 +205,7 @@ class _EpisodeBook:
     @property
     def core_episodes(self) -> pd.DataFrame:
         if self._core_episodes is None:
-            self._core_episodes = find_episodes(self.frame, self.table, self.rules)
+            self._core_episodes = episode_table(self.series, self.table, self.rules)
         return self._core_episodes
 
     def _core_of(self, number: int) -> int | None:

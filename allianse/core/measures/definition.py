@@ -6,6 +6,7 @@ They are built only by `loader`, after validation, so every later use can trust 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Text = dict[str, str]
@@ -116,8 +117,9 @@ class Instrument:
     def item(self, item_id: str) -> Item:
         return self._items_by_id[item_id]
 
-    @property
+    @cached_property
     def _items_by_id(self) -> dict[str, Item]:
+        # Built on first use, not on every lookup (frozen: `cached_property` writes `__dict__` directly).
         return {item.id: item for item in self.items}
 
     @property

@@ -4,10 +4,11 @@ One implementation for one session and for a million: `detect_signals` runs ever
 over a whole data set, `signals_for_latest` runs the same function on one treatment's series.
 """
 
-from .detect import detect_signals, signals_for_latest
-from .episodes import find_episodes
+from .detect import detect_signals, signal_table, signals_for_latest
+from .episodes import episode_table, find_episodes
 from .report import signals_report
 from .rules import InvalidRules, SignalRules
+from .series import prepare_series
 from .series_input import MalformedSeries, read_series_csv, validate_series
 from .signal import Detail, Kind, Signal
 
@@ -19,9 +20,12 @@ __all__ = [
     "Signal",
     "SignalRules",
     "detect_signals",
+    "episode_table",
     "find_episodes",
+    "prepare_series",
     "read_series_csv",
     "signals_for_latest",
+    "signal_table",
     "signals_report",
     "validate_series",
 ]

@@ -44,12 +44,16 @@ def find_episodes(frame: pd.DataFrame, signals: pd.DataFrame, rules: SignalRules
     Columns: `treatment, first_session, last_session, status, reference, kinds` (a tuple of the
     kinds of the rupture-type signals that opened or joined the episode).
     """
-    series = prepare_series(frame)
+    return episode_table(prepare_series(frame), signals, rules)
+
+
+def episode_table(series: pd.DataFrame, signals: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+    """The episodes of a prepared series (see `series.prepare_series`) given its signals."""
     rows, kind_bits = _rupture_rows(series, signals)
     if len(rows) == 0:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in COLUMNS})
     gaps = _Gaps(series, rows, rules.repair_window)
-    return _episode_table(series, gaps, gaps.breaks(), kind_bits)
+    return _table(series, gaps, gaps.breaks(), kind_bits)
 
 
 def _rupture_rows(series: pd.DataFrame, signals: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +112,7 @@ def _opens(breaks: np.ndarray) -> np.ndarray:
     return np.concatenate(([True], breaks[:-1]))
 
 
-def _episode_table(series: pd.DataFrame, gaps: _Gaps, breaks: np.ndarray, kind_bits: np.ndarray) -> pd.DataFrame:
+def _table(series: pd.DataFrame, gaps: _Gaps, breaks: np.ndarray, kind_bits: np.ndarray) -> pd.DataFrame:
     firsts, lasts = np.flatnonzero(_opens(breaks)), np.flatnonzero(breaks)
     repairs = gaps.repairs(breaks)[lasts]
     repaired = repairs.any(axis=1)

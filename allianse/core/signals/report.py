@@ -9,16 +9,18 @@ from typing import Any
 
 import pandas as pd
 
-from .detect import detect_signals
-from .episodes import find_episodes
+from .detect import signal_table
+from .episodes import episode_table
 from .rules import DEFAULT_RULES, SignalRules
+from .series import prepare_series
 from .signal import signals_from_table
 
 
 def signals_report(frame: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> dict[str, list[dict[str, object]]]:
     """`{"signals": [...], "episodes": [...]}`; a signal's `explanation` is the English one."""
-    signals = detect_signals(frame, rules)
-    episodes = find_episodes(frame, signals, rules)
+    series = prepare_series(frame)  # validated once for both tables
+    signals = signal_table(series, rules)
+    episodes = episode_table(series, signals, rules)
     return {
         "signals": [_signal_record(asdict(signal)) for signal in signals_from_table(signals)],
         "episodes": [_episode_record(episode) for episode in episodes.to_dict("records")],
@@ -31,7 +33,7 @@ def _signal_record(signal: dict[str, object]) -> dict[str, object]:
 
 
 def _episode_record(episode: dict[Hashable, Any]) -> dict[str, object]:
-    """One row of `find_episodes` as `DataFrame.to_dict("records")` gives it (Python scalars, a tuple of kinds)."""
+    """One row of `episode_table` as `DataFrame.to_dict("records")` gives it (Python scalars, a tuple of kinds)."""
     reference = float(episode["reference"])
     return {
         "treatment": episode["treatment"],

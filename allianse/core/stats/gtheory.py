@@ -83,7 +83,11 @@ def g_study(matrix: ArrayLike) -> GStudy:
 
 def g_study_batch(ratings: np.ndarray) -> GStudyBatch:
     """p x r G-study of every item of an items x targets x raters cube, vectorised over items."""
-    anova = two_way_anova(ratings)
+    return g_study_from_anova(two_way_anova(ratings))
+
+
+def g_study_from_anova(anova: TwoWayAnova) -> GStudyBatch:
+    """p x r G-study from the mean squares of `two_way_anova` (shared with the ICCs)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         estimates = np.stack(
             [

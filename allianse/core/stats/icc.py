@@ -97,7 +97,11 @@ def icc(matrix: ArrayLike) -> IccTable:
 
 def icc_batch(ratings: np.ndarray) -> IccBatch:
     """All six ICC forms of every item of an items x targets x raters cube, vectorised over items."""
-    anova = two_way_anova(ratings)
+    return icc_from_anova(two_way_anova(ratings))
+
+
+def icc_from_anova(anova: TwoWayAnova) -> IccBatch:
+    """All six ICC forms from the mean squares of `two_way_anova` (shared with the G-study)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         icc1, icc1k = _f_test_forms(anova, anova.wms, anova.n_targets * (anova.n_raters - 1))
         icc3, icc3k = _f_test_forms(anova, anova.ems, (anova.n_targets - 1) * (anova.n_raters - 1))

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .agreement import agreement_batch
+from .anova import TwoWayAnova, two_way_anova
 from .cube import RatingsCube, ratings_cube
 from .errors import NO_PROBLEM, InsufficientData
-from .gtheory import COMPONENTS, g_study_batch
-from .icc import IccResult, icc_batch
+from .gtheory import COMPONENTS, g_study_from_anova
+from .icc import IccResult, icc_from_anova
 from .interpretation import alpha_band, icc_band
 from .krippendorff_alpha import LEVELS, alpha_batch
 from .ratings_input import validate_ratings
@@ -41,9 +43,10 @@ def reliability_report(
     """
     _check_options(method, level, raters)
     cube = ratings_cube(validate_ratings(frame))
+    anova = cache(lambda: two_way_anova(cube.values))  # the ICCs and the G-study share the mean squares
     builders = {
-        "icc": lambda: _icc_section(cube.values),
-        "g": lambda: _g_section(cube.values, raters),
+        "icc": lambda: _icc_section(anova()),
+        "g": lambda: _g_section(anova(), raters),
         "alpha": lambda: _alpha_section(cube.values, level),
     }
     sections = [
@@ -83,8 +86,8 @@ def _sizes_section(cube: RatingsCube) -> Section:
     return np.full(len(cube.items), NO_PROBLEM), entry
 
 
-def _icc_section(values: np.ndarray) -> Section:
-    batch = icc_batch(values)
+def _icc_section(anova: TwoWayAnova) -> Section:
+    batch = icc_from_anova(anova)
 
     def entry(index: int) -> Entry:
         forms = {name: _icc_json(estimates.result(index)) for name, estimates in batch.forms.items()}
@@ -93,8 +96,8 @@ def _icc_section(values: np.ndarray) -> Section:
     return batch.anova.problem, entry
 
 
-def _g_section(values: np.ndarray, raters: int | None) -> Section:
-    batch = g_study_batch(values)
+def _g_section(anova: TwoWayAnova, raters: int | None) -> Section:
+    batch = g_study_from_anova(anova)
     relative, absolute = batch.d_study(raters or int(batch.anova.n_raters.max(initial=1)))
 
     def entry(index: int) -> Entry:
