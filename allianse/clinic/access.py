@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404
 from .models import Patient, Session, Treatment
 
 
-def get_patient_for_user(user, public_id) -> Patient:
+def get_patient_for_user(user, public_id) -> tuple[Patient, list[Treatment]]:
+    """The patient and those of their treatments the user is part of (newest first, at least one)."""
     patient = get_object_or_404(Patient, public_id=public_id)
-    if not patient.treatments.filter(therapists=user).exists():
+    treatments = list(patient.treatments.filter(therapists=user))
+    if not treatments:
         raise PermissionDenied
-    return patient
+    return patient, treatments
 
 
 def get_treatment_for_user(user, public_id) -> Treatment:

@@ -23,7 +23,7 @@ class SessionRow:
 
 
 def session_rows(treatment) -> list[SessionRow]:
-    """Every session with its check status and current patient and therapist responses (3 queries)."""
+    """Every session with its check status and current patient and therapist responses (4 queries)."""
     current = Response.objects.filter(superseded_by__isnull=True)
     sessions = treatment.sessions.order_by("number").prefetch_related(
         Prefetch("responses", queryset=current, to_attr="current_responses"),
@@ -66,7 +66,7 @@ def series_frame(treatment_key: str, rows: list[SessionRow]) -> pd.DataFrame:
                 "held_back": _flag(patient, "held_back"),
                 "therapist_rupture": _flag(therapist, "rupture"),
                 "attended": 1 if row.session.attended else 0,
-                **{f"{name}": _score(patient, name) for name in SUBSCALES},
+                **{name: _score(patient, name) for name in SUBSCALES},
                 **{f"therapist_{name}": _score(therapist, name) for name in SUBSCALES},
             }
         )

@@ -6,8 +6,15 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from allianse.feedback.deferred import Defer, run_now
-from allianse.feedback.models import Administration, Response
-from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, check_status, latest_response, session_link
+from allianse.feedback.models import Response
+from allianse.feedback.services import (
+    PATIENT_CHECK,
+    THERAPIST_CHECK,
+    check_status,
+    latest_response,
+    open_link,
+    patient_links,
+)
 
 from .models import Patient, Session, Treatment
 
@@ -55,17 +62,13 @@ def caseload(therapist) -> list[Treatment]:
 
 def session_context(session: Session) -> dict:
     """What the session page shows: the patient's check (status, link) and both responses."""
-    administrations = list(
-        Administration.objects.filter(session=session, instrument_key=PATIENT_CHECK)
-        .order_by("-created_at")
-        .prefetch_related("responses")
-    )
+    administrations = patient_links(session)
     return {
         "session": session,
         "treatment": session.treatment,
         "patient": session.treatment.patient,
         "status": check_status(administrations),
-        "open_link": session_link(session),
+        "open_link": open_link(administrations),
         "patient_response": latest_response(session, PATIENT_CHECK),
         "therapist_response": latest_response(session, THERAPIST_CHECK),
     }

@@ -30,8 +30,7 @@ def patient_new(request):
 
 @staff_required
 def patient(request, public_id):
-    patient = get_patient_for_user(request.user, public_id)
-    treatments = list(patient.treatments.filter(therapists=request.user))
+    patient, treatments = get_patient_for_user(request.user, public_id)
     chosen = request.GET.get("treatment")
     treatment = next((t for t in treatments if str(t.public_id) == chosen), treatments[0])
     audit.record(request, AuditEvent.Action.VIEW, patient, patient=patient, detail="patient page")

@@ -180,13 +180,22 @@ def check_status(administrations: list[Administration], now=None) -> str:
     return CheckStatus.EXPIRED if live[0].is_expired(now) else CheckStatus.SENT
 
 
-def session_link(session) -> Administration | None:
-    """The session's live (unanswered, unexpired) patient link, if any."""
-    live = (
-        Administration.objects.filter(
-            session=session, instrument_key=PATIENT_CHECK, revoked_at__isnull=True, responses__isnull=True
-        )
+def patient_links(session) -> list[Administration]:
+    """The session's patient check links, newest first, with their responses (2 queries): what
+    `check_status` and `open_link` read."""
+    return list(
+        Administration.objects.filter(session=session, instrument_key=PATIENT_CHECK)
         .order_by("-created_at")
-        .first()
+        .prefetch_related("responses")
     )
-    return live if live is not None and not live.is_expired() else None
+
+
+def open_link(administrations: list[Administration], now=None) -> Administration | None:
+    """The live (unrevoked, unanswered, unexpired) link among a session's patient links (newest first)."""
+    live = next((a for a in administrations if a.revoked_at is None and not a.responses.all()), None)
+    return live if live is not None and not live.is_expired(now) else None
+
+
+def session_link(session) -> Administration | None:
+    """The session's live patient link, if any."""
+    return open_link(patient_links(session))

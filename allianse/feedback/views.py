@@ -3,7 +3,6 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from allianse.accounts import audit
@@ -14,7 +13,7 @@ from allianse.clinic.access import get_session_for_user
 from . import instruments, services
 from .deferred import after_response
 from .forms import InstrumentForm, raw_answers
-from .language import respondent_language
+from .language import current_language, respondent_language
 
 ANSWERED_COOKIE = "answered_checks"
 
@@ -90,8 +89,7 @@ def thanks(request):
 def therapist_check(request, public_id):
     session = get_session_for_user(request.user, public_id)
     instrument = instruments.get(services.THERAPIST_CHECK)
-    language = translation.get_language()[:2]
-    form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
+    form = InstrumentForm(request.POST or None, instrument=instrument, language=current_language())
     if request.method == "POST":
         submission = services.record_therapist_check(
             session=session, therapist=request.user, answers=form.raw_answers(), defer=after_response(request)

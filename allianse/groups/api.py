@@ -15,9 +15,8 @@ import uuid
 import pandas as pd
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -26,6 +25,7 @@ from rest_framework.views import APIView
 
 from allianse.accounts.models import AuditEvent
 from allianse.core.groups import Eligibility
+from allianse.feedback.language import current_language
 from allianse.ruptures.queries import audit_events
 
 from . import checks, dashboard, services
@@ -38,28 +38,6 @@ CREATE = AuditEvent.Action.CREATE
 HEATMAP_COLUMNS = ("session", "status", "attended", *CLIMATE_SCORES)
 
 
-def eligibility_reason(eligibility: Eligibility) -> str:
-    """The group page's sentence (groups/group.html), so that both say the same in both languages."""
-    if not eligibility.members:
-        return _("The group has no current members, so it does not meet the rule yet.")
-    numbers = {"borderline": eligibility.borderline, "members": eligibility.members}
-    if eligibility.eligible:
-        sentence = ngettext(
-            "%(borderline)s of %(members)s current member has a borderline diagnosis: eligible.",
-            "%(borderline)s of %(members)s current members have a borderline diagnosis: eligible.",
-            eligibility.members,
-        )
-    else:
-        sentence = ngettext(
-            "%(borderline)s of %(members)s current member has a borderline diagnosis: not eligible, since more "
-            "than half is needed.",
-            "%(borderline)s of %(members)s current members have a borderline diagnosis: not eligible, since more "
-            "than half is needed.",
-            eligibility.members,
-        )
-    return sentence % numbers
-
-
 class EligibilitySerializer(serializers.Serializer):
     """Certification eligibility (core.groups.certification_eligibility) and the page's sentence about it."""
 
@@ -69,7 +47,7 @@ class EligibilitySerializer(serializers.Serializer):
     reason = serializers.SerializerMethodField()
 
     def get_reason(self, eligibility: Eligibility) -> str:
-        return eligibility_reason(eligibility)
+        return dashboard.eligibility_reason(eligibility)
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -286,7 +264,7 @@ class GroupDetail(APIView):
             "eligibility": {group.pk: dashboard.eligibility_of(memberships)},
             "members": rows,
             "signals": dashboard.latest_signals(rows, group, [session.number for session in sessions]),
-            "sessions": dashboard.session_table(sessions, frame, translation.get_language() or "nb").rows,
+            "sessions": dashboard.session_table(sessions, frame, current_language()).rows,
         }
         audit_members(request, group, memberships, detail="api group")
         return Response(GroupDetailSerializer(group, context=context).data)

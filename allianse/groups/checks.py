@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from allianse.core.measures import CheckedAnswers, check_answers
@@ -91,17 +92,12 @@ class MemberStatus:
 
 def member_statuses(session: GroupSession, present: list[Attendance]) -> list[MemberStatus]:
     """The check status of each present member (two queries, whatever the number of members)."""
-    now = timezone.now()
     answered: dict[int, list[str]] = {}
     for membership_id, key in MemberResponse.objects.filter(session=session).values_list(
         "membership_id", "instrument_key"
     ):
         answered.setdefault(membership_id, []).append(key)
-    open_links = set(
-        MemberCheck.objects.filter(session=session, revoked_at__isnull=True, expires_at__gt=now).values_list(
-            "membership_id", flat=True
-        )
-    )
+    open_links = set(_open_links(session).values_list("membership_id", flat=True))
     return [
         MemberStatus(
             membership=row.membership,
@@ -115,14 +111,18 @@ def member_statuses(session: GroupSession, present: list[Attendance]) -> list[Me
 
 def live_checks(session: GroupSession) -> list[MemberCheck]:
     """The session's links that can still be answered, with their member, in member order."""
-    now = timezone.now()
     checks = (
-        MemberCheck.objects.filter(session=session, revoked_at__isnull=True, expires_at__gt=now)
+        _open_links(session)
         .select_related("membership__patient")
         .prefetch_related("responses")
         .order_by("membership__patient__code")
     )
     return [check for check in checks if pending_keys(check)]
+
+
+def _open_links(session: GroupSession) -> QuerySet[MemberCheck]:
+    """The session's links that are neither revoked nor expired (answered or not)."""
+    return MemberCheck.objects.filter(session=session, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 def pending_keys(check: MemberCheck) -> list[str]:
@@ -149,6 +149,14 @@ def open_member_check(token: str) -> tuple[MemberCheck, str]:
 def submit_member_check(*, token: str, instrument_key: str, answers: dict[str, Any]) -> Submission:
     """Store the member's answers to the instrument the link asks next, once."""
     check, expected = open_member_check(token)
+    return submit_opened_check(check=check, expected=expected, instrument_key=instrument_key, answers=answers)
+
+
+def submit_opened_check(
+    *, check: MemberCheck, expected: str, instrument_key: str, answers: dict[str, Any]
+) -> Submission:
+    """`submit_member_check` for a check just opened (`open_member_check` gave `check, expected`),
+    so that the member's page need not open it twice."""
     if instrument_key != expected:
         raise LinkProblem("used" if instrument_key in check.instrument_keys else "invalid", check)
     checked = check_answers(instruments.get(instrument_key), answers)

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from allianse.core.groups import Eligibility, certification_eligibility, factor_profile, session_means
 from allianse.feedback import instruments
@@ -94,6 +94,28 @@ def eligibility_of(memberships: list[Membership]) -> Eligibility:
     )
 
 
+def eligibility_reason(eligibility: Eligibility) -> str:
+    """The sentence about eligibility, for the group page and the API alike."""
+    if not eligibility.members:
+        return _("The group has no current members, so it does not meet the rule yet.")
+    numbers = {"borderline": eligibility.borderline, "members": eligibility.members}
+    if eligibility.eligible:
+        sentence = ngettext(
+            "%(borderline)s of %(members)s current member has a borderline diagnosis: eligible.",
+            "%(borderline)s of %(members)s current members have a borderline diagnosis: eligible.",
+            eligibility.members,
+        )
+    else:
+        sentence = ngettext(
+            "%(borderline)s of %(members)s current member has a borderline diagnosis: not eligible, since more "
+            "than half is needed.",
+            "%(borderline)s of %(members)s current members have a borderline diagnosis: not eligible, since more "
+            "than half is needed.",
+            eligibility.members,
+        )
+    return sentence % numbers
+
+
 def group_context(group: TherapyGroup, *, measure: str, show_all: bool, shown: list[str], language: str) -> dict:
     """The group page: frame, members, eligibility, heatmap, trajectory, signals and factor profile."""
     data = load_group_data(group)
@@ -108,11 +130,13 @@ def group_context(group: TherapyGroup, *, measure: str, show_all: bool, shown: l
     shown_ids = {membership.pk for membership in memberships if str(membership.public_id) in shown}
     group_signals = latest_signals(rows, group, numbers)
     _attach_episodes(rows, group)
+    eligibility = eligibility_of(memberships)
     return {
         "therapist_names": ", ".join(therapist.display_name for therapist in group.therapists.all()),
         "current": [membership for membership in memberships if membership.is_current],
         "former": [membership for membership in memberships if not membership.is_current],
-        "eligibility": eligibility_of(memberships),
+        "eligibility": eligibility,
+        "eligibility_reason": eligibility_reason(eligibility),
         "measure": measure,
         "measure_name": measure_names[measure],
         "measure_choices": list(measure_names.items()),

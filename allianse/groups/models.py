@@ -12,10 +12,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from allianse.core import groups as core_groups
+from allianse.feedback.language import current_language
 from allianse.feedback.links import ScoredAnswers, SignedLink
 
 
@@ -233,7 +234,7 @@ class GroupSignal(models.Model):
     @property
     def explanation(self) -> str:
         """The explanation in the active language (the core writes both)."""
-        return self.explanation_en if (get_language() or "nb").startswith("en") else self.explanation_nb
+        return self.explanation_en if current_language() == "en" else self.explanation_nb
 
 
 class SessionSummary(models.Model):

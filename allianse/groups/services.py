@@ -51,6 +51,12 @@ def create_group(
     return group
 
 
+def _lock(group: TherapyGroup) -> None:
+    """Lock the group's row until the transaction ends, so that concurrent joins respect its size
+    and concurrent sessions get distinct numbers."""
+    TherapyGroup.objects.select_for_update().filter(pk=group.pk).first()
+
+
 def members_on(group: TherapyGroup, day: date) -> QuerySet[Membership]:
     """The memberships of `group` that include `day`."""
     return group.memberships.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day)
@@ -68,7 +74,7 @@ def add_member(
 ) -> Membership:
     """A patient joins the group: an existing patient, or a new pseudonymous one."""
     with transaction.atomic():
-        TherapyGroup.objects.select_for_update().filter(pk=group.pk).first()
+        _lock(group)
         if group.memberships.filter(ended_on__isnull=True).count() >= group.max_size:
             raise GroupRuleError(_("The group is full: it already has its maximum number of members."))
         if patient is None:
@@ -108,7 +114,7 @@ def add_session(
 ) -> GroupSession:
     """A group session with the therapists present and attendance per member (membership pk -> status)."""
     with transaction.atomic():
-        TherapyGroup.objects.select_for_update().filter(pk=group.pk).first()
+        _lock(group)
         number = (group.sessions.aggregate(last=Max("number"))["last"] or 0) + 1
         session = GroupSession.objects.create(group=group, number=number, starts_at=starts_at)
         session.therapists_present.set(therapists_present)

@@ -3,7 +3,7 @@ import contextlib
 import segno
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from allianse.accounts import audit
@@ -11,7 +11,7 @@ from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.feedback import instruments
 from allianse.feedback.forms import InstrumentForm
-from allianse.feedback.language import respondent_language
+from allianse.feedback.language import current_language, respondent_language
 from allianse.feedback.services import LinkProblem
 
 from . import checks, dashboard, services, summaries
@@ -34,10 +34,6 @@ from .models import InterpersonalEvent, TherapyGroup
 VIEW = AuditEvent.Action.VIEW
 CREATE = AuditEvent.Action.CREATE
 UPDATE = AuditEvent.Action.UPDATE
-
-
-def _language() -> str:
-    return (translation.get_language() or "nb")[:2]
 
 
 def audit_members(request, obj, memberships, *, action: str = VIEW, detail: str) -> None:
@@ -68,14 +64,14 @@ def group_new(request):
 def group(request, public_id):
     group = get_group_for_user(request.user, public_id)
     measure = request.GET.get("measure", dashboard.DEFAULT_MEASURE)
-    if measure not in dict(dashboard.measure_choices(_language())):
+    if measure not in dict(dashboard.measure_choices(current_language())):
         measure = dashboard.DEFAULT_MEASURE
     context = dashboard.group_context(
         group,
         measure=measure,
         show_all=request.GET.get("sessions") == "all",
         shown=request.GET.getlist("member"),
-        language=_language(),
+        language=current_language(),
     )
     audit_members(request, group, [*context["current"], *context["former"]], detail="group page")
     return render(request, "groups/group.html", {"group": group, **context})
@@ -111,7 +107,7 @@ def _member_page(request, membership, *, status: int = 200, **forms):
         "diagnosis_form": DiagnosisForm(),
         "end_form": EndMembershipForm() if membership.is_current else None,
         **forms,
-        **dashboard.member_context(membership, language=_language()),
+        **dashboard.member_context(membership, language=current_language()),
     }
     return render(request, "groups/member.html", context, status=status)
 
@@ -194,7 +190,7 @@ def session(request, public_id):
         ),
         "statuses": checks.member_statuses(session, [row for row in attendance if row.present]),
         "summary": getattr(session, "summary", None),
-        "start_summary_form": StartSummaryForm(initial={"language": _language()}),
+        "start_summary_form": StartSummaryForm(initial={"language": current_language()}),
     }
     return render(request, "groups/session.html", context)
 
@@ -244,8 +240,8 @@ def member_check(request, token):
     form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
     if request.method == "POST":
         try:
-            submission = checks.submit_member_check(
-                token=token, instrument_key=request.POST.get("instrument", ""), answers=form.raw_answers()
+            submission = checks.submit_opened_check(
+                check=check, expected=key, instrument_key=request.POST.get("instrument", ""), answers=form.raw_answers()
             )
         except LinkProblem:
             return redirect(f"{request.path}?lang={language}")
@@ -274,7 +270,7 @@ def member_thanks(request):
 def summary_start(request, public_id):
     session = get_group_session_for_user(request.user, public_id)
     form = StartSummaryForm(request.POST)
-    language = form.cleaned_data["language"] if form.is_valid() else _language()
+    language = form.cleaned_data["language"] if form.is_valid() else current_language()
     summary = summaries.start_summary(session=session, by=request.user, language=language)
     audit.record(request, CREATE, summary, detail="group session summary")
     return redirect("groups:summary", public_id=summary.public_id)

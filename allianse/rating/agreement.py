@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
+from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,7 @@ from allianse.feedback import instruments
 
 from . import charts
 from .models import Assignment, Rating, RatingStudy
-from .services import current_ratings, is_blocked
+from .services import blocked_segments, current_ratings
 
 SCORE_PREFIX = "score:"
 FORM_SHOWN = "ICC2"  # ICC(A,1): absolute agreement of a single rater, what a trainee's rating is worth
@@ -133,8 +135,13 @@ class StudyAgreement:
     frame: pd.DataFrame
     summary: pd.DataFrame
     pairs: list[dict[str, Any]]
-    chart_svg: str | None
+    compared: pd.DataFrame  # each rater's ratings against the mean of the others (core's against_others)
     problem: str | None = None
+
+    @cached_property
+    def chart_svg(self) -> str | None:
+        """Drawn only where it is shown: the page, not the API or the exports."""
+        return charts.raters_against_others(self.compared, _("Mean of the other raters"), _("This rater"))
 
     @property
     def item_rows(self) -> list[ItemRow]:
@@ -152,9 +159,9 @@ class StudyAgreement:
 def study_agreement(study: RatingStudy, language: str) -> StudyAgreement:
     """The agreement report of a study's current rater ratings (not reference ratings)."""
     instrument = instruments.get(study.instrument_key)
-    ratings = list(current_ratings(study).filter(assignment__kind=Assignment.Kind.RATER))
+    blocked = blocked_segments(study)
+    ratings = list(current_ratings(study, blocked).filter(assignment__kind=Assignment.Kind.RATER))
     frame = ratings_frame(ratings, instrument)
-    blocked = sum(1 for segment in study.segments.select_related("recording__session") if is_blocked(segment.recording))
     report, problem = _report(frame)
     order = {item.id: index for index, item in enumerate(instrument.items)}
     keys = sorted(report.get("items", {}), key=lambda key: (key.startswith(SCORE_PREFIX), order.get(key, 0), key))
@@ -170,12 +177,12 @@ def study_agreement(study: RatingStudy, language: str) -> StudyAgreement:
         rows=rows,
         raters=sorted(frame["rater"].unique()) if len(frame) else [],
         segments=frame["segment"].nunique() if len(frame) else 0,
-        blocked_segments=blocked,
+        blocked_segments=len(blocked),
         report=report,
         frame=frame,
         summary=rater_summary(compared),
         pairs=[{**row, "label": value_of(instrument, row["item"], language)} for row in pairs.to_dict("records")],
-        chart_svg=charts.raters_against_others(compared, _("Mean of the other raters"), _("This rater")),
+        compared=compared,
         problem=problem,
     )
 
@@ -215,10 +222,10 @@ class Calibration:
         ]
 
 
-def reference_frame(study: RatingStudy, instrument: Instrument) -> pd.DataFrame:
-    """The reference value per segment and item: the consensus rating where there is one, else
-    the mean of the expert ratings."""
-    references = list(current_ratings(study).exclude(assignment__kind=Assignment.Kind.RATER))
+def reference_frame(current: QuerySet[Rating], instrument: Instrument) -> pd.DataFrame:
+    """The reference value per segment and item of a study's current ratings: the consensus rating
+    where there is one, else the mean of the expert ratings."""
+    references = list(current.exclude(assignment__kind=Assignment.Kind.RATER))
     frame = ratings_frame(references, instrument)
     kinds = {str(rating.public_id): rating.assignment.kind for rating in references}
     frame = frame.assign(consensus=frame["rating"].map(kinds) == Assignment.Kind.CONSENSUS)
@@ -230,10 +237,11 @@ def reference_frame(study: RatingStudy, instrument: Instrument) -> pd.DataFrame:
 
 def rater_calibration(study: RatingStudy, rater: User, language: str) -> Calibration:
     instrument = instruments.get(study.instrument_key)
-    own = list(current_ratings(study).filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
+    current = current_ratings(study)
+    own = list(current.filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
     frame = ratings_frame(own, instrument)
     frame = frame[~frame["item"].str.startswith(SCORE_PREFIX)]
-    table = against_reference(frame, reference_frame(study, instrument))
+    table = against_reference(frame, reference_frame(current, instrument))
     names = {str(segment.public_id): segment.name for segment in study.segments.all()}
     return Calibration(
         rater=rater,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 
 from django.urls import path, reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -25,6 +24,7 @@ from rest_framework.views import APIView
 from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
 from allianse.api.serializers import AnswerErrorSerializer, AnswerErrorsSerializer, answer_errors
+from allianse.feedback.language import current_language
 
 from . import access, agreement, pages, services
 from .forms import RATING_ERRORS
@@ -42,10 +42,6 @@ STATISTICS_ERRORS = {
     "no_pairable_units": _("At least one segment must have been rated by two or more raters."),
     "no_variance": _("All ratings are identical, so agreement beyond chance cannot be estimated."),
 }
-
-
-def _language() -> str:
-    return (translation.get_language() or "nb")[:2]
 
 
 class Submitted(APIException):
@@ -273,7 +269,7 @@ class StudyAgreement(APIView):
         """The study's agreement, as on its agreement page; for the study's leader only."""
         study = access.get_study_for_leader(request.user, public_id)
         audit.record(request, AuditEvent.Action.VIEW, study, detail="api agreement")
-        return Response(AgreementSerializer(agreement.study_agreement(study, _language())).data)
+        return Response(AgreementSerializer(agreement.study_agreement(study, current_language())).data)
 
 
 app_name = "rating-api"

@@ -47,6 +47,7 @@ def consent_sentences(problems: list[services.ConsentProblem]) -> list[str]:
 
 
 def home_context(user: User) -> dict[str, Any]:
+    is_leader = access.is_study_leader(user)
     assignments = (
         Assignment.objects.filter(rater=user)
         .select_related("study", "segment__recording")
@@ -66,9 +67,9 @@ def home_context(user: User) -> dict[str, Any]:
     )
     return {
         "assignments": assignments,
-        "studies": user.led_studies.annotate(segment_count=Count("segments")) if access.is_study_leader(user) else None,
+        "studies": user.led_studies.annotate(segment_count=Count("segments")) if is_leader else None,
         "sessions": sessions,
-        "is_leader": access.is_study_leader(user),
+        "is_leader": is_leader,
     }
 
 

@@ -376,10 +376,19 @@ def _create_rating(
     )
 
 
-def current_ratings(study: RatingStudy) -> QuerySet[Rating]:
-    """The current (not superseded) ratings of a study, of segments whose consent still holds."""
-    segments = study.segments.select_related("recording__session")
-    blocked = [segment.pk for segment in segments if is_blocked(segment.recording)]
+def blocked_segments(study: RatingStudy) -> list[int]:
+    """The study's segments (pks) whose consent no longer holds, checked once per recording."""
+    segments = list(study.segments.select_related("recording__session__treatment__patient"))
+    recordings = {segment.recording_id: segment.recording for segment in segments}
+    blocked = {pk for pk, recording in recordings.items() if is_blocked(recording)}
+    return [segment.pk for segment in segments if segment.recording_id in blocked]
+
+
+def current_ratings(study: RatingStudy, blocked: list[int] | None = None) -> QuerySet[Rating]:
+    """The current (not superseded) ratings of a study, of segments whose consent still holds
+    (`blocked`: the study's blocked_segments, where the caller has them already)."""
+    if blocked is None:
+        blocked = blocked_segments(study)
     return (
         Rating.objects.filter(assignment__study=study, superseded_by__isnull=True)
         .exclude(assignment__segment__in=blocked)

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,6 +11,7 @@ from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
+from allianse.feedback.language import current_language
 
 from . import access, agreement, exports, files, pages, services
 from .forms import (
@@ -31,10 +31,6 @@ VIEW, CREATE, SUBMIT, EXPORT = (
     AuditEvent.Action.SUBMIT,
     AuditEvent.Action.EXPORT,
 )
-
-
-def _language() -> str:
-    return (translation.get_language() or "nb")[:2]
 
 
 @staff_required
@@ -179,7 +175,7 @@ def stream(request, public_id):
 def studies(request):
     if not access.is_study_leader(request.user):
         raise PermissionDenied
-    form = StudyForm(request.POST or None, language=_language())
+    form = StudyForm(request.POST or None, language=current_language())
     if request.method == "POST" and form.is_valid():
         study = services.create_study(leader=request.user, **form.cleaned_data)
         return redirect("rating:study", public_id=study.public_id)
@@ -202,7 +198,7 @@ def study(request, public_id):
 def study_agreement(request, public_id):
     study = access.get_study_for_leader(request.user, public_id)
     audit.record(request, VIEW, study, detail="agreement")
-    result = agreement.study_agreement(study, _language())
+    result = agreement.study_agreement(study, current_language())
     context = {"study": study, "agreement": result, "raters": pages.study_raters(study)}
     return render(request, "rating/agreement.html", context)
 
@@ -210,7 +206,7 @@ def study_agreement(request, public_id):
 @staff_required
 def study_export(request, public_id, table, extension):
     study = access.get_study_for_leader(request.user, public_id)
-    result = agreement.study_agreement(study, _language())
+    result = agreement.study_agreement(study, current_language())
     names = {str(segment.public_id): segment.name for segment in study.segments.all()}
     tables = {"items": exports.items_table(result), "ratings": exports.ratings_table(result, names)}
     if table not in tables:
@@ -230,7 +226,7 @@ def study_export(request, public_id, table, extension):
 def calibration(request, public_id, rater_id):
     study, rater = access.get_calibration_for_user(request.user, public_id, rater_id)
     audit.record(request, VIEW, study, detail="calibration")
-    result = agreement.rater_calibration(study, rater, _language())
+    result = agreement.rater_calibration(study, rater, current_language())
     return render(request, "rating/calibration.html", {"study": study, "calibration": result})
 
 
@@ -249,7 +245,7 @@ def rate(request, public_id):
     blocked = services.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
     if blocked:
         return render(request, "rating/blocked.html", {"problems": blocked, "assignment": assignment}, status=403)
-    outcome = pages.rate(request, assignment, _language())
+    outcome = pages.rate(request, assignment, current_language())
     if outcome.redirect_to is not None:
         if outcome.rating is not None:
             audit.record(request, SUBMIT, outcome.rating, patient=patient)
@@ -265,7 +261,7 @@ def autosave(request, public_id):
     assignment = access.get_assignment_for_rater(request.user, public_id)
     if services.current_rating(assignment) is not None or services.is_blocked(assignment.segment.recording):
         return HttpResponse(status=409)
-    pages.save_draft(request, assignment, _language())
+    pages.save_draft(request, assignment, current_language())
     return HttpResponse(status=204)
 
 
@@ -275,7 +271,7 @@ def rating(request, public_id):
     rating = access.get_rating_for_user(request.user, public_id)
     patient = rating.assignment.segment.recording.session.treatment.patient
     audit.record(request, VIEW, rating, patient=patient, detail="rating")
-    return render(request, "rating/rating.html", pages.rating_context(request.user, rating, _language()))
+    return render(request, "rating/rating.html", pages.rating_context(request.user, rating, current_language()))
 
 
 @staff_required
@@ -284,7 +280,7 @@ def correct(request, public_id):
     rating = access.get_rating_for_user(request.user, public_id)
     if rating.assignment.rater_id != request.user.pk or hasattr(rating, "superseded_by"):
         raise PermissionDenied
-    outcome = pages.correct(request, rating, _language())
+    outcome = pages.correct(request, rating, current_language())
     if outcome.redirect_to is not None:
         patient = rating.assignment.segment.recording.session.treatment.patient
         audit.record(request, SUBMIT, outcome.rating, patient=patient)

@@ -13,9 +13,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from .guide import get as get_guide
 from .models import EpisodeStageNote, RuptureEpisode, Signal
 from .queries import audit_events
+from .services import stage_count
 
 
 class SignalSerializer(serializers.ModelSerializer):
@@ -60,7 +60,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
 
     def get_stages(self, episode: RuptureEpisode) -> int:
         """How many stages the repair path of the episode's kind has."""
-        return len(get_guide().for_kind(episode.kind).path.stages)
+        return stage_count(episode.kind)
 
 
 class _OwnTreatments(viewsets.ReadOnlyModelViewSet):

@@ -3,21 +3,17 @@ from __future__ import annotations
 from dataclasses import fields
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from allianse.accounts.models import Role, User
 from allianse.core.signals import InvalidRules, SignalRules
+from allianse.feedback.templatetags.instrument_text import tr
 
 from . import guide
 from .models import EpisodeKind, Outcome, RuptureEpisode
 from .services import marker_options
 
 INTENSITY_CHOICES = [("", _("not rated"))] + [(str(value), str(value)) for value in range(1, 6)]
-
-
-def _text(text: dict[str, str]) -> str:
-    return text.get((get_language() or "nb")[:2]) or text["nb"]
 
 
 class KindForm(forms.Form):
@@ -38,7 +34,7 @@ class KindForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["markers"].choices = [
-            (EpisodeKind(kind).label, [(value, _text(text)) for k, value, text in marker_options() if k == kind])
+            (EpisodeKind(kind).label, [(value, tr(text)) for k, value, text in marker_options() if k == kind])
             for kind in (EpisodeKind.WITHDRAWAL, EpisodeKind.CONFRONTATION)
         ]
 
@@ -68,7 +64,7 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         repair_guide = guide.get()
         self.fields["stage"].choices = stage_choices(episode.kind)
-        self.fields["strategies"].choices = [(key, _text(text)) for key, text in repair_guide.strategies.items()]
+        self.fields["strategies"].choices = [(key, tr(text)) for key, text in repair_guide.strategies.items()]
 
     def clean(self):
         cleaned = super().clean()
@@ -88,7 +84,7 @@ class StageForm(forms.Form):
 
 def stage_choices(kind: str) -> list[tuple[int, str]]:
     stages = guide.get().for_kind(kind).path.stages
-    return [(stage.number, f"{stage.number}. {_text(stage.title)}") for stage in stages]
+    return [(stage.number, f"{stage.number}. {tr(stage.title)}") for stage in stages]
 
 
 class CloseForm(forms.Form):

@@ -23,23 +23,24 @@ ORIENTATIONS = ("cbt", "psychodynamic")
 
 Text = dict[str, str]
 
-_TEXTS = {"type": "array", "items": TEXT}
+_TEXTS = {"type": "array", "items": TEXT, "minItems": 1}
+_ORIENTED = {  # one text per orientation: the orientations themselves, and each stage's variants
+    "type": "object",
+    "properties": {name: TEXT for name in ORIENTATIONS},
+    "required": list(ORIENTATIONS),
+    "additionalProperties": False,
+}
 _STAGE = {
     "type": "object",
     "properties": {
         "id": IDENTIFIER,
         "title": TEXT,
         "goal": TEXT,
-        "look_for": {**_TEXTS, "minItems": 1},
-        "helps": {**_TEXTS, "minItems": 1},
+        "look_for": _TEXTS,
+        "helps": _TEXTS,
         "avoid": {"type": "array", "minItems": 1, "items": {"oneOf": [IDENTIFIER, TEXT]}},
-        "examples": {**_TEXTS, "minItems": 1},
-        "variants": {
-            "type": "object",
-            "properties": {name: TEXT for name in ORIENTATIONS},
-            "required": list(ORIENTATIONS),
-            "additionalProperties": False,
-        },
+        "examples": _TEXTS,
+        "variants": _ORIENTED,
     },
     "required": ["id", "title", "goal", "look_for", "helps", "avoid", "examples", "variants"],
     "additionalProperties": False,
@@ -51,12 +52,7 @@ SCHEMA = {
         "title": TEXT,
         "introduction": TEXT,
         "sources": TEXT,
-        "orientations": {
-            "type": "object",
-            "properties": {name: TEXT for name in ORIENTATIONS},
-            "required": list(ORIENTATIONS),
-            "additionalProperties": False,
-        },
+        "orientations": _ORIENTED,
         "pitfalls": {
             "type": "array",
             "minItems": 1,

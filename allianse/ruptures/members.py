@@ -218,15 +218,21 @@ class GroupAttentionItem:
 
     @property
     def latest(self) -> datetime:
-        starts = [signal.session.starts_at for signal in self.signals]
-        if self.episode is not None:
-            starts.append(self.episode.last_group_session.starts_at)
-        return max(starts)
+        return latest_start(self.signals, self.episode)
 
     @property
     def shown_signals(self) -> list[GroupSignal]:
         """The newest signals first, at most three, as for a patient's item."""
         return sorted(self.signals, key=lambda signal: (-signal.session.number, signal.kind))[:3]
+
+
+def latest_start(signals, episode: RuptureEpisode | None) -> datetime:
+    """When an attention item's latest session started: its signals' sessions and the last session
+    of its episode (a clinic Session or a GroupSession, see RuptureEpisode.span_last)."""
+    starts = [signal.session.starts_at for signal in signals]
+    if episode is not None:
+        starts.append(episode.span_last.starts_at)
+    return max(starts)
 
 
 def attention_items(therapist) -> list[GroupAttentionItem]:

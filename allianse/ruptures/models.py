@@ -11,10 +11,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from allianse.core.signals import Kind as CoreKind
+from allianse.feedback.language import current_language
 
 
 class SignalRuleSettings(models.Model):
@@ -90,7 +90,7 @@ class Signal(models.Model):
     @property
     def explanation(self) -> str:
         """The explanation in the active language (the core writes both)."""
-        return self.explanation_en if (get_language() or "nb").startswith("en") else self.explanation_nb
+        return self.explanation_en if current_language() == "en" else self.explanation_nb
 
     @property
     def is_new(self) -> bool:

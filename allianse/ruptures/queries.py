@@ -19,7 +19,7 @@ from allianse.clinic.series import SessionRow, session_rows
 from allianse.core.signals.overview import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
 
 from . import guide, members
-from .members import GroupAttentionItem
+from .members import GroupAttentionItem, latest_start
 from .models import Recovery, RuptureEpisode, Signal, SignalKind
 
 # Most urgent first. An absence after a rupture and a rupture not repaired within the window
@@ -69,10 +69,7 @@ class AttentionItem:
 
     @property
     def latest(self) -> datetime:
-        starts = [signal.session.starts_at for signal in self.signals]
-        if self.episode is not None:
-            starts.append(self.episode.last_session.starts_at)
-        return max(starts)
+        return latest_start(self.signals, self.episode)
 
     @property
     def shown_signals(self) -> list[Signal]:
@@ -131,11 +128,12 @@ class ScoreRow:
 def episode_context(episode: RuptureEpisode) -> dict:
     """The episode with its guide, signals, notes, history and the scores around it; for a group
     member's episode, the group's signals and the member's scores (ruptures.members)."""
-    kind_guide = guide.get().for_kind(episode.kind)
+    repair = guide.get()
+    kind_guide = repair.for_kind(episode.kind)
     context = {
         "episode": episode,
         "patient": episode.patient,
-        "guide": guide.get(),
+        "guide": repair,
         "kind_guide": kind_guide,
         "stage": kind_guide.stage(episode.stage),
         "notes": list(episode.notes.select_related("author")),

@@ -13,7 +13,7 @@ def test_the_rater_home_lists_assignments(rater_client, assignment):
 
 
 def test_the_navigation_links_raters_to_their_ratings(rater_client, assignment):
-    assert reverse("rating:home") in rater_client.get(reverse("rating:home")).content.decode()
+    assert f'href="{reverse("rating:home")}"' in rater_client.get(reverse("rating:home")).content.decode()
 
 
 def test_the_navigation_has_no_rating_link_for_administrators_only(client, administrator):

@@ -1,9 +1,9 @@
 """Pick the current language's text from an instrument's {"nb": ..., "en": ...} mapping."""
 
 from django import template
-from django.utils.translation import get_language
 
 from allianse.feedback import instruments
+from allianse.feedback.language import current_language
 
 register = template.Library()
 
@@ -12,8 +12,7 @@ register = template.Library()
 def tr(text: dict | None) -> str:
     if not text:
         return ""
-    language = (get_language() or "nb")[:2]
-    return text.get(language) or text.get("nb", "")
+    return text.get(current_language()) or text.get("nb", "")
 
 
 @register.filter
@@ -28,8 +27,9 @@ def shown_when(item) -> str:
     condition = item.shown_when
     if condition is None:
         return ""
-    value = {True: "yes", False: "no"}.get(condition.equals, condition.equals) if isinstance(
-        condition.equals, bool) else condition.equals
+    value = condition.equals
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
     return f"{condition.item}={value}"
 
 

@@ -4,9 +4,9 @@ sentences that describe an episode's history."""
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from allianse.feedback.language import current_language
 from allianse.feedback.templatetags.instrument_text import tr
 from allianse.ruptures import guide, queries, services
 from allianse.ruptures.models import EpisodeEvent, EpisodeKind, Outcome, Recovery
@@ -32,7 +32,7 @@ def session_ruptures(context, session) -> dict:
 
 @register.filter
 def stage_total(kind: str) -> int:
-    return len(guide.get().for_kind(kind).path.stages)
+    return services.stage_count(kind)
 
 
 @register.filter
@@ -41,7 +41,7 @@ def percent(share: float | None) -> str:
     if share is None:
         return "–"
     value = round(share * 100)
-    return f"{value}%" if (get_language() or "nb").startswith("en") else f"{value}\u00a0%"
+    return f"{value}%" if current_language() == "en" else f"{value}\u00a0%"
 
 
 @register.filter

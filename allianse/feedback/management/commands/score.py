@@ -1,7 +1,6 @@
 """`allianse score KEY ANSWERS.json|RESPONSES.csv`: score one response, or a CSV of many."""
 
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +60,4 @@ class Command(BaseCommand):
             scores = score_frame(instrument, frame)
         except ScoringInputError as error:
             raise CommandError(f"{source}: {error}") from error
-        result = pd.concat([frame, scores.map(lambda v: None if isinstance(v, float) and math.isnan(v) else v)],
-                           axis=1)
-        result.to_csv(output or self.stdout, index=False)
+        pd.concat([frame, scores], axis=1).to_csv(output or self.stdout, index=False)
