@@ -60,26 +60,29 @@ def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int 
 
 def open_check(token: str) -> Administration:
     """The administration behind a link, if it can still be answered (one query): what the form
-    asks before it is shown."""
-    administration = _live_link(
+    asks before it is shown. An answered link says so even once it has expired."""
+    administration = _by_token(
         token, Administration.objects.annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk"))))
     )
     if administration.answered:
         raise LinkProblem("used", administration)
-    return administration
+    return _unexpired(administration)
 
 
 def find_link(token: str) -> Administration:
     """The administration behind a link that has neither expired nor been revoked, answered or
     not: a submit learns that from `submit_check`, which saves the patient one query's wait."""
-    return _live_link(token, Administration.objects.all())
+    return _unexpired(_by_token(token, Administration.objects.all()))
 
 
-def _live_link(token: str, queryset) -> Administration:
+def _by_token(token: str, queryset) -> Administration:
     try:
-        administration = queryset.get(public_id=Administration.public_id_from_token(token))
+        return queryset.get(public_id=Administration.public_id_from_token(token))
     except (Administration.DoesNotExist, ValidationError) as error:
         raise LinkProblem("invalid") from error
+
+
+def _unexpired(administration: Administration) -> Administration:
     if administration.is_expired():
         raise LinkProblem("expired", administration)
     return administration
@@ -96,8 +99,7 @@ def submit_check(
     the unique constraint's to say at insert: the same answers again are a second tap or a retry
     and get the stored response back; other answers mean someone else is reusing the link
     (`LinkProblem('used')`). Signal updates go to `defer`, so the patient need not wait for them."""
-    if administration.is_expired():
-        raise LinkProblem("expired", administration)
+    _unexpired(administration)
     checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
     if not checked.is_valid:
         if administration.responses.exists():

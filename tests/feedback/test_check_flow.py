@@ -75,6 +75,15 @@ def test_another_browser_reusing_the_link_is_told_it_was_used(client, link):
     assert response.status_code == 410 and "allerede" in response.content.decode()
 
 
+def test_an_answered_link_says_it_was_used_even_after_it_has_expired(client, link):
+    submit_check(administration=open_check(link.token), answers=GOOD)
+    link.expires_at = timezone.now() - timedelta(minutes=1)
+    link.save()
+    client.cookies.clear()
+    response = client.get(check_url(link))
+    assert response.status_code == 410 and "allerede" in response.content.decode()
+
+
 def test_an_expired_link_says_so_kindly(client, link):
     link.expires_at = timezone.now() - timedelta(minutes=1)
     link.save()
