@@ -1,9 +1,11 @@
 import contextlib
 
 import segno
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from allianse.accounts import audit
@@ -204,6 +206,8 @@ def session_attendance(request, public_id):
     if form.is_valid():
         services.record_attendance(session=session, attendance=form.attendance())
         audit_members(request, session, memberships, action=UPDATE, detail="attendance corrected")
+    else:
+        messages.error(request, _("The attendance was not saved: choose one of the options for every member."))
     return redirect("groups:session", public_id=session.public_id)
 
 

@@ -226,3 +226,21 @@ def test_the_group_page_query_count_does_not_grow_with_the_group(
             assert therapist_client.get(group_url(group)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_corrected_attendance_is_saved(therapist_client, group, members):
+    session = add_session(group, members)
+    data = {f"member_{m.public_id.hex}": "present" for m in members} | {f"member_{members[1].public_id.hex}": "absent_notice"}
+    page = therapist_client.post(reverse("groups:session_attendance", args=[session.public_id]), data, follow=True)
+    assert session.attendance.get(membership=members[1]).status == "absent_notice"
+    assert "was not saved" not in page.content.decode()
+
+
+def test_attendance_with_a_member_left_out_is_refused_with_a_reason_and_nothing_changes(
+    therapist_client, group, members
+):
+    session = add_session(group, members)
+    data = {f"member_{m.public_id.hex}": "absent_notice" for m in members[1:]}
+    page = therapist_client.post(reverse("groups:session_attendance", args=[session.public_id]), data, follow=True)
+    assert "The attendance was not saved" in page.content.decode()
+    assert set(session.attendance.values_list("status", flat=True)) == {"present"}
