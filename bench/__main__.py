@@ -19,8 +19,11 @@ def main() -> int:
     for name in wanted:
         module = importlib.import_module(f"bench.{name}")
         for row in module.run():
-            print(f"{row['name']:<58} {row['seconds']:>10.4f} {row['baseline_seconds']:>10.4f} "
-                  f"{row['ratio']:>8.1f}  {row['note']}", flush=True)
+            print(
+                f"{row['name']:<58} {row['seconds']:>10.4f} {row['baseline_seconds']:>10.4f} "
+                f"{row['ratio']:>8.1f}  {row['note']}",
+                flush=True,
+            )
     return 0
 
 

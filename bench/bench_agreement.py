@@ -29,9 +29,7 @@ def ratings(seed: int = SEED) -> pd.DataFrame:
     values = np.clip(np.rint(raw + rng.normal(0, 0.8, shape)), 1, 7)
     names = [f"{item:02d}.{dimension}" for item in range(1, ITEMS + 1) for dimension in DIMENSIONS]
     item, segment, rater = np.indices(shape).reshape(3, -1)
-    return pd.DataFrame(
-        {"segment": segment, "rater": rater, "item": np.array(names)[item], "value": values.ravel()}
-    )
+    return pd.DataFrame({"segment": segment, "rater": rater, "item": np.array(names)[item], "value": values.ravel()})
 
 
 def pingouin_iccs(frame: pd.DataFrame) -> list[pd.DataFrame]:
@@ -72,4 +70,3 @@ def run(runs: int = 7, baseline_runs: int = 3) -> list[dict[str, object]]:
         }
         for name, (seconds, what) in measured.items()
     ]
-

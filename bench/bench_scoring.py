@@ -33,11 +33,12 @@ def run() -> list[dict]:
         for record in frame.head(LOOP_SAMPLE).to_dict("records")
     ]
     loop = seconds(lambda: [score_response(INSTRUMENT, one) for one in answers]) * N / LOOP_SAMPLE
-    return [{
-        "name": "score 1,000,000 alliance-patient responses",
-        "seconds": batch,
-        "baseline_seconds": loop,
-        "ratio": loop / batch,
-        "note": f"baseline: score_response in a Python loop over {LOOP_SAMPLE:,} responses, extrapolated to {N:,}",
-    }]
-
+    return [
+        {
+            "name": "score 1,000,000 alliance-patient responses",
+            "seconds": batch,
+            "baseline_seconds": loop,
+            "ratio": loop / batch,
+            "note": f"baseline: score_response in a Python loop over {LOOP_SAMPLE:,} responses, extrapolated to {N:,}",
+        }
+    ]

@@ -110,4 +110,3 @@ def _against_loop(name: str, batch: Callable[[], object], loop: Callable[[], obj
         "note": f"{note}; baseline: one call per treatment in a Python loop over {LOOP_SAMPLE} treatments, "
         f"extrapolated linearly to {TREATMENTS:,}",
     }
-

@@ -25,8 +25,18 @@ import urllib.parse
 from bench.support import ROOT, migrated_env, seconds
 
 REQUESTS = 200
-ANSWERS = {"goal_1": "6", "goal_2": "5", "task_1": "6", "task_2": "2", "bond_1": "6", "bond_2": "6",
-           "rupture": "yes", "rupture_intensity": "3", "rupture_resolution": "4", "held_back": "no"}
+ANSWERS = {
+    "goal_1": "6",
+    "goal_2": "5",
+    "task_1": "6",
+    "task_2": "2",
+    "bond_1": "6",
+    "bond_2": "6",
+    "rupture": "yes",
+    "rupture_intensity": "3",
+    "rupture_resolution": "4",
+    "held_back": "no",
+}
 
 
 def _free_port() -> int:
@@ -74,8 +84,11 @@ def _fetch_form(port: int, path: str) -> tuple[str, str]:
 
 def _submit(port: int, path: str, cookie: str, token: str) -> float:
     body = urllib.parse.urlencode({**ANSWERS, "csrfmiddlewaretoken": token, "lang": "nb"}).encode()
-    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-               "Referer": f"http://127.0.0.1:{port}{path}"}
+    headers = {
+        "Cookie": cookie,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Referer": f"http://127.0.0.1:{port}{path}",
+    }
     start = time.perf_counter()
     response, _ = _request(port, "POST", path, body, headers)
     elapsed = time.perf_counter() - start
@@ -101,13 +114,17 @@ def _p95(times: list[float]) -> float:
 
 def _summary(submits: list[float], trivial: list[float], tight: list[float]) -> dict:
     p95, base_p95 = _p95(submits), _p95(trivial)
-    return {"name": "check submit request (p95)", "seconds": p95, "baseline_seconds": base_p95,
-            "ratio": p95 / base_p95,
-            "note": f"median {statistics.median(submits) * 1000:.1f} ms vs {statistics.median(trivial) * 1000:.1f} ms;"
-                    f" p95 {p95 * 1000:.1f} ms vs {base_p95 * 1000:.1f} ms (trivial view /healthz, interleaved),"
-                    f" {len(submits)} requests each; /healthz in a tight loop: median"
-                    f" {statistics.median(tight) * 1000:.1f} ms, p95 {_p95(tight) * 1000:.1f} ms"
-                    f" (ratio {p95 / _p95(tight):.1f})"}
+    return {
+        "name": "check submit request (p95)",
+        "seconds": p95,
+        "baseline_seconds": base_p95,
+        "ratio": p95 / base_p95,
+        "note": f"median {statistics.median(submits) * 1000:.1f} ms vs {statistics.median(trivial) * 1000:.1f} ms;"
+        f" p95 {p95 * 1000:.1f} ms vs {base_p95 * 1000:.1f} ms (trivial view /healthz, interleaved),"
+        f" {len(submits)} requests each; /healthz in a tight loop: median"
+        f" {statistics.median(tight) * 1000:.1f} ms, p95 {_p95(tight) * 1000:.1f} ms"
+        f" (ratio {p95 / _p95(tight):.1f})",
+    }
 
 
 def run() -> list[dict]:
@@ -116,8 +133,21 @@ def run() -> list[dict]:
         env = migrated_env(tmp, "127.0.0.1")
         paths = _prepare(env)
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "allianse.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--log-level",
-             "warning"], env=env, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "allianse.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "1",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
         try:
             for _ in range(100):
                 try:

@@ -106,8 +106,9 @@ class TherapistCheck(APIView):
         unknown = {item: "unknown_item" for item in answers if item not in known}
         if unknown:
             return Response(serializers.answer_errors(unknown), status=status.HTTP_400_BAD_REQUEST)
-        submission = feedback.record_therapist_check(session=session, therapist=request.user, answers=answers,
-                                                     defer=after_response(request))
+        submission = feedback.record_therapist_check(
+            session=session, therapist=request.user, answers=answers, defer=after_response(request)
+        )
         if submission.response is None:
             return Response(serializers.answer_errors(submission.checked.errors), status=status.HTTP_400_BAD_REQUEST)
         audit.record(request, AuditEvent.Action.SUBMIT, submission.response, patient=session.treatment.patient)

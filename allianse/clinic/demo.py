@@ -61,8 +61,17 @@ STORIES = [
     Story(18, 5.2, 0.02, 0.1),
     Story(20, 4.8, 0.05, -0.4, dips={8: 2.2, 9: 1.0}, withdrawal=frozenset({8}), held_back=frozenset({7, 8})),
     Story(16, 5.0, 0.03, 0.0, dips={6: 2.0}, confrontation=frozenset({6}), missed=frozenset({7})),
-    Story(12, 4.4, -0.05, 0.3, dips={9: 1.8, 10: 2.2, 11: 2.4, 12: 2.4}, withdrawal=frozenset({9, 10}),
-          held_back=frozenset({9, 10, 11}), missed=frozenset({12}), dropout_after=12),
+    Story(
+        12,
+        4.4,
+        -0.05,
+        0.3,
+        dips={9: 1.8, 10: 2.2, 11: 2.4, 12: 2.4},
+        withdrawal=frozenset({9, 10}),
+        held_back=frozenset({9, 10, 11}),
+        missed=frozenset({12}),
+        dropout_after=12,
+    ),
     Story(30, 5.8, 0.01, -1.3),  # patient rates higher than the therapist
     Story(22, 3.9, 0.04, 1.2),  # therapist rates higher than the patient
     Story(14, 5.4, 0.0, -0.1, dips={10: 1.6}, withdrawal=frozenset({10}), held_back=frozenset({10})),
@@ -82,9 +91,16 @@ def create_staff(context: DemoContext) -> None:
 
 
 def demo_user(username: str, role: str, first: str, last: str, *, superuser: bool = False) -> User:
-    user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                                    email=f"{username}@example.org", is_demo=True,
-                                    is_staff=superuser, is_superuser=superuser)
+    user = User.objects.create_user(
+        username=username,
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@example.org",
+        is_demo=True,
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return user
@@ -108,8 +124,12 @@ def _treatment(context: DemoContext, story: Story, therapists: list[User]) -> Tr
     treatment.therapists.set(therapists)
     for number in range(1, story.sessions + 1):
         attended = number not in story.missed
-        session = Session.objects.create(treatment=treatment, number=number, attended=attended,
-                                         starts_at=(start + timedelta(weeks=number)).replace(hour=10, minute=0))
+        session = Session.objects.create(
+            treatment=treatment,
+            number=number,
+            attended=attended,
+            starts_at=(start + timedelta(weeks=number)).replace(hour=10, minute=0),
+        )
         if attended and rng.random() > 0.06:
             _answer(session, PATIENT_CHECK, _patient_answers(story, number, rng), therapists[0])
         if attended and rng.random() > 0.15:
@@ -162,12 +182,19 @@ def _therapist_answers(story: Story, number: int, rng: random.Random) -> dict:
 def _answer(session: Session, key: str, answers: dict, therapist: User) -> None:
     respondent = Respondent.PATIENT if key == PATIENT_CHECK else Respondent.THERAPIST
     administration = Administration.objects.create(
-        session=session, patient=session.treatment.patient if respondent == Respondent.PATIENT else None,
-        instrument_key=key, respondent=respondent, created_by=therapist,
+        session=session,
+        patient=session.treatment.patient if respondent == Respondent.PATIENT else None,
+        instrument_key=key,
+        respondent=respondent,
+        created_by=therapist,
         expires_at=session.starts_at + timedelta(hours=72),
     )
     checked = check_answers(instruments.get(key), answers)
     if not checked.is_valid:
         raise ValueError(f"demo answers do not fit {key}: {checked.errors}")
-    store_response(administration, checked, submitted_at=session.starts_at + timedelta(hours=1),
-                   submitted_by=therapist if respondent == Respondent.THERAPIST else None)
+    store_response(
+        administration,
+        checked,
+        submitted_at=session.starts_at + timedelta(hours=1),
+        submitted_by=therapist if respondent == Respondent.THERAPIST else None,
+    )

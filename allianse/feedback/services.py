@@ -111,9 +111,7 @@ def submit_check(
     return _after_store(submission, defer)
 
 
-def record_therapist_check(
-    *, session, therapist, answers: dict[str, Any], defer: Defer = run_now
-) -> Submission:
+def record_therapist_check(*, session, therapist, answers: dict[str, Any], defer: Defer = run_now) -> Submission:
     """The therapist's own view of a session; a later one supersedes the earlier."""
     checked = check_answers(instruments.get(THERAPIST_CHECK), answers)
     if not checked.is_valid:

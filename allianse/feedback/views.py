@@ -109,8 +109,15 @@ def _thanked(request, token: str, language: str):
     that this browser answered the link, so a retry thanks again instead of saying it was used."""
     response = HttpResponseRedirect(f"{reverse('feedback:thanks')}?lang={language}")
     answered = [part for part in _answered(request) if part != token[-24:]][-9:] + [token[-24:]]
-    response.set_signed_cookie(ANSWERED_COOKIE, ",".join(answered), salt=ANSWERED_COOKIE, max_age=7 * 24 * 3600,
-                               httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    response.set_signed_cookie(
+        ANSWERED_COOKIE,
+        ",".join(answered),
+        salt=ANSWERED_COOKIE,
+        max_age=7 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response
 
 

@@ -60,8 +60,20 @@ class GroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = TherapyGroup
         fields = [
-            "public_id", "name", "kind", "cadence", "duration_minutes", "admission", "max_size", "factors_every",
-            "ask_alliance", "started_on", "ended_on", "therapists", "current_members", "eligibility",
+            "public_id",
+            "name",
+            "kind",
+            "cadence",
+            "duration_minutes",
+            "admission",
+            "max_size",
+            "factors_every",
+            "ask_alliance",
+            "started_on",
+            "ended_on",
+            "therapists",
+            "current_members",
+            "eligibility",
         ]
 
     def get_therapists(self, group: TherapyGroup) -> list[str]:
@@ -188,8 +200,11 @@ class NewSessionSerializer(serializers.Serializer):
             given = None
         if given is None or set(given) != set(members):
             raise serializers.ValidationError(
-                {"attendance": _("Give the attendance of every member of the group on the session's day, and of "
-                                 "no one else.")}
+                {
+                    "attendance": _(
+                        "Give the attendance of every member of the group on the session's day, and of no one else."
+                    )
+                }
             )
         return {**data, "attendance": {members[key]: value for key, value in given.items()}}
 

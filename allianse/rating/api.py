@@ -245,9 +245,7 @@ class Draft(APIView):
 class Submit(APIView):
     parser_classes = [JSONParser]
 
-    @extend_schema(
-        request=RatingInputSerializer, responses={201: OwnRatingSerializer, 400: AnswerErrorsSerializer}
-    )
+    @extend_schema(request=RatingInputSerializer, responses={201: OwnRatingSerializer, 400: AnswerErrorsSerializer})
     def post(self, request, public_id):
         """Submit the rating; with problems it is kept as the draft (as on the page) and answers 400."""
         assignment = _open_assignment(request.user, public_id)

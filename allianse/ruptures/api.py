@@ -28,8 +28,20 @@ class SignalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Signal
         fields = [
-            "id", "treatment", "patient_code", "session", "kind", "detail", "value", "threshold",
-            "explanation_en", "explanation_nb", "episode", "created_at", "seen_at", "acknowledged_at",
+            "id",
+            "treatment",
+            "patient_code",
+            "session",
+            "kind",
+            "detail",
+            "value",
+            "threshold",
+            "explanation_en",
+            "explanation_nb",
+            "episode",
+            "created_at",
+            "seen_at",
+            "acknowledged_at",
         ]
 
 
@@ -54,8 +66,23 @@ class EpisodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = RuptureEpisode
         fields = [
-            "id", "treatment", "patient_code", "kind", "markers", "intensity", "first_session", "last_session",
-            "stage", "stages", "status", "outcome", "recovery", "recovery_session", "opened_at", "closed_at", "notes",
+            "id",
+            "treatment",
+            "patient_code",
+            "kind",
+            "markers",
+            "intensity",
+            "first_session",
+            "last_session",
+            "stage",
+            "stages",
+            "status",
+            "outcome",
+            "recovery",
+            "recovery_session",
+            "opened_at",
+            "closed_at",
+            "notes",
         ]
 
     def get_stages(self, episode: RuptureEpisode) -> int:

@@ -30,30 +30,42 @@ from .services import (
 NOTES = {
     "withdrawal": [
         ([], "Korte svar og rask enighet i hele timen. Kjente selv at jeg snakket mer enn vanlig."),
-        (["metacommunication", "acknowledge_own_part"],
-         "Sa at jeg merket at jeg hadde presset på med hjemmeoppgaven. Pasienten ble stille, så lettet."),
-        (["invite_feelings", "validate_reaction"],
-         "Pasienten sa forsiktig at timene kjennes som skole. Tok imot det og ba om å høre mer."),
-        (["explore_avoidance"],
-         "Utforsket hva pasienten trodde jeg ville gjøre om hen sa det rett ut: «at du blir lei av meg»."),
-        (["change_task_or_goal", "revisit_formulation"],
-         "Pasienten ba om å ta eksponeringen i mindre steg. Vi la om planen sammen."),
+        (
+            ["metacommunication", "acknowledge_own_part"],
+            "Sa at jeg merket at jeg hadde presset på med hjemmeoppgaven. Pasienten ble stille, så lettet.",
+        ),
+        (
+            ["invite_feelings", "validate_reaction"],
+            "Pasienten sa forsiktig at timene kjennes som skole. Tok imot det og ba om å høre mer.",
+        ),
+        (
+            ["explore_avoidance"],
+            "Utforsket hva pasienten trodde jeg ville gjøre om hen sa det rett ut: «at du blir lei av meg».",
+        ),
+        (
+            ["change_task_or_goal", "revisit_formulation"],
+            "Pasienten ba om å ta eksponeringen i mindre steg. Vi la om planen sammen.",
+        ),
     ],
     "confrontation": [
         ([], "Pasienten sa at timene er bortkastet og at jeg ikke skjønner noe."),
-        (["name_shared_pattern", "acknowledge_own_part"],
-         "Sa at vi virket fastlåst i en dragkamp, og at jeg hadde vært for opptatt av å forklare metoden."),
-        (["validate_reaction", "invite_feelings"],
-         "Ga rom for skuffelsen over at det går sakte. Spurte hvordan pasienten opplever min del."),
-        (["explore_self_states"],
-         "La merke til et skifte fra tristhet til sinne og spurte hva som skjedde rett før."),
-        (["disclose_own_experience"],
-         "Pasienten fortalte om å aldri ha blitt tatt på alvor. Tok imot det med varme."),
+        (
+            ["name_shared_pattern", "acknowledge_own_part"],
+            "Sa at vi virket fastlåst i en dragkamp, og at jeg hadde vært for opptatt av å forklare metoden.",
+        ),
+        (
+            ["validate_reaction", "invite_feelings"],
+            "Ga rom for skuffelsen over at det går sakte. Spurte hvordan pasienten opplever min del.",
+        ),
+        (["explore_self_states"], "La merke til et skifte fra tristhet til sinne og spurte hva som skjedde rett før."),
+        (["disclose_own_experience"], "Pasienten fortalte om å aldri ha blitt tatt på alvor. Tok imot det med varme."),
     ],
     "integrative": [
         ([], "Blandede tegn: pasienten kritiserte oppgavene, men sa samtidig at alt var i orden."),
-        (["metacommunication", "clarify_misunderstanding"],
-         "Snakket om det som skjedde mellom oss og oppklarte en misforståelse om hjemmeoppgaven."),
+        (
+            ["metacommunication", "clarify_misunderstanding"],
+            "Snakket om det som skjedde mellom oss og oppklarte en misforståelse om hjemmeoppgaven.",
+        ),
         (["explore_avoidance"], "Utforsket hva pasienten ventet skulle skje om hen var direkte med meg."),
         (["change_task_or_goal"], "Pasienten sa hva hen trenger fra timene. Vi justerte målene."),
     ],
@@ -113,9 +125,12 @@ def _open_by_hand(context) -> None:
                 continue
             kind, markers = observed_kind(response)
             open_episode(
-                session=session, by=response.submitted_by, kind=kind, markers=markers,
-                intensity=response.answers.get("rupture_intensity"), note=NOTES["confrontation"][0][1]
-                if kind == EpisodeKind.CONFRONTATION else NOTES["withdrawal"][0][1],
+                session=session,
+                by=response.submitted_by,
+                kind=kind,
+                markers=markers,
+                intensity=response.answers.get("rupture_intensity"),
+                note=NOTES["confrontation"][0][1] if kind == EpisodeKind.CONFRONTATION else NOTES["withdrawal"][0][1],
                 at=session.starts_at + timedelta(hours=3),
             )
 
@@ -126,8 +141,12 @@ def _classify(context, episode: RuptureEpisode) -> None:
     kind = context.rng.choice(CLASSIFIED)
     if kind != EpisodeKind.UNCLEAR:
         change_kind(
-            episode=episode, by=_therapist(episode), kind=kind, markers=episode.markers,
-            intensity=episode.intensity, at=episode.first_session.starts_at + timedelta(hours=3),
+            episode=episode,
+            by=_therapist(episode),
+            kind=kind,
+            markers=episode.markers,
+            intensity=episode.intensity,
+            at=episode.first_session.starts_at + timedelta(hours=3),
         )
         episode.refresh_from_db()
 
@@ -155,8 +174,13 @@ def _notes_up_to(episode: RuptureEpisode, last_stage: int) -> None:
         strategies, text = texts[stage - 1]
         at = sessions[min(stage - 1, len(sessions) - 1)].starts_at + timedelta(hours=3)
         add_note(
-            episode=episode, by=_therapist(episode), stage=stage, strategies=strategies, text=text,
-            advance=stage < last_stage, at=at,
+            episode=episode,
+            by=_therapist(episode),
+            stage=stage,
+            strategies=strategies,
+            text=text,
+            advance=stage < last_stage,
+            at=at,
         )
 
 

@@ -96,20 +96,29 @@ class CloseForm(forms.Form):
 
 # Labels of the core's thresholds (allianse.core.signals.SignalRules, where each names its source).
 RULE_LABELS = {
-    "z": (_("Drop below the patient's own level (standard deviations)"),
-          _("2 after Stiles et al. (2004, strict); 1 after Strauss et al. (2006, lenient).")),
-    "min_reference_sessions": (_("Earlier sessions needed before the drop rule speaks"),
-                               _("Project choice; at least 2.")),
-    "min_sd": (_("Smallest standard deviation used"),
-               _("Keeps a very stable patient from triggering on a tiny dip. Project choice.")),
-    "reliable_change": (_("Fall from the previous session (points)"),
-                        _("The instrument's reliable-change threshold (Jacobson & Truax 1991).")),
+    "z": (
+        _("Drop below the patient's own level (standard deviations)"),
+        _("2 after Stiles et al. (2004, strict); 1 after Strauss et al. (2006, lenient)."),
+    ),
+    "min_reference_sessions": (
+        _("Earlier sessions needed before the drop rule speaks"),
+        _("Project choice; at least 2."),
+    ),
+    "min_sd": (
+        _("Smallest standard deviation used"),
+        _("Keeps a very stable patient from triggering on a tiny dip. Project choice."),
+    ),
+    "reliable_change": (
+        _("Fall from the previous session (points)"),
+        _("The instrument's reliable-change threshold (Jacobson & Truax 1991)."),
+    ),
     "discrepancy": (_("Gap between therapist and patient (points)"), _("Project choice.")),
-    "low_threshold": (_("Low alliance at or below (points)"),
-                      _("The upper bound of the instrument's concern band.")),
+    "low_threshold": (_("Low alliance at or below (points)"), _("The upper bound of the instrument's concern band.")),
     "absence_window": (_("Absence window after a rupture (sessions)"), _("Project choice.")),
-    "repair_window": (_("Repair window (sessions)"),
-                      _("The V-shape: recovery within this many sessions (Stiles et al. 2004).")),
+    "repair_window": (
+        _("Repair window (sessions)"),
+        _("The V-shape: recovery within this many sessions (Stiles et al. 2004)."),
+    ),
     "intensity_threshold": (_("Reported tension counts from intensity"), _("1 means any reported tension.")),
 }
 
@@ -138,8 +147,10 @@ class RulesForm(forms.Form):
                 SignalRules.from_dict(cleaned)
             except InvalidRules:
                 raise forms.ValidationError(
-                    _("A value is at the very edge of what the rule allows (for example 0 where more than 0 is "
-                      "needed). Please choose another.")
+                    _(
+                        "A value is at the very edge of what the rule allows (for example 0 where more than 0 is "
+                        "needed). Please choose another."
+                    )
                 ) from None
         return cleaned
 

@@ -104,7 +104,15 @@ SCHEMA = {
         },
     },
     "required": [
-        "version", "title", "introduction", "sources", "orientations", "pitfalls", "strategies", "paths", "kinds"
+        "version",
+        "title",
+        "introduction",
+        "sources",
+        "orientations",
+        "pitfalls",
+        "strategies",
+        "paths",
+        "kinds",
     ],
     "additionalProperties": False,
 }

@@ -192,9 +192,7 @@ def treatment_ruptures(treatment: Treatment) -> TreatmentRuptures:
     """Current signals and all episodes of a treatment (2 queries)."""
     return TreatmentRuptures(
         signals=list(treatment.signals.current().select_related("session").order_by("session__number", "id")),
-        episodes=list(
-            treatment.rupture_episodes.select_related("first_session", "last_session").order_by("opened_at")
-        ),
+        episodes=list(treatment.rupture_episodes.select_related("first_session", "last_session").order_by("opened_at")),
     )
 
 
@@ -235,7 +233,13 @@ def clinic_overview(*, start: date | None, end: date | None, therapist=None) -> 
     if end:
         episodes = episodes.filter(first_session__starts_at__date__lte=end)
     rows = episodes.annotate(end=Coalesce("recovery_session__number", "last_session__number")).values_list(
-        "treatment_id", "status", "outcome", "first_session__number", "end", "first_session__starts_at", "closed_at",
+        "treatment_id",
+        "status",
+        "outcome",
+        "first_session__number",
+        "end",
+        "first_session__starts_at",
+        "closed_at",
         "recovery",
     )
     return overview_figures(facts, [EpisodeFact(*row) for row in rows])

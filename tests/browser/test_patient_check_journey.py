@@ -17,8 +17,9 @@ def _answer_check(page):
     page.check("input[name=held_back][value=no]")
 
 
-def test_patient_answers_on_phone_and_therapist_sees_the_point(live_server, phone_page, signed_in_page,
-                                                                therapist, session):
+def test_patient_answers_on_phone_and_therapist_sees_the_point(
+    live_server, phone_page, signed_in_page, therapist, session
+):
     link = issue_check(session=session, by=therapist)
     phone_page.goto(f"{live_server.url}/c/{link.token}/")
     assert phone_page.locator("html").get_attribute("lang") == "nb"

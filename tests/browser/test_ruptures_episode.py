@@ -18,7 +18,11 @@ def rupture(treatment):
         treatment,
         patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2, held_back=True),
         therapist=therapist_view(
-            5, rupture=True, rupture_kind="withdrawal", rupture_intensity=3, rupture_resolution=2,
+            5,
+            rupture=True,
+            rupture_kind="withdrawal",
+            rupture_intensity=3,
+            rupture_resolution=2,
             withdrawal_markers=["minimal_response"],
         ),
     )

@@ -54,13 +54,15 @@ def test_patient_page_queries_do_not_grow_with_sessions(therapist_client, treatm
 
 
 def test_a_therapist_registers_a_patient_and_a_session(therapist_client):
-    response = therapist_client.post(reverse("clinic:patient_new"), {"name": "", "language": "nb",
-                                                                     "started_on": "2026-11-01"})
+    response = therapist_client.post(
+        reverse("clinic:patient_new"), {"name": "", "language": "nb", "started_on": "2026-11-01"}
+    )
     patient = Patient.objects.get()
     assert response.url == reverse("clinic:patient", args=[patient.public_id])
     treatment = patient.treatments.get()
-    response = therapist_client.post(reverse("clinic:session_new", args=[treatment.public_id]),
-                                     {"starts_at": "2026-11-20T10:00", "attended": "on"})
+    response = therapist_client.post(
+        reverse("clinic:session_new", args=[treatment.public_id]), {"starts_at": "2026-11-20T10:00", "attended": "on"}
+    )
     assert treatment.sessions.get().number == 1
 
 
@@ -92,7 +94,8 @@ def test_a_missed_session_after_a_rupture_raises_an_absence_signal(therapist_cli
     for _ in range(4):
         add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
     add_session(treatment, patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2))
-    therapist_client.post(reverse("clinic:session_new", args=[treatment.public_id]),
-                          {"starts_at": "2026-11-20T10:00"})  # "attended" left unticked
+    therapist_client.post(
+        reverse("clinic:session_new", args=[treatment.public_id]), {"starts_at": "2026-11-20T10:00"}
+    )  # "attended" left unticked
     missed = treatment.sessions.get(number=6)
     assert Signal.objects.filter(session=missed, kind="absence").exists()

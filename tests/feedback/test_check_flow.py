@@ -12,8 +12,18 @@ from django.utils import timezone
 from allianse.feedback.models import Response
 from allianse.feedback.services import issue_check, open_check, submit_check
 
-GOOD = {"goal_1": "6", "goal_2": "5", "task_1": "6", "task_2": "2", "bond_1": "6", "bond_2": "6",
-        "rupture": "yes", "rupture_intensity": "3", "rupture_resolution": "4", "held_back": "no"}
+GOOD = {
+    "goal_1": "6",
+    "goal_2": "5",
+    "task_1": "6",
+    "task_2": "2",
+    "bond_1": "6",
+    "bond_2": "6",
+    "rupture": "yes",
+    "rupture_intensity": "3",
+    "rupture_resolution": "4",
+    "held_back": "no",
+}
 
 
 @pytest.fixture

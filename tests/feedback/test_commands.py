@@ -19,8 +19,20 @@ def test_instruments_prints_the_data_dictionary(capsys):
 
 def test_score_one_response(tmp_path, capsys):
     path = tmp_path / "answers.json"
-    path.write_text(json.dumps({"goal_1": 6, "goal_2": 5, "task_1": 6, "task_2": 2, "bond_1": 6, "bond_2": 6,
-                                "rupture": False, "held_back": False}))
+    path.write_text(
+        json.dumps(
+            {
+                "goal_1": 6,
+                "goal_2": 5,
+                "task_1": 6,
+                "task_2": 2,
+                "bond_1": 6,
+                "bond_2": 6,
+                "rupture": False,
+                "held_back": False,
+            }
+        )
+    )
     call_command("score", "alliance-patient", str(path))
     result = json.loads(capsys.readouterr().out)
     assert result["scores"]["goal"] == 5.5 and result["bands"]["alliance"] == "strong"
@@ -35,12 +47,15 @@ def test_score_a_csv_adds_score_columns(tmp_path):
     assert pd.isna(scores.loc[1, "task"])  # one of two task items is too few
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "not valid JSON"),
-    ('{"goal_1": 9}', "goal_1: out_of_range"),
-    ('{"nonsense": 1}', "unknown item id"),
-    ("[1, 2]", "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"goal_1": 9}', "goal_1: out_of_range"),
+        ('{"nonsense": 1}', "unknown item id"),
+        ("[1, 2]", "expected a JSON object"),
+    ],
+)
 def test_score_refuses_malformed_json(tmp_path, content, message):
     path = tmp_path / "answers.json"
     path.write_text(content)

@@ -50,19 +50,28 @@ print(submit_check(administration=open_check(sys.argv[1]), answers=ANSWERS).resp
 print(Response.objects.count())
 """
 
-ANSWERS = ('ANSWERS = {"goal_1": 6, "goal_2": 5, "task_1": 6, "task_2": 2, "bond_1": 6, "bond_2": 6, '
-           '"rupture": False, "held_back": False}\n')
+ANSWERS = (
+    'ANSWERS = {"goal_1": 6, "goal_2": 5, "task_1": 6, "task_2": 2, "bond_1": 6, "bond_2": 6, '
+    '"rupture": False, "held_back": False}\n'
+)
 
 
 def _run(script: str, env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", ANSWERS + script, *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", ANSWERS + script, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_killed_submit_keeps_earlier_answers_and_leaves_the_link_open(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/crash.sqlite3", "SECRET_KEY": "crash-test",
-           "DEBUG": "0", "ALLIANSE_VAR_DIR": str(tmp_path), "PYTHONPATH": str(ROOT),
-           "DJANGO_SETTINGS_MODULE": "allianse.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/crash.sqlite3",
+        "SECRET_KEY": "crash-test",
+        "DEBUG": "0",
+        "ALLIANSE_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "allianse.settings",
+    }
     setup = _run(SETUP, env)
     assert setup.returncode == 0, setup.stderr
     token = setup.stdout.split()[-1]

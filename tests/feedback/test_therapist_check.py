@@ -2,9 +2,19 @@ from django.urls import reverse
 
 from allianse.feedback.models import Response
 
-ANSWERS = {"goal_1": "5", "goal_2": "5", "task_1": "5", "task_2": "3", "bond_1": "6", "bond_2": "6",
-           "rupture": "yes", "rupture_kind": "withdrawal", "withdrawal_markers": ["minimal_response"],
-           "rupture_intensity": "2", "rupture_resolution": "3"}
+ANSWERS = {
+    "goal_1": "5",
+    "goal_2": "5",
+    "task_1": "5",
+    "task_2": "3",
+    "bond_1": "6",
+    "bond_2": "6",
+    "rupture": "yes",
+    "rupture_kind": "withdrawal",
+    "withdrawal_markers": ["minimal_response"],
+    "rupture_intensity": "2",
+    "rupture_resolution": "3",
+}
 
 
 def test_the_therapist_rates_the_session_from_the_session_page(therapist_client, session):

@@ -94,7 +94,10 @@ def test_the_group_list_shows_the_frame_the_size_and_the_eligibility_with_its_re
     [shown] = response.json()
     assert shown["public_id"] == str(group.public_id) and shown["name"] == "Tirsdagsgruppa"
     assert (shown["kind"], shown["cadence"], shown["duration_minutes"], shown["max_size"]) == (
-        "dynamic", "weekly", 90, 12
+        "dynamic",
+        "weekly",
+        90,
+        12,
     )
     assert shown["therapists"] == ["therapist", "co_therapist"] and shown["current_members"] == 3
     assert shown["eligibility"] == {
@@ -113,9 +116,7 @@ def test_the_eligibility_reason_is_in_the_users_language(api, group):
     assert reason == "Gruppa har ingen medlemmer nå, så den oppfyller ikke kravet ennå."
 
 
-def test_the_group_shows_members_by_code_sessions_with_attendance_and_latest_signals(
-    api, therapist, group, members
-):
+def test_the_group_shows_members_by_code_sessions_with_attendance_and_latest_signals(api, therapist, group, members):
     session = add_session(group, members, absent=[members[3]])
     answer_all(session, members[:3], by=therapist, cohesion={members[0].pk: 1})
     members[0].patient.name = "Kari Nordmann"
@@ -129,8 +130,13 @@ def test_the_group_shows_members_by_code_sessions_with_attendance_and_latest_sig
     assert first["ended_on"] is None and first["end_reason"] == ""
     assert any("cohesion was 1.0" in signal["explanation"] for signal in first["signals"])
     assert shown["sessions"] == [
-        {"public_id": str(session.public_id), "number": 1, "starts_at": shown["sessions"][0]["starts_at"],
-         "present": 3, "members": 4}
+        {
+            "public_id": str(session.public_id),
+            "number": 1,
+            "starts_at": shown["sessions"][0]["starts_at"],
+            "present": 3,
+            "members": 4,
+        }
     ]
     assert isinstance(shown["signals"], list) and shown["eligibility"]["members"] == 4
     audited = AuditEvent.objects.filter(detail="api group", action="view", object_id=str(group.public_id))
@@ -149,8 +155,13 @@ def test_the_heatmap_gives_members_by_sessions_with_null_for_no_answer(api, ther
     answered, silent, absent = (rows[str(member.public_id)]["cells"][0] for member in members[1:4])
     assert rows[str(members[0].public_id)]["cells"][0]["cohesion"] == 2
     assert answered == {
-        "session": 1, "status": "present", "attended": True,
-        "engagement": 4.0, "avoidance": 2.0, "conflict": 1.0, "cohesion": 5.0,
+        "session": 1,
+        "status": "present",
+        "attended": True,
+        "engagement": 4.0,
+        "avoidance": 2.0,
+        "conflict": 1.0,
+        "cohesion": 5.0,
     }
     assert silent["attended"] is True and silent["cohesion"] is None
     assert absent["status"] == "absent_no_notice" and absent["attended"] is False and absent["engagement"] is None
@@ -159,10 +170,14 @@ def test_the_heatmap_gives_members_by_sessions_with_null_for_no_answer(api, ther
 
 
 def test_a_session_is_recorded_with_attendance_through_the_pages_service(api, therapist, group, members):
-    body = new_session(group, members, attendance={
-        **{str(member.public_id): "present" for member in members[:3]},
-        str(members[3].public_id): "absent_notice",
-    })
+    body = new_session(
+        group,
+        members,
+        attendance={
+            **{str(member.public_id): "present" for member in members[:3]},
+            str(members[3].public_id): "absent_notice",
+        },
+    )
     response = api.post(reverse("v1:groups-api:sessions", args=[group.public_id]), body, format="json")
     assert response.status_code == 201
     session = GroupSession.objects.get()

@@ -10,7 +10,11 @@ from allianse.ruptures.models import EpisodeKind
 
 # The pitfalls the thesis names (seed 001): each must be in the guide.
 NAMED_PITFALLS = {
-    "defensiveness", "rigid_technique", "transference_overuse", "self_serving_disclosure", "pathologising"
+    "defensiveness",
+    "rigid_technique",
+    "transference_overuse",
+    "self_serving_disclosure",
+    "pathologising",
 }
 
 
@@ -29,7 +33,10 @@ def test_the_paths_follow_safran_and_muran():
     assert kinds["confrontation"].path.stages[1].id == "disembedding"
     assert kinds["confrontation"].path.stages[-1].id == "vulnerability"
     assert [stage.id for stage in kinds["both"].path.stages] == [
-        "marker", "explore_experience", "explore_avoidance", "wishes_needs",  # the four-stage model
+        "marker",
+        "explore_experience",
+        "explore_avoidance",
+        "wishes_needs",  # the four-stage model
     ]
 
 

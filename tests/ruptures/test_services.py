@@ -21,7 +21,11 @@ def a_rupture(treatment):
         treatment,
         patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2),
         therapist=therapist_view(
-            5, rupture=True, rupture_kind="withdrawal", rupture_intensity=3, rupture_resolution=2,
+            5,
+            rupture=True,
+            rupture_kind="withdrawal",
+            rupture_intensity=3,
+            rupture_resolution=2,
             withdrawal_markers=["minimal_response"],
         ),
     )
@@ -174,8 +178,14 @@ def test_the_episode_life_cycle_is_kept_as_history(episode, therapist):
     episode.refresh_from_db()
     assert (episode.kind, episode.stage, episode.status, episode.outcome) == ("withdrawal", 4, "closed", "resolved")
     assert list(episode.events.values_list("action", flat=True)) == [
-        Action.OPENED, Action.NOTE_ADDED, Action.KIND_CHANGED, Action.NOTE_ADDED, Action.STAGE_CHANGED,
-        Action.STAGE_CHANGED, Action.NOTE_ADDED, Action.CLOSED,
+        Action.OPENED,
+        Action.NOTE_ADDED,
+        Action.KIND_CHANGED,
+        Action.NOTE_ADDED,
+        Action.STAGE_CHANGED,
+        Action.STAGE_CHANGED,
+        Action.NOTE_ADDED,
+        Action.CLOSED,
     ]
     assert episode.events.get(action=Action.CLOSED).data["outcome"] == "resolved"
 

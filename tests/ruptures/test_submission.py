@@ -11,8 +11,16 @@ from allianse.ruptures.models import RuptureEpisode, Signal
 from tests.ruptures.conftest import add_session, alliance, therapist_view
 
 TENSE = {
-    "goal_1": "3", "goal_2": "3", "task_1": "3", "task_2": "5", "bond_1": "3", "bond_2": "3",
-    "rupture": "yes", "rupture_intensity": "4", "rupture_resolution": "2", "held_back": "yes",
+    "goal_1": "3",
+    "goal_2": "3",
+    "task_1": "3",
+    "task_2": "5",
+    "bond_1": "3",
+    "bond_2": "3",
+    "rupture": "yes",
+    "rupture_intensity": "4",
+    "rupture_resolution": "2",
+    "held_back": "yes",
 }
 
 

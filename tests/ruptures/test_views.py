@@ -88,8 +88,8 @@ def test_the_episode_page_reads_a_fixed_number_of_queries(therapist_client, epis
 
 def test_a_note_is_written_and_the_stage_advanced_in_one_step(therapist_client, episode):
     response = therapist_client.post(
-        url("episode_note", episode), {"stage": 1, "strategies": ["metacommunication"], "text": "I named it.",
-                                       "advance": "on"}
+        url("episode_note", episode),
+        {"stage": 1, "strategies": ["metacommunication"], "text": "I named it.", "advance": "on"},
     )
     assert response.status_code == 302 and response["Location"].endswith("#note_form")
     episode.refresh_from_db()
@@ -102,8 +102,9 @@ def test_an_empty_note_is_refused_with_a_reason(therapist_client, episode):
 
 
 def test_kind_stage_and_closing_through_the_page(therapist_client, episode):
-    therapist_client.post(url("episode_kind", episode), {"kind": "confrontation", "markers": ["defends_self"],
-                                                         "intensity": "3"})
+    therapist_client.post(
+        url("episode_kind", episode), {"kind": "confrontation", "markers": ["defends_self"], "intensity": "3"}
+    )
     therapist_client.post(url("episode_stage", episode), {"stage": 3})
     therapist_client.post(url("episode_close", episode), {"outcome": "partly_resolved", "note": "Better."})
     episode.refresh_from_db()
@@ -119,8 +120,9 @@ def test_a_therapist_opens_an_episode_from_a_session(therapist_client, treatment
     session = add_session(treatment, patient=alliance(6))
     page = therapist_client.get(reverse("clinic:session", args=[session.public_id]))
     assert url("episode_new", session) in page.content.decode()
-    response = therapist_client.post(url("episode_new", session), {"kind": "withdrawal", "markers": ["denial"],
-                                                                   "note": "Looked away when I asked."})
+    response = therapist_client.post(
+        url("episode_new", session), {"kind": "withdrawal", "markers": ["denial"], "note": "Looked away when I asked."}
+    )
     episode = RuptureEpisode.objects.get()
     assert response.status_code == 302 and response["Location"] == url("episode", episode)
     assert episode.opened_by is not None and episode.markers == ["denial"]

@@ -152,8 +152,13 @@ def group_signals_for_session(
 
 def signals_from_group_table(table: pd.DataFrame) -> list[GroupSignal]:
     return [
-        GroupSignal(**{**{str(key): value for key, value in row.items()}, "session": int(row["session"]),
-                       "value": float(row["value"])})
+        GroupSignal(
+            **{
+                **{str(key): value for key, value in row.items()},
+                "session": int(row["session"]),
+                "value": float(row["value"]),
+            }
+        )
         for row in table.loc[:, list(COLUMNS)].to_dict("records")
     ]
 

@@ -110,9 +110,7 @@ def icc_from_anova(anova: TwoWayAnova) -> IccBatch:
     return IccBatch(anova=anova, forms=forms)
 
 
-def _f_test_forms(
-    anova: TwoWayAnova, error_ms: np.ndarray, df2: np.ndarray
-) -> tuple[IccEstimates, IccEstimates]:
+def _f_test_forms(anova: TwoWayAnova, error_ms: np.ndarray, df2: np.ndarray) -> tuple[IccEstimates, IccEstimates]:
     """ICC(1) (error = WMS) or ICC(C) (error = EMS), single and average, with exact F intervals."""
     k = anova.n_raters
     df1 = anova.n_targets - 1
@@ -133,9 +131,7 @@ def _f_test_forms(
     return single, average
 
 
-def _absolute_agreement_forms(
-    anova: TwoWayAnova, consistency: IccEstimates
-) -> tuple[IccEstimates, IccEstimates]:
+def _absolute_agreement_forms(anova: TwoWayAnova, consistency: IccEstimates) -> tuple[IccEstimates, IccEstimates]:
     """ICC(A,1) and ICC(A,k); F test as ICC(C), interval with Satterthwaite's df (McGraw & Wong 1996)."""
     n, k = anova.n_targets, anova.n_raters
     bms, jms, ems = anova.bms, anova.jms, anova.ems
@@ -143,9 +139,7 @@ def _absolute_agreement_forms(
     single = _ratio(bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n, scale)
     fj = jms / ems
     spread = n * (1 + (k - 1) * single) - k * single
-    df = (
-        (k - 1) * (n - 1) * (k * single * fj + spread) ** 2 / ((n - 1) * k**2 * single**2 * fj**2 + spread**2)
-    )
+    df = (k - 1) * (n - 1) * (k * single * fj + spread) ** 2 / ((n - 1) * k**2 * single**2 * fj**2 + spread**2)
     f_upper = f_distribution.ppf(UPPER_QUANTILE, n - 1, df)
     f_lower = f_distribution.ppf(UPPER_QUANTILE, df, n - 1)
     rater_term = k * jms + (k * n - k - n) * ems

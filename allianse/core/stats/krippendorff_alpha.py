@@ -94,9 +94,7 @@ def _differences(domain: np.ndarray, totals: np.ndarray, level: str) -> np.ndarr
     if level == "interval":
         return _squared_distances(domain)
     sums = domain[:, np.newaxis] + domain[np.newaxis, :]
-    ratios = np.divide(
-        domain[:, np.newaxis] - domain[np.newaxis, :], sums, out=np.zeros_like(sums), where=sums != 0
-    )
+    ratios = np.divide(domain[:, np.newaxis] - domain[np.newaxis, :], sums, out=np.zeros_like(sums), where=sums != 0)
     return ratios**2
 
 

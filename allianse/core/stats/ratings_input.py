@@ -43,9 +43,7 @@ def validate_ratings(frame: pd.DataFrame) -> pd.DataFrame:
         )
     if frame.empty:
         raise MalformedRatings("no_ratings", "There are no ratings.")
-    _refuse(
-        frame[list(IDENTIFIERS)].isna().any(axis=1), "missing_identifiers", "lack a segment, rater or item"
-    )
+    _refuse(frame[list(IDENTIFIERS)].isna().any(axis=1), "missing_identifiers", "lack a segment, rater or item")
     values = pd.to_numeric(frame["value"], errors="coerce")
     _refuse(
         (values.isna() & frame["value"].notna()) | np.isinf(values),

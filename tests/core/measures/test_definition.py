@@ -17,17 +17,28 @@ VALID = {
     "title": TEXT,
     "items": [
         {"id": "a", "type": "scale", "text": TEXT, "min": 1, "max": 5, "anchors": {1: TEXT, 5: TEXT}},
-        {"id": "b", "type": "scale", "text": TEXT, "min": 1, "max": 5, "anchors": {1: TEXT, 5: TEXT},
-         "reversed": True},
+        {"id": "b", "type": "scale", "text": TEXT, "min": 1, "max": 5, "anchors": {1: TEXT, 5: TEXT}, "reversed": True},
         {"id": "c", "type": "yes_no", "text": TEXT},
-        {"id": "d", "type": "scale", "text": TEXT, "min": 1, "max": 5, "anchors": {1: TEXT, 5: TEXT},
-         "shown_when": {"item": "c", "equals": True}},
+        {
+            "id": "d",
+            "type": "scale",
+            "text": TEXT,
+            "min": 1,
+            "max": 5,
+            "anchors": {1: TEXT, 5: TEXT},
+            "shown_when": {"item": "c", "equals": True},
+        },
     ],
     "scores": [{"id": "total", "title": TEXT, "items": ["a", "b"], "method": "mean", "min_answered": 2}],
-    "bands": [{"score": "total", "ranges": [
-        {"id": "low", "min": 1, "max": 3, "concern": True, "label": TEXT},
-        {"id": "high", "min": 3, "max": 5, "concern": False, "label": TEXT},
-    ]}],
+    "bands": [
+        {
+            "score": "total",
+            "ranges": [
+                {"id": "low", "min": 1, "max": 3, "concern": True, "label": TEXT},
+                {"id": "high", "min": 3, "max": 5, "concern": False, "label": TEXT},
+            ],
+        }
+    ],
 }
 
 

@@ -22,8 +22,16 @@ ALLIANCE_ITEMS = ["goal_1", "goal_2", "task_1", "task_2", "bond_1", "bond_2"]
 
 
 def test_reversed_item_counts_from_the_other_end_and_subscales_are_means():
-    answers = {"goal_1": 6, "goal_2": 5, "task_1": 7, "task_2": 2, "bond_1": 4, "bond_2": 5,
-               "rupture": False, "held_back": False}
+    answers = {
+        "goal_1": 6,
+        "goal_2": 5,
+        "task_1": 7,
+        "task_2": 2,
+        "bond_1": 4,
+        "bond_2": 5,
+        "rupture": False,
+        "held_back": False,
+    }
     result = score_response(PATIENT, check_answers(PATIENT, answers).answers)
     assert result.scores["goal"] == 5.5
     assert result.scores["task"] == 6.5  # task_2 = 2 counts as 8 - 2 = 6
@@ -46,8 +54,9 @@ def test_band_edges_include_the_lower_bound():
 
 
 def test_follow_up_answers_count_only_when_the_question_applies():
-    checked = check_answers(PATIENT, dict.fromkeys(ALLIANCE_ITEMS, 4) | {
-        "rupture": "no", "rupture_intensity": 5, "held_back": "no"})
+    checked = check_answers(
+        PATIENT, dict.fromkeys(ALLIANCE_ITEMS, 4) | {"rupture": "no", "rupture_intensity": 5, "held_back": "no"}
+    )
     assert checked.is_valid and "rupture_intensity" not in checked.answers
 
 
@@ -68,12 +77,15 @@ def test_batch_input_with_an_impossible_value_is_refused_with_its_place():
 
 
 answer = st.one_of(st.none(), st.integers(min_value=1, max_value=7))
-response = st.fixed_dictionaries({item: answer for item in ALLIANCE_ITEMS} | {
-    "rupture": st.one_of(st.none(), st.booleans()),
-    "rupture_intensity": st.one_of(st.none(), st.integers(1, 5)),
-    "rupture_resolution": st.one_of(st.none(), st.integers(1, 5)),
-    "held_back": st.one_of(st.none(), st.booleans()),
-})
+response = st.fixed_dictionaries(
+    {item: answer for item in ALLIANCE_ITEMS}
+    | {
+        "rupture": st.one_of(st.none(), st.booleans()),
+        "rupture_intensity": st.one_of(st.none(), st.integers(1, 5)),
+        "rupture_resolution": st.one_of(st.none(), st.integers(1, 5)),
+        "held_back": st.one_of(st.none(), st.booleans()),
+    }
+)
 
 
 @settings(max_examples=60, deadline=None)

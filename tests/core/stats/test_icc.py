@@ -19,9 +19,7 @@ PUBLISHED = {
 }
 # pingouin 0.7 calls DataFrame.dropna(inplace=True), which pandas 3.1 deprecates.
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.dropna")
-PINGOUIN_TYPES = dict(
-    zip(FORMS, ("ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"), strict=True)
-)
+PINGOUIN_TYPES = dict(zip(FORMS, ("ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"), strict=True))
 
 
 def test_the_mean_squares_match_shrout_and_fleiss(shrout_fleiss):

@@ -9,18 +9,14 @@ from allianse.core.stats import FORMS, MalformedRatings, g_study, icc, krippendo
 
 def _long(matrix: np.ndarray, item: object) -> pd.DataFrame:
     segments, raters = np.indices(matrix.shape)
-    return pd.DataFrame(
-        {"segment": segments.ravel(), "rater": raters.ravel(), "item": item, "value": matrix.ravel()}
-    )
+    return pd.DataFrame({"segment": segments.ravel(), "rater": raters.ravel(), "item": item, "value": matrix.ravel()})
 
 
 @pytest.fixture
 def ratings(shrout_fleiss) -> pd.DataFrame:
     """Item 2: the Shrout-Fleiss data with one incomplete segment; item 10: constant; item 3: one rater."""
     with_gap = np.vstack([shrout_fleiss, [np.nan, 1, 2, 3]])
-    return pd.concat(
-        [_long(with_gap, 2), _long(np.full((3, 2), 4.0), 10), _long(np.array([[1.0], [2.0], [3.0]]), 3)]
-    )
+    return pd.concat([_long(with_gap, 2), _long(np.full((3, 2), 4.0), 10), _long(np.array([[1.0], [2.0], [3.0]]), 3)])
 
 
 def test_an_item_gets_every_statistic_of_its_ratings(ratings, shrout_fleiss):
@@ -47,9 +43,7 @@ def test_an_item_gets_every_statistic_of_its_ratings(ratings, shrout_fleiss):
         "zeroed": [],
     }
     assert [row["absolute"] for row in entry["d_study"]] == [row.absolute for row in study.d_study()]
-    assert entry["alpha"] == pytest.approx(
-        krippendorff_alpha(np.vstack([shrout_fleiss, [np.nan, 1, 2, 3]]).T)
-    )
+    assert entry["alpha"] == pytest.approx(krippendorff_alpha(np.vstack([shrout_fleiss, [np.nan, 1, 2, 3]]).T))
     assert entry["alpha_band"] == "unacceptable"
     assert 0 < entry["exact_agreement"] < entry["within_one"] < 1
     assert (report["method"], report["level"]) == ("all", "interval")
