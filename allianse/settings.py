@@ -55,15 +55,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "allianse.accounts.apps.StaffAdminConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    "allianse.instruments",
     "allianse.accounts",
     "allianse.clinic",
     "allianse.feedback",
     "allianse.ruptures",
+    "allianse.caseload",
     "allianse.groups",
     "allianse.rating",
     "allianse.api",
@@ -71,7 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "allianse.feedback.deferred.DeferredTasksMiddleware",
+    "allianse.deferred.DeferredTasksMiddleware",
     "allianse.accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "clinic:home"
+LOGIN_REDIRECT_URL = "caseload:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "nb"

@@ -1,15 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from django_otp.admin import OTPAdminSite
 
 from allianse.clinic.health import healthz
 
-# The admin, like every staff page, needs the second factor.
-admin.site.__class__ = OTPAdminSite
-
 urlpatterns = [
-    path("", include("allianse.clinic.urls")),
+    path("", include("allianse.caseload.urls")),
     path("", include("allianse.feedback.urls")),
     path("", include("allianse.groups.urls")),
     path("accounts/", include("allianse.accounts.urls")),

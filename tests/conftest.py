@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import tempfile
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test.signals import setting_changed
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,6 +20,24 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from allianse.accounts.models import Role, User
 from allianse.clinic.models import Session
 from allianse.clinic.services import register_patient
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Compile the nb catalogues (.po -> .mo) before any test, so the pages speak bokmål in a fresh
+    clone. Test processes (the two pytest-xdist workers, or separate runs of the same tree) take a
+    lock in turn: the first compiles, the next finds every catalogue up to date and compiles nothing."""
+    package = Path(settings.BASE_DIR)
+    lock = Path(tempfile.gettempdir()) / f"allianse-{hashlib.sha256(bytes(package)).hexdigest()[:16]}.mo.lock"
+    with lock.open("w") as handle, contextlib.chdir(package):
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            call_command("compilemessages", verbosity=0)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    # Catalogues looked up before they existed would stay cached as missing; Django's own handler
+    # of a LOCALE_PATHS change forgets them.
+    setting_changed.send(sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=False)
 
 
 def make_user(username: str, *roles: str) -> User:

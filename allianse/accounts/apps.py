@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
     name = "allianse.accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
+        from . import audit
+
+        user_login_failed.connect(audit.record_failed_sign_in, dispatch_uid="allianse.accounts.failed_sign_in")
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app with the two-factor site (installed in place of django.contrib.admin)."""
+
+    default = False  # not the config of allianse.accounts itself
+    default_site = "allianse.accounts.admin_site.StaffAdminSite"

@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
-from .models import AuditEvent
+from .models import AuditEvent, User
+
+# Keys the hash of a username nobody has, so the log shows repeated tries of one name without
+# holding the name (it may be a mistyped password).
+UNKNOWN_USERNAME_SALT = "allianse.accounts.audit.unknown_username"
 
 
 def record(request: HttpRequest | None, action: str, obj: object, *, patient=None, detail: str = "") -> None:
@@ -33,4 +38,19 @@ def record_many(
             ip_address=address,
         )
         for obj, patient_id in dict.fromkeys(entries)
+    )
+
+
+def record_failed_sign_in(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+    """A failed password check (Django's `user_login_failed` signal): the account that was tried,
+    or, for a username nobody has, a keyed hash of it; never the password."""
+    username = str(credentials.get(User.USERNAME_FIELD) or "")
+    account = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+    digest = salted_hmac(UNKNOWN_USERNAME_SALT, username, algorithm="sha256").hexdigest()
+    AuditEvent.objects.create(
+        action=AuditEvent.Action.LOGIN_FAILED,
+        object_type=User.__name__,
+        object_id=str(account.public_id) if account is not None else "",
+        detail="password" if account is not None else f"unknown username, hash {digest}",
+        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
     )

@@ -42,7 +42,7 @@ def two_factor(request):
             device.save(update_fields=["confirmed"])
         otp_login(request, device)
         audit.record(request, AuditEvent.Action.LOGIN, request.user, detail="second factor")
-        return redirect(_safe_next(request) or "clinic:home")
+        return redirect(_safe_next(request) or "caseload:home")
     context = {
         "form": form,
         "enrolling": enrolling,

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from allianse.clinic.models import Language, Patient, Session
-from allianse.clinic.series import SessionRow
-from allianse.feedback.forms import ERROR_MESSAGES
 from allianse.feedback.models import CheckStatus, Response
+from allianse.feedback.series import SessionRow
 
 
 class PatientSerializer(serializers.Serializer):
@@ -110,32 +108,6 @@ class StoredResponseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Response
         fields = ["public_id", "instrument_key", "instrument_version", "answers", "scores", "bands", "submitted_at"]
-
-
-class AnswerErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-
-
-class AnswerErrorsSerializer(serializers.Serializer):
-    errors = serializers.DictField(child=AnswerErrorSerializer())
-
-
-# The core's error codes with the form's sentences, and one the API adds: an item id the
-# instrument does not have (a typo would otherwise drop an optional answer without a word).
-MESSAGES = {**ERROR_MESSAGES, "unknown_item": _("This instrument has no question with this id.")}
-
-
-def answer_errors(codes: dict[str, str], messages=None) -> dict:
-    """Per item: the error code and its sentence in the user's language (from `messages`, by
-    default the questionnaire form's)."""
-    messages = messages or MESSAGES
-    return {
-        "errors": {
-            item: {"code": code, "message": str(messages.get(code, messages["required"]))}
-            for item, code in codes.items()
-        }
-    }
 
 
 class InstrumentSummarySerializer(serializers.Serializer):

@@ -19,12 +19,14 @@ from rest_framework.views import APIView
 
 from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
+from allianse.caseload.pages import caseload
 from allianse.clinic import services as clinic
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
-from allianse.clinic.series import series_frame, session_rows
-from allianse.feedback import instruments
+from allianse.deferred import after_response
 from allianse.feedback import services as feedback
-from allianse.feedback.deferred import after_response
+from allianse.feedback.series import series_frame, session_rows
+from allianse.instruments import registry as instruments
+from allianse.instruments.answer_errors import AnswerErrorsSerializer, answer_errors
 from allianse.ruptures.queries import audit_events
 
 from . import serializers
@@ -34,7 +36,7 @@ class Patients(APIView):
     @extend_schema(responses=serializers.PatientSerializer(many=True))
     def get(self, request):
         """The user's active treatments with their latest patient check, as on the home page."""
-        treatments = clinic.caseload(request.user)
+        treatments = caseload(request.user)
         audit_events(request, [treatment.patient for treatment in treatments], "api patient list")
         return Response(serializers.PatientSerializer(treatments, many=True).data)
 
@@ -93,7 +95,7 @@ class TherapistCheck(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses={201: serializers.StoredResponseSerializer, 400: serializers.AnswerErrorsSerializer},
+        responses={201: serializers.StoredResponseSerializer, 400: AnswerErrorsSerializer},
     )
     def post(self, request, public_id):
         """The therapist's view of the session: a JSON object of item id -> answer (see
@@ -105,12 +107,12 @@ class TherapistCheck(APIView):
         known = {item.id for item in instruments.get(feedback.THERAPIST_CHECK).items}
         unknown = {item: "unknown_item" for item in answers if item not in known}
         if unknown:
-            return Response(serializers.answer_errors(unknown), status=status.HTTP_400_BAD_REQUEST)
+            return Response(answer_errors(unknown), status=status.HTTP_400_BAD_REQUEST)
         submission = feedback.record_therapist_check(
             session=session, therapist=request.user, answers=answers, defer=after_response(request)
         )
         if submission.response is None:
-            return Response(serializers.answer_errors(submission.checked.errors), status=status.HTTP_400_BAD_REQUEST)
+            return Response(answer_errors(submission.checked.errors), status=status.HTTP_400_BAD_REQUEST)
         audit.record(request, AuditEvent.Action.SUBMIT, submission.response, patient=session.treatment.patient)
         return Response(serializers.StoredResponseSerializer(submission.response).data, status=status.HTTP_201_CREATED)
 

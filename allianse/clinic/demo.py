@@ -18,9 +18,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allianse.accounts.models import Role, User
 from allianse.core.measures import check_answers
-from allianse.feedback import instruments
 from allianse.feedback.models import Administration, Respondent
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, store_response
+from allianse.instruments import registry as instruments
 
 from .models import Patient, Session, Treatment
 

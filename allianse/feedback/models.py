@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .links import ScoredAnswers, SignedLink
+from allianse.instruments.links import ScoredAnswers, SignedLink
 
 
 class Respondent(models.TextChoices):

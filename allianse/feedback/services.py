@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from allianse.core.measures import CheckedAnswers, check_answers
+from allianse.deferred import Defer, run_now
+from allianse.instruments import registry as instruments
+from allianse.instruments.links import scored_fields
 
-from . import instruments
-from .deferred import Defer, run_now
-from .links import scored_fields
+from . import events
 from .models import Administration, CheckStatus, Respondent, Response
 
 PATIENT_CHECK = "alliance-patient"
 THERAPIST_CHECK = "alliance-therapist"
+
+_Link = TypeVar("_Link", bound=Administration)
 
 
 class LinkProblem(Exception):
@@ -75,7 +78,7 @@ def find_link(token: str) -> Administration:
     return _unexpired(_by_token(token, Administration.objects.all()))
 
 
-def _by_token(token: str, queryset) -> Administration:
+def _by_token(token: str, queryset: QuerySet[_Link]) -> _Link:
     try:
         return queryset.get(public_id=Administration.public_id_from_token(token))
     except (Administration.DoesNotExist, ValidationError) as error:
@@ -106,6 +109,7 @@ def submit_check(
             raise LinkProblem("used", administration)
         return Submission(checked=checked)
     submission = store_response(administration, checked, submitted_by=None)
+    assert submission.response is not None, "store_response always returns the stored response"
     if submission.was_duplicate and submission.response.answers != checked.answers:
         raise LinkProblem("used", administration)
     return _after_store(submission, defer)
@@ -130,13 +134,10 @@ def record_therapist_check(*, session, therapist, answers: dict[str, Any], defer
 
 
 def _after_store(submission: Submission, defer: Defer) -> Submission:
-    """A new response may raise rupture signals (allianse.ruptures). Imported here because the
-    ruptures app reads its series through allianse.clinic, which imports this module."""
+    """A new response is announced (`events.response_stored`): it may raise rupture signals, which
+    the apps above handle through `defer`, so the respondent need not wait for them."""
     if submission.response is not None and not submission.was_duplicate:
-        from allianse.ruptures.services import update_after_response
-
-        response = submission.response
-        defer(lambda: update_after_response(response))
+        events.response_stored.send(Response, response=submission.response, defer=defer)
     return submission
 
 

@@ -9,11 +9,12 @@ from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
+from allianse.deferred import after_response
+from allianse.instruments import registry as instruments
+from allianse.instruments.forms import InstrumentForm, raw_answers
+from allianse.instruments.language import current_language, respondent_language
 
-from . import instruments, services
-from .deferred import after_response
-from .forms import InstrumentForm, raw_answers
-from .language import current_language, respondent_language
+from . import services
 
 ANSWERED_COOKIE = "answered_checks"
 
@@ -26,7 +27,7 @@ def issue_check(request, public_id):
     audit.record(
         request, AuditEvent.Action.CREATE, administration, patient=session.treatment.patient, detail="check link issued"
     )
-    return redirect("clinic:session", public_id=session.public_id)
+    return redirect("caseload:session", public_id=session.public_id)
 
 
 @staff_required
@@ -35,7 +36,7 @@ def check_link(request, public_id):
     session = get_session_for_user(request.user, public_id)
     link = services.session_link(session)
     if link is None:
-        return redirect("clinic:session", public_id=session.public_id)
+        return redirect("caseload:session", public_id=session.public_id)
     url = request.build_absolute_uri(reverse("feedback:check", args=[link.token]))
     qr = segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
     return render(
@@ -96,7 +97,7 @@ def therapist_check(request, public_id):
         )
         if submission.response is not None:
             audit.record(request, AuditEvent.Action.SUBMIT, submission.response, patient=session.treatment.patient)
-            return redirect("clinic:session", public_id=session.public_id)
+            return redirect("caseload:session", public_id=session.public_id)
         form.is_valid()
         form.show_errors(submission.checked)
     return render(

@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from allianse.accounts.models import AuditEvent
 from allianse.core.groups import Eligibility
-from allianse.feedback.language import current_language
+from allianse.instruments.language import current_language
 from allianse.ruptures.queries import audit_events
 
 from . import checks, dashboard, services

@@ -1,5 +1,5 @@
 """The group charts: members x sessions heatmaps and the group's trajectory, as one Vega-Lite
-specification each (Altair) rendered to SVG on the server (vl-convert, offline; clinic.charts).
+specification each (Altair) rendered to SVG on the server (vl-convert, offline; allianse.charts).
 
 Rendering a heatmap of a hundred sessions takes a few tenths of a second, so the SVG is cached under
 a fingerprint of the data it shows: the specification is built and rendered only when the data or
@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 from django.core.cache import cache
 
-from allianse.clinic.charts import render_svg
+from allianse.charts import render_svg
 
 # Cividis: a sequential scheme made for readers with colour-vision deficiency (Nuñez et al. 2018).
 HEATMAP_SCHEME = "cividis"

@@ -18,9 +18,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from allianse.core.measures import CheckedAnswers, check_answers
-from allianse.feedback import instruments
-from allianse.feedback.links import scored_fields
 from allianse.feedback.services import LinkProblem, Submission
+from allianse.instruments import registry as instruments
+from allianse.instruments.links import scored_fields
 
 from . import signals
 from .models import Attendance, GroupSession, MemberCheck, MemberResponse, Membership

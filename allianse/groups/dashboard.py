@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from allianse.core.groups import Eligibility, certification_eligibility, factor_profile, session_means
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 from allianse.ruptures.models import RuptureEpisode
 
 from .charts import CACHE_SECONDS, cached_svg, heatmap_spec, trajectory_spec

@@ -21,7 +21,7 @@ from django.utils import timezone
 from allianse.clinic.models import Patient
 from allianse.core.groups import ICD10, ICD11
 from allianse.core.measures import check_answers
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 from allianse.ruptures import services as ruptures
 from allianse.ruptures.models import EpisodeEvent, Outcome, RuptureEpisode
 

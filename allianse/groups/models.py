@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from allianse.core import groups as core_groups
-from allianse.feedback.language import current_language
-from allianse.feedback.links import ScoredAnswers, SignedLink
+from allianse.instruments.language import current_language
+from allianse.instruments.links import ScoredAnswers, SignedLink
 
 
 class TherapyGroup(models.Model):
@@ -240,11 +240,6 @@ class GroupSignal(models.Model):
 class SessionSummary(models.Model):
     """The co-therapists' summary (referat) of a group session. Signed means immutable;
     later corrections are addenda."""
-
-    class Phase(models.TextChoices):
-        OPENING = "opening", _("opening phase")
-        WORKING = "working", _("working phase")
-        CLOSING = "closing", _("closing phase")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     session = models.OneToOneField(GroupSession, on_delete=models.PROTECT, related_name="summary")

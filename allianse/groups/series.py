@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models.fields.json import KT
 
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 
 from .models import Attendance, MemberResponse, TherapyGroup
 

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
-from allianse.feedback import instruments
-from allianse.feedback.forms import InstrumentForm
-from allianse.feedback.language import current_language, respondent_language
 from allianse.feedback.services import LinkProblem
+from allianse.instruments import registry as instruments
+from allianse.instruments.forms import InstrumentForm
+from allianse.instruments.language import current_language, respondent_language
 
 from . import checks, dashboard, services, summaries
 from .access import get_group_for_user, get_group_session_for_user, get_membership_for_user, get_summary_for_user

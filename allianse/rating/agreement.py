@@ -24,7 +24,7 @@ from allianse.core.stats import (
     reference_drift,
     reliability_report,
 )
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 
 from . import charts
 from .models import Assignment, Rating, RatingStudy

@@ -23,8 +23,8 @@ from rest_framework.views import APIView
 
 from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
-from allianse.api.serializers import AnswerErrorSerializer, AnswerErrorsSerializer, answer_errors
-from allianse.feedback.language import current_language
+from allianse.instruments.answer_errors import AnswerErrorSerializer, AnswerErrorsSerializer, answer_errors
+from allianse.instruments.language import current_language
 
 from . import access, agreement, pages, services
 from .forms import RATING_ERRORS

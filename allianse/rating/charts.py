@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from allianse.clinic.charts import render_svg
+from allianse.charts import render_svg
 
 BLUE, VERMILION, GREY = "#0072B2", "#D55E00", "#666"  # Okabe-Ito
 

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from allianse.accounts.models import Role, User
 from allianse.clinic.demo import DEMO_PASSWORD, DemoContext, demo_user
 from allianse.core.measures import Instrument
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 
 from . import services
 from .media import session_recording

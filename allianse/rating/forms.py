@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from allianse.accounts.models import Role, User
 from allianse.core.measures import Instrument
-from allianse.feedback import instruments
-from allianse.feedback.forms import ERROR_MESSAGES, FIELD_BUILDERS
+from allianse.instruments import registry as instruments
+from allianse.instruments.forms import ERROR_MESSAGES, FIELD_BUILDERS
 
 from .models import Assignment, ConsentRecord, Purpose, RatingStudy, Segment
 from .services import RATING_SCALES, RatingInput

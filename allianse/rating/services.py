@@ -15,7 +15,7 @@ from django.utils import timezone
 from allianse.accounts.models import User
 from allianse.clinic.models import Patient, Session
 from allianse.core.measures import CheckedAnswers, Instrument, check_answers, score_response
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 
 from . import files
 from .models import Assignment, ConsentRecord, Rating, RatingDraft, RatingStudy, Recording, Segment
@@ -72,7 +72,9 @@ def consent_problems(session: Session, purpose: str) -> list[ConsentProblem]:
     """Every patient present needs a valid written consent for the purpose; where the clinic
     requires it (RECORDING_REQUIRES_SUPERIOR_CONSENT), so does every therapist's superior (seed 002)."""
     valid = valid_consents(purpose)
-    people = [("patient", patient, patient.code) for patient in patients_present(session)]
+    people: list[tuple[str, Patient | User, str]] = [
+        ("patient", patient, patient.code) for patient in patients_present(session)
+    ]
     if settings.RECORDING_REQUIRES_SUPERIOR_CONSENT:
         people += [("superior", therapist, therapist.display_name) for therapist in therapists_present(session)]
     problems = []
@@ -136,7 +138,7 @@ class Usage:
 
 
 def covered_recordings(consent: ConsentRecord) -> QuerySet[Recording]:
-    if consent.kind == ConsentRecord.Kind.PATIENT:
+    if consent.patient is not None:  # a patient's consent (the other kind has a therapist instead)
         recordings = recordings_with_patient(consent.patient)
     else:
         recordings = Recording.objects.filter(session__treatment__therapists=consent.therapist)
@@ -345,7 +347,9 @@ def correct_rating(*, rating: Rating, entered: RatingInput, reason: str, by: Use
     if errors:
         return RatingSubmission(checked=checked, errors=errors)
     with transaction.atomic():
-        current = Rating.objects.select_for_update().get(pk=current_rating(assignment).pk)
+        latest = current_rating(assignment)
+        assert latest is not None, "a rating being corrected means its assignment has a current one"
+        current = Rating.objects.select_for_update().get(pk=latest.pk)
         correction = _create_rating(
             assignment, instrument, checked, entered.time_stamps, by, supersedes=current, reason=reason
         )

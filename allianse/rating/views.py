@@ -11,7 +11,7 @@ from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
-from allianse.feedback.language import current_language
+from allianse.instruments.language import current_language
 
 from . import access, agreement, exports, files, pages, services
 from .forms import (

@@ -7,7 +7,12 @@ class RupturesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import guide
+        from allianse.clinic import events as clinic_events
+        from allianse.feedback import events as feedback_events
+
+        from . import guide, receivers
 
         guide.load()
         checks.register(guide.check_guide)
+        feedback_events.response_stored.connect(receivers.response_stored, dispatch_uid="ruptures.response_stored")
+        clinic_events.session_missed.connect(receivers.session_missed, dispatch_uid="ruptures.session_missed")

@@ -20,11 +20,10 @@ from .services import (
     add_note,
     change_kind,
     close_episode,
-    observed_kind,
     open_episode,
     stage_count,
-    update_for_treatment,
 )
+from .updates import observed_kind, update_for_treatment
 
 # What a therapist might write at each stage of each path: (strategies tried, note).
 NOTES = {

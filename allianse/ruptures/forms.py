@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allianse.accounts.models import Role, User
 from allianse.core.signals import InvalidRules, SignalRules
-from allianse.feedback.templatetags.instrument_text import tr
+from allianse.instruments.templatetags.instrument_text import tr
 
 from . import guide
 from .models import EpisodeKind, Outcome, RuptureEpisode

@@ -2,7 +2,7 @@
 
 A broken guide does not crash the import; the system check `allianse.ruptures.E001` reports it
 (file, place and problem) and stops `runserver`, `migrate` and the tests, as the instrument
-registry does (allianse.feedback.instruments).
+registry does (allianse.instruments.registry).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from allianse.groups.models import GroupSession, GroupSignal, TherapyGroup
 from allianse.groups.series import load_group_data
 
 from .models import SCORE_WINDOW, EpisodeEvent, EpisodeKind, RuptureEpisode
-from .services import current_rules
+from .rules import current_rules
 
 Action = EpisodeEvent.Action
 WITHDRAWAL, ABSENCE, CONFLICT = GroupKind.WITHDRAWAL.value, GroupKind.ABSENCE.value, GroupKind.CONFLICT.value

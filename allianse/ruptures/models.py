@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from allianse.core.signals import Kind as CoreKind
-from allianse.feedback.language import current_language
+from allianse.instruments.language import current_language
 
 
 class SignalRuleSettings(models.Model):

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Treatment
-from allianse.clinic.series import SessionRow, session_rows
 from allianse.core.signals.overview import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
+from allianse.feedback.series import SessionRow, session_rows
 
 from . import guide, members
 from .members import GroupAttentionItem, latest_start

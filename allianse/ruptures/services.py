@@ -1,30 +1,16 @@
-"""Workflows of the ruptures app: signals as responses arrive, rupture episodes and their repair.
-
-The rules themselves live in the core (allianse.core.signals); this module reads a treatment's
-stored series, asks the core, stores what is new, and keeps the therapist's episodes in step.
-"""
+"""The therapist's work on a rupture episode: open it (by hand or from loose signals), notes per
+stage of the repair guide, stage and kind, closing. Every change is kept in the episode's history."""
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import pandas as pd
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from allianse.clinic.models import Session, Treatment
-from allianse.clinic.series import SessionRow, series_frame, session_rows
-from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table
-from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
-from allianse.feedback import instruments
-from allianse.feedback.models import CheckStatus
-from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
+from allianse.feedback.services import THERAPIST_CHECK
+from allianse.instruments import registry as instruments
 
 from . import guide
 from .models import (
@@ -32,301 +18,15 @@ from .models import (
     EpisodeKind,
     EpisodeStageNote,
     Outcome,
-    Recovery,
     RuptureEpisode,
     Signal,
-    SignalRuleSettings,
 )
 
-logger = logging.getLogger(__name__)
-
 Action = EpisodeEvent.Action
-# The therapist's answer about the kind of rupture (alliance-therapist.yaml) -> episode kind.
-THERAPIST_KINDS = {
-    "withdrawal": EpisodeKind.WITHDRAWAL,
-    "confrontation": EpisodeKind.CONFRONTATION,
-    "both": EpisodeKind.BOTH,
-    "unsure": EpisodeKind.UNCLEAR,
-}
 MARKER_ITEMS = {"withdrawal_markers": EpisodeKind.WITHDRAWAL, "confrontation_markers": EpisodeKind.CONFRONTATION}
 
 
-# --- the clinic's rules ---------------------------------------------------------------------
-
-
-def instrument_rules() -> dict[str, float]:
-    """Thresholds that come from the patient check's definition: its reliable change and the
-    upper bound of its concern band (one clinical fact, one place: the instrument file)."""
-    instrument = instruments.get(PATIENT_CHECK)
-    primary = instrument.primary_score
-    values: dict[str, float] = {}
-    if primary.reliable_change:
-        values["reliable_change"] = primary.reliable_change
-    concern = [band.max for band in instrument.bands.get(primary.id, ()) if band.concern]
-    if concern:
-        values["low_threshold"] = max(concern)
-    return values
-
-
-def default_rules() -> SignalRules:
-    """The rules before any clinic override: the core's defaults and the instrument's thresholds."""
-    return SignalRules.from_dict(instrument_rules())
-
-
-def current_rules() -> SignalRules:
-    row = SignalRuleSettings.objects.first()
-    return SignalRules.from_dict({**instrument_rules(), **(row.overrides if row else {})})
-
-
-def save_rules(*, overrides: dict[str, float], by) -> SignalRuleSettings:
-    """Store an administrator's thresholds; raises core InvalidRules for a value out of range."""
-    SignalRules.from_dict({**instrument_rules(), **overrides})
-    with transaction.atomic():
-        row = SignalRuleSettings.objects.select_for_update().first() or SignalRuleSettings()
-        row.overrides, row.updated_by = overrides, by
-        row.save()
-    return row
-
-
-# --- signals as responses arrive ------------------------------------------------------------
-
-
-@dataclass
-class UpdateResult:
-    new_signals: list[Signal] = field(default_factory=list)
-    opened: list[RuptureEpisode] = field(default_factory=list)
-    retracted: int = 0
-
-
-def update_after_response(response) -> None:
-    """The hook the feedback workflows call once a response is stored. A failure here must never
-    cost the patient their answer: it is logged, and `allianse update_ruptures` catches up."""
-    if response.instrument_key not in (PATIENT_CHECK, THERAPIST_CHECK):
-        return
-    try:
-        update_for_treatment(treatment=response.session.treatment)
-    except Exception:
-        logger.exception("Rupture signal update failed after response %s", response.public_id)
-
-
-def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: datetime | None = None) -> UpdateResult:
-    """Run the signal rules over the treatment's series and bring signals and episodes up to date.
-
-    Idempotent: a second run on the same data stores nothing new. One series read and one call
-    of the core's rules; episodes are only recomputed when there is an episode to keep in step.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        # One update per treatment at a time: two checks arriving together would otherwise both
-        # store the same new signals.
-        Treatment.objects.select_for_update().filter(pk=treatment.pk).first()
-        rows = [row for row in session_rows(treatment) if _is_due(row, now)]
-        if not rows:
-            return UpdateResult()
-        series = prepare_series(series_frame(str(treatment.public_id), rows))  # validated once for both tables
-        rules = current_rules()
-        table = signal_table(series, rules)
-        book = _EpisodeBook(treatment, rows, series, table, rules, now)
-        retracted = book.store_signals()
-        book.assign()
-        book.update_recovery()
-    result = UpdateResult(new_signals=book.new, opened=book.opened, retracted=retracted)
-    if notify and result.new_signals:
-        transaction.on_commit(lambda: notify_therapists(treatment=treatment, result=result))
-    return result
-
-
-def _is_due(row: SessionRow, now: datetime) -> bool:
-    """A session enters the rules once its patient check is answered or can no longer be: a live
-    link, or a session too recent to have been sent one, is not yet an unanswered check."""
-    if row.patient is not None or not row.session.attended:
-        return True
-    if row.status == CheckStatus.SENT:
-        return False
-    recent = row.session.starts_at > now - timedelta(hours=settings.CHECK_LINK_HOURS)
-    return not (row.status == CheckStatus.NOT_SENT and recent)
-
-
-def _is_rupture_type(signal: Signal) -> bool:
-    return signal.kind in RUPTURE_KINDS or signal.detail in RUPTURE_DISCREPANCIES
-
-
-class _EpisodeBook:
-    """One treatment's stored signals and open episodes during one update.
-
-    Episodes follow the core's rule (allianse.core.signals.episodes): a signal joins the open
-    episode whose latest rupture-type signal lies in the same core episode as the signal's
-    session, or a hand-opened episode within the repair window; a rupture-type signal that joins
-    none opens a new episode, any other signal stays on its own.
-    """
-
-    def __init__(self, treatment, rows, series, table, rules: SignalRules, now: datetime) -> None:
-        self.treatment, self.series, self.table, self.rules, self.now = treatment, series, table, rules, now
-        self.rows = {row.session.number: row for row in rows}
-        self.stored = list(Signal.objects.filter(treatment=treatment).select_related("session"))
-        self.new: list[Signal] = []
-        self.opened: list[RuptureEpisode] = []
-        self.opened_by: list[Signal] = []
-        self.open = list(
-            RuptureEpisode.objects.filter(treatment=treatment, status=RuptureEpisode.Status.OPEN)
-            .select_related("first_session", "last_session", "recovery_session")
-            .order_by("opened_at", "id")
-        )
-        self._core_episodes: pd.DataFrame | None = None
-
-    def store_signals(self) -> int:
-        """Store the signals not stored yet; retract those the data no longer support (returned)."""
-        fresh = {(int(r.session), r.kind, r.detail): r for r in self.table.itertuples(index=False)}
-        known = {(s.session.number, s.kind, s.detail): s for s in self.stored}
-        self.new = Signal.objects.bulk_create([self._signal(r) for key, r in fresh.items() if key not in known])
-        stale = {s.pk for key, s in known.items() if key not in fresh and key[0] in self.rows and not s.retracted_at}
-        back = {s.pk for key, s in known.items() if key in fresh and s.retracted_at}
-        retracted = Signal.objects.filter(pk__in=stale).update(retracted_at=self.now)
-        Signal.objects.filter(pk__in=back).update(retracted_at=None)
-        for signal in self.stored:
-            if signal.pk in stale:
-                signal.retracted_at = self.now
-            elif signal.pk in back:
-                signal.retracted_at = None
-        return retracted
-
-    def _signal(self, record) -> Signal:
-        return Signal(
-            treatment=self.treatment,
-            session=self.rows[int(record.session)].session,
-            kind=record.kind,
-            detail=record.detail,
-            value=None if pd.isna(record.value) else float(record.value),
-            threshold=None if pd.isna(record.threshold) else float(record.threshold),
-            explanation_en=record.explanation_en,
-            explanation_nb=record.explanation_nb,
-        )
-
-    @property
-    def core_episodes(self) -> pd.DataFrame:
-        if self._core_episodes is None:
-            self._core_episodes = episode_table(self.series, self.table, self.rules)
-        return self._core_episodes
-
-    def _core_of(self, number: int) -> int | None:
-        """The core episode whose span holds this session, if any."""
-        spans = self.core_episodes
-        inside = spans.index[(spans["first_session"] <= number) & (spans["last_session"] >= number)]
-        return int(inside[0]) if len(inside) else None
-
-    def _latest_rupture_session(self, episode: RuptureEpisode) -> int | None:
-        numbers = [
-            s.session.number
-            for s in (*self.stored, *self.new)
-            if s.episode_id == episode.pk and _is_rupture_type(s) and not s.retracted_at
-        ]
-        return max(numbers) if numbers else None
-
-    def assign(self) -> None:
-        changed: dict[int, RuptureEpisode] = {}
-        joined: dict[tuple[int, int], list[Signal]] = {}
-        for signal in sorted(self.new, key=lambda s: (s.session.number, not _is_rupture_type(s))):
-            episode = self._episode_for(signal.session.number)
-            if episode is None and _is_rupture_type(signal):
-                episode = self._open(signal)
-            if episode is not None:
-                signal.episode = episode
-                self._extend(episode, signal)
-                changed[episode.pk] = episode
-                joined.setdefault((episode.pk, signal.session.number), []).append(signal)
-        Signal.objects.bulk_update([s for s in self.new if s.episode_id], ["episode"])
-        for episode in changed.values():
-            episode.save(update_fields=["kind", "markers", "intensity", "last_session"])
-        EpisodeEvent.objects.bulk_create(
-            EpisodeEvent(
-                episode=changed[key[0]],
-                action=Action.OPENED if signals[0] in self.opened_by else Action.SIGNAL_JOINED,
-                at=self.now,
-                data={"session": key[1], "kinds": sorted({s.kind for s in signals})},
-            )
-            for key, signals in joined.items()
-        )
-
-    def _episode_for(self, number: int) -> RuptureEpisode | None:
-        if not self.open:
-            return None
-        core = self._core_of(number)
-        for episode in reversed(self.open):
-            latest = self._latest_rupture_session(episode)
-            if latest is None:
-                within = 0 <= number - episode.last_session.number <= self.rules.repair_window
-                if episode.recovery == Recovery.PENDING and within:
-                    return episode
-            elif core is not None and self._core_of(latest) == core:
-                return episode
-        return None
-
-    def _open(self, signal: Signal) -> RuptureEpisode:
-        episode = RuptureEpisode.objects.create(
-            treatment=self.treatment,
-            first_session=signal.session,
-            last_session=signal.session,
-            opened_by_signal=signal,
-            opened_at=self.now,
-        )
-        self.open.append(episode)
-        self.opened.append(episode)
-        self.opened_by.append(signal)
-        return episode
-
-    def _extend(self, episode: RuptureEpisode, signal: Signal) -> None:
-        """Widen the episode to the signal's session and take in what that session's checks say."""
-        row = self.rows[signal.session.number]
-        if signal.session.number > episode.last_session.number:
-            episode.last_session = signal.session
-        kind, markers = observed_kind(row.therapist)
-        episode.kind = merged_kind(episode.kind, kind)
-        episode.markers = sorted(set(episode.markers) | set(markers))
-        reported = [r.answers.get("rupture_intensity") for r in (row.patient, row.therapist) if r is not None]
-        episode.intensity = max((i for i in (episode.intensity, *reported) if i is not None), default=None)
-
-    def update_recovery(self) -> None:
-        """Record what the core's V-shape rule says about each open episode: a suggestion only."""
-        statuses = {"repaired": Recovery.RECOVERED, "unrepaired": Recovery.NOT_RECOVERED, "open": Recovery.PENDING}
-        for episode in self.open:
-            latest = self._latest_rupture_session(episode)
-            core = self._core_of(latest) if latest is not None else None
-            if core is None:
-                continue
-            span = self.core_episodes.loc[core]
-            recovery = statuses[span["status"]]
-            session = None if recovery == Recovery.PENDING else self.rows[int(span["last_session"])].session
-            if recovery == episode.recovery and session == episode.recovery_session:
-                continue
-            episode.recovery, episode.recovery_session = recovery, session
-            episode.save(update_fields=["recovery", "recovery_session"])
-            number = session.number if session else None
-            _event(episode, Action.RECOVERY_CHANGED, None, self.now, recovery=recovery, session=number)
-
-
-def observed_kind(response) -> tuple[str, list[str]]:
-    """The kind and markers a therapist's check names (unclear when it names none)."""
-    if response is None or not response.answers.get("rupture"):
-        return EpisodeKind.UNCLEAR, []
-    markers = [marker for item in MARKER_ITEMS for marker in response.answers.get(item) or []]
-    kind = THERAPIST_KINDS.get(response.answers.get("rupture_kind"), EpisodeKind.UNCLEAR)
-    if kind == EpisodeKind.UNCLEAR:
-        seen = {kind for item, kind in MARKER_ITEMS.items() if response.answers.get(item)}
-        kind = seen.pop() if len(seen) == 1 else EpisodeKind.BOTH if seen else EpisodeKind.UNCLEAR
-    return kind, markers
-
-
-def merged_kind(current: str, observed: str) -> str:
-    """Withdrawal and confrontation seen in one episode make it 'both' (Safran & Muran: the two
-    kinds can occur together); an unclear observation changes nothing."""
-    if observed == EpisodeKind.UNCLEAR or observed == current:
-        return current
-    if current == EpisodeKind.UNCLEAR:
-        return observed
-    return EpisodeKind.BOTH
-
-
-def _event(episode: RuptureEpisode, action: str, actor, at: datetime, **data) -> EpisodeEvent:
+def log_event(episode: RuptureEpisode, action: str, actor, at: datetime, **data) -> EpisodeEvent:
     return EpisodeEvent.objects.create(episode=episode, action=action, actor=actor, at=at, data=data)
 
 
@@ -378,7 +78,7 @@ def open_episode(
             opened_by=by,
             opened_at=at,
         )
-        _event(episode, Action.OPENED, by, at, session=session.number, kind=kind, markers=episode.markers)
+        log_event(episode, Action.OPENED, by, at, session=session.number, kind=kind, markers=episode.markers)
         if note:
             _note(episode, by, at, stage=1, strategies=[], text=note)
     return episode
@@ -401,7 +101,7 @@ def open_from_signals(*, treatment: Treatment, by, at: datetime | None = None) -
             opened_at=at,
         )
         Signal.objects.filter(pk__in=[s.pk for s in loose]).update(episode=episode, seen_at=at)
-        _event(episode, Action.OPENED, by, at, session=loose[0].session.number, signals=len(loose))
+        log_event(episode, Action.OPENED, by, at, session=loose[0].session.number, signals=len(loose))
     return episode
 
 
@@ -466,7 +166,7 @@ def change_kind(
         episode.save(update_fields=["kind", "markers", "intensity", "stage"])
         after = {"kind": episode.kind, "markers": episode.markers, "intensity": episode.intensity}
         if after != before:
-            _event(episode, Action.KIND_CHANGED, by, at, before=before, after=after)
+            log_event(episode, Action.KIND_CHANGED, by, at, before=before, after=after)
     return episode
 
 
@@ -482,7 +182,7 @@ def close_episode(
         episode.status, episode.outcome = RuptureEpisode.Status.CLOSED, Outcome(outcome)
         episode.closed_at, episode.closed_by = at, by
         episode.save(update_fields=["status", "outcome", "closed_at", "closed_by"])
-        _event(episode, Action.CLOSED, by, at, outcome=outcome, stage=episode.stage, recovery=episode.recovery)
+        log_event(episode, Action.CLOSED, by, at, outcome=outcome, stage=episode.stage, recovery=episode.recovery)
     return episode
 
 
@@ -497,7 +197,7 @@ def _set_stage(episode: RuptureEpisode, by, at: datetime, stage: int) -> None:
     if not 1 <= stage <= stage_count(episode.kind):
         raise ValueError(f"stage {stage} is not on the {episode.kind} path")
     if stage != episode.stage:
-        _event(episode, Action.STAGE_CHANGED, by, at, before=episode.stage, after=stage)
+        log_event(episode, Action.STAGE_CHANGED, by, at, before=episode.stage, after=stage)
         episode.stage = stage
         episode.save(update_fields=["stage"])
 
@@ -510,40 +210,5 @@ def _note(episode: RuptureEpisode, by, at: datetime, *, stage: int, strategies: 
     note = EpisodeStageNote.objects.create(
         episode=episode, stage=stage, strategies=list(strategies), text=text, author=by, at=at
     )
-    _event(episode, Action.NOTE_ADDED, by, at, stage=stage, strategies=list(strategies))
+    log_event(episode, Action.NOTE_ADDED, by, at, stage=stage, strategies=list(strategies))
     return note
-
-
-# --- notification -----------------------------------------------------------------------------
-
-
-def notify_therapists(*, treatment: Treatment, result: UpdateResult) -> None:
-    """E-mail the treating therapists: the pseudonymous code and a link, never health data."""
-    episode = result.opened[0] if result.opened else next((s.episode for s in result.new_signals if s.episode), None)
-    path = (
-        reverse("ruptures:episode", args=[episode.public_id])
-        if episode
-        else reverse("clinic:patient", args=[treatment.patient.public_id])
-    )
-    link = f"{settings.SITE_URL}{path}"
-    code = treatment.patient.code
-    recipients = [t.email for t in treatment.therapists.all() if t.email]
-    if not recipients:
-        return
-    texts = []
-    for language in ("nb", "en"):
-        with translation.override(language):
-            texts.append(
-                (
-                    _("Allianse: a patient needs your attention"),
-                    _(
-                        "There is something new to look at for patient %(code)s in Allianse. "
-                        "Sign in to see it:\n%(link)s\n\n"
-                        "This message holds no health information. Please do not reply to it."
-                    )
-                    % {"code": code, "link": link},
-                )
-            )
-    subject = texts[0][0]
-    body = "\n\n—\n\n".join(text for _subject, text in texts)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

@@ -11,6 +11,7 @@ from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
 
 from . import guide, queries, services
+from . import rules as signal_rules
 from .access import get_episode_for_user, require_administrator
 from .forms import CloseForm, KindForm, NoteForm, OpenEpisodeForm, OverviewFilterForm, RulesForm, StageForm
 from .guide import KINDS
@@ -104,7 +105,7 @@ def signals_episode(request, public_id):
     try:
         episode = services.open_from_signals(treatment=treatment, by=request.user)
     except services.NoLooseSignals:
-        return redirect("clinic:home")
+        return redirect("caseload:home")
     audit.record(request, Action.CREATE, episode, patient=treatment.patient, detail="from signals")
     return redirect("ruptures:episode", public_id=episode.public_id)
 
@@ -116,7 +117,7 @@ def signals_acknowledge(request, public_id):
     services.acknowledge_signals(treatment=treatment, by=request.user)
     audit.record(request, Action.UPDATE, treatment, patient=treatment.patient, detail="signals acknowledged")
     messages.success(request, _("Marked as seen."))
-    return redirect("clinic:home")
+    return redirect("caseload:home")
 
 
 @staff_required
@@ -145,10 +146,10 @@ def overview(request):
 def rules(request):
     """The clinic's signal thresholds, for administrators."""
     require_administrator(request.user)
-    defaults = services.default_rules()
-    form = RulesForm(request.POST or None, rules=services.current_rules(), defaults=defaults)
+    defaults = signal_rules.default_rules()
+    form = RulesForm(request.POST or None, rules=signal_rules.current_rules(), defaults=defaults)
     if request.method == "POST" and form.is_valid():
-        row = services.save_rules(overrides=_changed(form, defaults), by=request.user)
+        row = signal_rules.save_rules(overrides=_changed(form, defaults), by=request.user)
         audit.record(request, Action.UPDATE, row, detail="signal rules")
         messages.success(request, _("The signal rules are saved. They apply to new checks from now on."))
         return redirect("ruptures:rules")

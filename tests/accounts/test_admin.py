@@ -14,7 +14,7 @@ def _administrator(db):
 def test_administrators_read_the_audit_log_after_the_second_factor(client, db, therapist, session):
     chief = _administrator(db)
     sign_in(client, therapist)
-    client.get(reverse("clinic:patient", args=[session.treatment.patient.public_id]))
+    client.get(reverse("caseload:patient", args=[session.treatment.patient.public_id]))
     sign_in(client, chief)
     page = client.get(reverse("admin:accounts_auditevent_changelist"))
     assert page.status_code == 200 and "therapist" in page.content.decode()

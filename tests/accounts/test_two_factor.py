@@ -19,14 +19,14 @@ def test_a_new_staff_member_enrols_an_authenticator_then_gets_in(client, db):
     code = f"{totp(device.bin_key):06d}"
     assert client.post(reverse("accounts:two_factor"), {"token": code}).status_code == 302
     assert TOTPDevice.objects.get(user=user).confirmed
-    assert client.get(reverse("clinic:home")).status_code == 200
+    assert client.get(reverse("caseload:home")).status_code == 200
 
 
 def test_an_enrolled_member_signs_in_with_password_and_code(client, therapist):
     client.post(reverse("accounts:login"), {"username": "therapist", "password": PASSWORD})
-    assert client.get(reverse("clinic:home")).status_code == 302
+    assert client.get(reverse("caseload:home")).status_code == 302
     client.post(reverse("accounts:two_factor"), {"token": current_code(therapist)})
-    assert client.get(reverse("clinic:home")).status_code == 200
+    assert client.get(reverse("caseload:home")).status_code == 200
 
 
 def test_a_wrong_password_does_not_get_in(client, therapist):
@@ -55,4 +55,4 @@ def test_a_wrong_code_is_refused_with_a_message(client, therapist):
     wrong_code = "000000" if current_code(therapist) != "000000" else "111111"
     wrong = client.post(reverse("accounts:two_factor"), {"token": wrong_code})
     assert wrong.status_code == 200 and "errorlist" in wrong.content.decode()
-    assert client.get(reverse("clinic:home")).status_code == 302
+    assert client.get(reverse("caseload:home")).status_code == 302

@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Patient, Session
 from allianse.clinic.services import register_patient
-from allianse.feedback import instruments
 from allianse.feedback.models import Administration, Response
 from allianse.feedback.services import issue_check, record_therapist_check, submit_check
+from allianse.instruments import registry as instruments
 from tests.api.conftest import signed_in
 from tests.feedback.test_check_flow import GOOD
 

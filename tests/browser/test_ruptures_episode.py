@@ -3,7 +3,7 @@ written note in two clicks, then the next stage, the guide in English, and closi
 
 import pytest
 
-from allianse.ruptures import services
+from allianse.ruptures import updates
 from allianse.ruptures.models import RuptureEpisode
 from tests.ruptures.conftest import add_session, alliance, therapist_view
 
@@ -26,7 +26,7 @@ def rupture(treatment):
             withdrawal_markers=["minimal_response"],
         ),
     )
-    services.update_for_treatment(treatment=treatment, notify=False)
+    updates.update_for_treatment(treatment=treatment, notify=False)
     return RuptureEpisode.objects.get()
 
 

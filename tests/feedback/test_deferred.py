@@ -4,7 +4,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from allianse.feedback.deferred import DeferredTasksMiddleware, after_response
+from allianse.deferred import DeferredTasksMiddleware, after_response
 
 pytestmark = pytest.mark.django_db  # closing a response signals request_finished, which touches connections
 

@@ -2,7 +2,7 @@
 
 import shutil
 
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 
 
 def test_a_broken_definition_is_reported_by_the_system_check(tmp_path):

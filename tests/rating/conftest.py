@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from allianse.accounts.models import Role
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 from allianse.rating import services
 from allianse.rating.media import session_wav
 from allianse.rating.models import Assignment, Purpose

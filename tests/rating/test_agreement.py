@@ -2,12 +2,15 @@
 
 import csv
 import io
+import re
 
+import krippendorff
+import pandas as pd
+import pingouin
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from allianse.core.stats import reliability_report
 from allianse.rating import agreement, services
 from allianse.rating.models import Assignment
 from tests.conftest import make_user
@@ -17,6 +20,33 @@ from .conftest import full_answers
 # Three raters of four segments: rater3 rates one point higher than rater1, rater2 varies.
 LEVELS = {"rater1": [2, 4, 5, 6], "rater2": [3, 4, 4, 7], "rater3": [3, 5, 6, 7]}
 REFERENCE = [2, 4, 5, 6]
+SEGMENT_NAMES = ["Opening", "Part 3", "Part 6", "Part 9"]
+
+
+def expected_icc(form: str) -> float:
+    """An ICC of the LEVELS ratings by pingouin, an implementation independent of the core's.
+    Every item is rated alike, so every item (and the summary score) has this value."""
+    long = pd.DataFrame(
+        [(segment, name, value) for name, values in LEVELS.items() for segment, value in enumerate(values)],
+        columns=["segment", "rater", "value"],
+    )
+    table = pingouin.intraclass_corr(long, targets="segment", raters="rater", ratings="value")
+    return float(table.set_index("Type").loc[form, "ICC"])
+
+
+SINGLE, AVERAGE = "ICC(A,1)", "ICC(A,k)"  # pingouin's names of ICC(2,1) and ICC(2,k)
+
+
+def expected_alpha() -> float:
+    """Krippendorff's alpha (interval) of the LEVELS ratings by the krippendorff package."""
+    return float(krippendorff.alpha(reliability_data=list(LEVELS.values()), level_of_measurement="interval"))
+
+
+def expected_against_others(name: str) -> float:
+    """A rater's mean difference from the mean of the other raters of the same segment."""
+    others = [values for other, values in LEVELS.items() if other != name]
+    differences = [mine - sum(o[i] for o in others) / len(others) for i, mine in enumerate(LEVELS[name])]
+    return sum(differences) / len(differences)
 
 
 @pytest.fixture
@@ -40,21 +70,27 @@ def rated_study(study, recording, therapist, leader, rater, second_rater):
     return study
 
 
-def test_the_page_computes_through_the_core(rated_study):
+def test_the_agreement_matches_independent_implementations(rated_study):
     result = agreement.study_agreement(rated_study, "en")
-    expected = reliability_report(result.frame[["segment", "rater", "item", "value"]])
-    row = next(row for row in result.rows if row.key == "i01_adherence")
-    assert row.single["value"] == pytest.approx(expected["items"]["i01_adherence"]["ICC2"]["value"])
     assert result.raters == ["rater1", "rater2", "rater3"] and result.segments == 4
+    for key in ("i01_adherence", "global_quality", "score:quality"):
+        row = next(row for row in result.rows if row.key == key)
+        assert row.single["value"] == pytest.approx(expected_icc(SINGLE))
+        assert row.average["value"] == pytest.approx(expected_icc(AVERAGE))
+        assert row.entry["alpha"] == pytest.approx(expected_alpha())
 
 
 def test_the_page_says_what_the_numbers_mean(leader_client, rated_study):
     response = leader_client.get(reverse("rating:agreement", args=[rated_study.public_id]), HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
-    value = agreement.study_agreement(rated_study, "en").rows[0].single["value"]
+    single, average = expected_icc(SINGLE), expected_icc(AVERAGE)
     assert response.status_code == 200
-    assert agreement.icc_sentence(value, "excellent" if value >= 0.75 else "good") in page
+    assert single >= 0.75 and average >= 0.75  # Cicchetti (1994): excellent
+    assert f"{single:.2f}: excellent agreement" in page and f"{average:.2f}: excellent agreement" in page
+    assert "4 segments, 3 raters." in page
     assert "Each rater against the others" in page and "<svg" in page
+    for name in LEVELS:
+        assert re.search(rf"<td>{name}</td><td>\d+</td><td>{expected_against_others(name):.2f}</td>", page), name
     assert "Where two raters differ most" in page
 
 
@@ -77,10 +113,11 @@ class TestExports:
         url = reverse("rating:export", args=[rated_study.public_id, "items", "csv"])
         response = leader_client.get(url)
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-        expected = agreement.study_agreement(rated_study, "en")
         first = next(row for row in rows if row["item"] == "i01_adherence")
         assert response["Content-Type"].startswith("text/csv")
-        assert float(first["ICC2"]) == pytest.approx(expected.rows[0].single["value"])
+        assert float(first["ICC2"]) == pytest.approx(expected_icc(SINGLE))
+        assert float(first["ICC2k"]) == pytest.approx(expected_icc(AVERAGE))
+        assert float(first["alpha_interval"]) == pytest.approx(expected_alpha())
         assert first["n_raters"] == "3" and first["n_segments"] == "4"
         assert {row["item"] for row in rows} >= {"global_quality", "score:quality"}
 
@@ -92,9 +129,18 @@ class TestExports:
         assert header[:4] == ["item", "label", "n_segments", "n_raters"]
         assert items.cell(row=2, column=1).value == "i01_adherence"
         icc2 = items.cell(row=2, column=header.index("ICC2") + 1).value
-        assert icc2 == pytest.approx(agreement.study_agreement(rated_study, "en").rows[0].single["value"])
+        assert icc2 == pytest.approx(expected_icc(SINGLE))
         assert [cell.value for cell in ratings[1]][:5] == ["segment", "segment_name", "rater", "item", "value"]
-        assert ratings.max_row - 1 == len(agreement.study_agreement(rated_study, "en").frame)
+        adherence = {
+            (segment_name, rater): value
+            for _, segment_name, rater, item, value, *_ in ratings.iter_rows(min_row=2, values_only=True)
+            if item == "i01_adherence"
+        }
+        assert adherence == {
+            (segment_name, name): values[index]
+            for name, values in LEVELS.items()
+            for index, segment_name in enumerate(SEGMENT_NAMES)
+        }
 
     def test_an_unknown_table_is_not_found(self, leader_client, rated_study):
         url = reverse("rating:export", args=[rated_study.public_id, "items", "csv"]).replace("items", "people")
@@ -122,4 +168,15 @@ class TestCalibration:
 
     def test_the_leader_sees_each_raters_calibration(self, leader_client, rated_study, second_rater):
         url = reverse("rating:calibration", args=[rated_study.public_id, second_rater.public_id])
-        assert leader_client.get(url).status_code == 200
+        response = leader_client.get(url)
+        assert response.status_code == 200
+        rows = re.findall(
+            r"<tr><td>[^<]*</td><td>([^<]+)</td><td>\d+</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>",
+            response.content.decode(),
+        )
+        differences = [mine - reference for mine, reference in zip(LEVELS["rater2"], REFERENCE, strict=True)]
+        assert rows == [
+            (name, f"{difference:.2f}", f"{abs(difference):.2f}", "100 %")
+            for name, difference in zip(SEGMENT_NAMES, differences, strict=True)
+        ]
+        assert "Calibration of rater2" in response.content.decode()

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from allianse.clinic.models import Session
 from allianse.core.measures import check_answers
-from allianse.feedback import instruments
 from allianse.feedback.models import Administration, Respondent
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, store_response
 from allianse.groups.models import GroupSignal
+from allianse.instruments import registry as instruments
 from allianse.ruptures.models import RuptureEpisode
 from tests.groups.conftest import add_session as add_group_session
 from tests.groups.conftest import answer_all, co_therapist, group, members  # noqa: F401  (the group personas)

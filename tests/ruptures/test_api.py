@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from allianse.accounts.models import AuditEvent
-from allianse.ruptures import services
+from allianse.ruptures import services, updates
 from allianse.ruptures.models import RuptureEpisode, Signal
 from tests.conftest import sign_in
 from tests.ruptures.conftest import add_session, alliance, therapist_view
@@ -15,7 +15,7 @@ def episode(treatment, therapist):
     for _ in range(4):
         add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
     add_session(treatment, patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2))
-    services.update_for_treatment(treatment=treatment, notify=False)
+    updates.update_for_treatment(treatment=treatment, notify=False)
     episode = RuptureEpisode.objects.get()
     services.add_note(episode=episode, by=therapist, stage=1, strategies=["metacommunication"], text="Named it.")
     return episode

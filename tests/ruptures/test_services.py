@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from allianse.feedback.services import issue_check
-from allianse.ruptures import services
+from allianse.ruptures import rules, services, updates
 from allianse.ruptures.models import EpisodeEvent, EpisodeKind, Outcome, Recovery, RuptureEpisode, Signal
 from tests.ruptures.conftest import add_session, alliance, therapist_view
 
@@ -33,7 +33,7 @@ def a_rupture(treatment):
 
 def test_a_rupture_raises_explained_signals_and_opens_an_episode(steady):
     session = a_rupture(steady)
-    result = services.update_for_treatment(treatment=steady, notify=False)
+    result = updates.update_for_treatment(treatment=steady, notify=False)
     kinds = {(signal.kind, signal.detail) for signal in result.new_signals}
     assert {("reported", "rated"), ("drop", "z"), ("drop", "reliable_change"), ("low", "low")} <= kinds
     drop = Signal.objects.get(kind="drop", detail="reliable_change")
@@ -48,21 +48,21 @@ def test_a_rupture_raises_explained_signals_and_opens_an_episode(steady):
 
 def test_a_second_run_on_the_same_data_stores_nothing_new(steady):
     a_rupture(steady)
-    services.update_for_treatment(treatment=steady, notify=False)
-    again = services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
+    again = updates.update_for_treatment(treatment=steady, notify=False)
     assert again.new_signals == [] and again.opened == []
     assert RuptureEpisode.objects.count() == 1
 
 
 def test_a_steady_course_raises_no_signal(steady):
-    assert services.update_for_treatment(treatment=steady, notify=False).new_signals == []
+    assert updates.update_for_treatment(treatment=steady, notify=False).new_signals == []
 
 
 def test_the_next_low_session_joins_the_open_episode(steady):
     a_rupture(steady)
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     later = add_session(steady, patient=alliance(3))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     episode = RuptureEpisode.objects.get()
     assert episode.last_session == later
     assert list(episode.events.values_list("action", flat=True)) == [Action.OPENED, Action.SIGNAL_JOINED]
@@ -70,9 +70,9 @@ def test_the_next_low_session_joins_the_open_episode(steady):
 
 def test_a_recovered_alliance_suggests_closing_and_leaves_the_decision_to_the_therapist(steady):
     a_rupture(steady)
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     back = add_session(steady, patient=alliance(6), therapist=therapist_view(6))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     episode = RuptureEpisode.objects.get()
     assert episode.recovery == Recovery.RECOVERED and episode.recovery_session == back
     assert episode.close_suggested and episode.is_open
@@ -81,9 +81,9 @@ def test_a_recovered_alliance_suggests_closing_and_leaves_the_decision_to_the_th
 def test_a_rupture_after_a_repair_opens_a_new_episode(steady):
     a_rupture(steady)
     add_session(steady, patient=alliance(6))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     a_rupture(steady)
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     assert RuptureEpisode.objects.count() == 2
 
 
@@ -91,7 +91,7 @@ def test_an_alliance_that_does_not_come_back_is_marked_not_recovered(steady):
     a_rupture(steady)
     for _ in range(3):
         add_session(steady, patient=alliance(5))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     assert RuptureEpisode.objects.get().recovery == Recovery.NOT_RECOVERED
 
 
@@ -99,7 +99,7 @@ def test_a_pending_check_is_not_yet_an_unanswered_one(steady, therapist):
     a_rupture(steady)
     waiting = add_session(steady, days_ago=0)
     issue_check(session=waiting, by=therapist)
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     assert not Signal.objects.filter(kind="absence").exists()
 
 
@@ -109,14 +109,14 @@ def test_an_expired_unanswered_check_after_a_rupture_is_an_absence(steady, thera
     link = issue_check(session=silent, by=therapist)
     link.expires_at = timezone.now() - timedelta(minutes=1)
     link.save()
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     absence = Signal.objects.get(kind="absence")
     assert absence.detail == "unanswered_check" and absence.episode == RuptureEpisode.objects.get()
 
 
 def test_a_signal_that_no_longer_fires_after_a_correction_is_retracted(steady, therapist):
     add_session(steady, patient=alliance(4), therapist=therapist_view(6))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     gap = Signal.objects.get(kind="discrepancy")
     session = gap.session
     from allianse.feedback.services import record_therapist_check
@@ -128,12 +128,12 @@ def test_a_signal_that_no_longer_fires_after_a_correction_is_retracted(steady, t
 
 
 def test_clinic_overrides_change_the_rules(steady, administrator):
-    services.save_rules(overrides={"discrepancy": 3.0}, by=administrator)
+    rules.save_rules(overrides={"discrepancy": 3.0}, by=administrator)
     add_session(steady, patient=alliance(4), therapist=therapist_view(6))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     assert not Signal.objects.filter(kind="discrepancy").exists()
-    assert services.current_rules().discrepancy == 3.0
-    assert services.current_rules().low_threshold == 3.5  # from the instrument's concern band
+    assert rules.current_rules().discrepancy == 3.0
+    assert rules.current_rules().low_threshold == 3.5  # from the instrument's concern band
 
 
 def test_new_signals_mail_the_treating_therapist_a_code_and_a_link_only(
@@ -143,7 +143,7 @@ def test_new_signals_mail_the_treating_therapist_a_code_and_a_link_only(
     therapist.save()
     a_rupture(steady)
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_for_treatment(treatment=steady)
+        updates.update_for_treatment(treatment=steady)
     [message] = mail.outbox
     body = message.subject + message.body
     assert message.to == ["therapist@example.org"]
@@ -212,14 +212,14 @@ def test_a_kind_with_a_shorter_path_keeps_the_stage_on_it(episode, therapist):
 
 def test_a_signal_within_the_window_joins_a_hand_opened_episode(episode):
     a_rupture(episode.treatment)
-    services.update_for_treatment(treatment=episode.treatment, notify=False)
+    updates.update_for_treatment(treatment=episode.treatment, notify=False)
     assert RuptureEpisode.objects.count() == 1
     assert episode.signals.filter(kind="reported").exists()
 
 
 def test_loose_signals_can_become_an_episode(steady, therapist):
     add_session(steady, patient=alliance(6, held_back=True))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     held_back = Signal.objects.get(kind="held_back")
     assert held_back.episode is None
     episode = services.open_from_signals(treatment=steady, by=therapist)
@@ -231,6 +231,6 @@ def test_loose_signals_can_become_an_episode(steady, therapist):
 
 def test_loose_signals_can_be_acknowledged(steady, therapist):
     add_session(steady, patient=alliance(6, held_back=True))
-    services.update_for_treatment(treatment=steady, notify=False)
+    updates.update_for_treatment(treatment=steady, notify=False)
     assert services.acknowledge_signals(treatment=steady, by=therapist) == 1
     assert Signal.objects.get().acknowledged_by == therapist

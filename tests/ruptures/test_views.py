@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.services import register_patient
-from allianse.ruptures import services
+from allianse.ruptures import rules, services, updates
 from allianse.ruptures.models import RuptureEpisode, Signal
 from tests.conftest import sign_in
 from tests.groups.conftest import add_members, make_group
@@ -18,7 +18,7 @@ def with_rupture(treatment):
     for _ in range(4):
         add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
     add_session(treatment, patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2, held_back=True))
-    services.update_for_treatment(treatment=treatment, notify=False)
+    updates.update_for_treatment(treatment=treatment, notify=False)
     return treatment
 
 
@@ -47,7 +47,7 @@ def test_the_treating_therapist_sees_the_episode_with_its_guide(therapist_client
 
 def test_the_history_tells_what_happened_in_whole_sentences(therapist_client, episode):
     add_session(episode.treatment, patient=alliance(6))
-    services.update_for_treatment(treatment=episode.treatment, notify=False)
+    updates.update_for_treatment(treatment=episode.treatment, notify=False)
     html = therapist_client.get(url("episode", episode)).content.decode()
     assert "Åpnet fra signalene i time 5." in html
     assert "Pasientens svar: alliansen er tilbake på tidligere nivå (time 6)." in html
@@ -82,7 +82,7 @@ def test_the_episode_page_reads_a_fixed_number_of_queries(therapist_client, epis
     for _ in range(3):
         services.add_note(episode=episode, by=therapist, stage=1, strategies=["metacommunication"], text="tried")
         add_session(episode.treatment, patient=alliance(2))
-    services.update_for_treatment(treatment=episode.treatment, notify=False)
+    updates.update_for_treatment(treatment=episode.treatment, notify=False)
     assert count() == before
 
 
@@ -118,7 +118,7 @@ def test_kind_stage_and_closing_through_the_page(therapist_client, episode):
 
 def test_a_therapist_opens_an_episode_from_a_session(therapist_client, treatment):
     session = add_session(treatment, patient=alliance(6))
-    page = therapist_client.get(reverse("clinic:session", args=[session.public_id]))
+    page = therapist_client.get(reverse("caseload:session", args=[session.public_id]))
     assert url("episode_new", session) in page.content.decode()
     response = therapist_client.post(
         url("episode_new", session), {"kind": "withdrawal", "markers": ["denial"], "note": "Looked away when I asked."}
@@ -138,7 +138,7 @@ def test_opening_from_a_session_refuses_other_therapists(outsider_client, treatm
 
 
 def test_needs_attention_lists_the_episode_with_why_and_a_link_to_act(therapist_client, episode):
-    html = therapist_client.get(reverse("clinic:home")).content.decode()
+    html = therapist_client.get(reverse("caseload:home")).content.decode()
     assert "Trenger oppmerksomhet" in html
     assert episode.treatment.patient.code in html
     assert url("episode", episode) + "#note_form" in html
@@ -148,8 +148,8 @@ def test_needs_attention_lists_the_episode_with_why_and_a_link_to_act(therapist_
 def test_needs_attention_puts_the_most_urgent_first(therapist_client, therapist, episode):
     calm = register_patient(therapist=therapist, name="", language="nb", started_on=episode.treatment.started_on)
     add_session(calm, patient=alliance(6, held_back=True), therapist=therapist_view(6))
-    services.update_for_treatment(treatment=calm, notify=False)
-    html = therapist_client.get(reverse("clinic:home")).content.decode()
+    updates.update_for_treatment(treatment=calm, notify=False)
+    html = therapist_client.get(reverse("caseload:home")).content.decode()
     assert html.index(episode.treatment.patient.code) < html.index(calm.patient.code)
     assert url("signals_episode", calm) in html and url("signals_acknowledge", calm) in html
 
@@ -157,7 +157,7 @@ def test_needs_attention_puts_the_most_urgent_first(therapist_client, therapist,
 def test_needs_attention_reads_a_fixed_number_of_queries(therapist_client, therapist):
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert therapist_client.get(reverse("clinic:home")).status_code == 200
+            assert therapist_client.get(reverse("caseload:home")).status_code == 200
         return len(queries)
 
     def another_patient():
@@ -172,19 +172,19 @@ def test_needs_attention_reads_a_fixed_number_of_queries(therapist_client, thera
 
 def test_signals_become_an_episode_or_are_acknowledged_from_needs_attention(therapist_client, treatment):
     add_session(treatment, patient=alliance(6, held_back=True))
-    services.update_for_treatment(treatment=treatment, notify=False)
+    updates.update_for_treatment(treatment=treatment, notify=False)
     response = therapist_client.post(url("signals_episode", treatment))
     episode = RuptureEpisode.objects.get()
     assert response["Location"] == url("episode", episode)
     add_session(treatment, patient=alliance(6), therapist=therapist_view(4))
-    services.update_for_treatment(treatment=treatment, notify=False)
+    updates.update_for_treatment(treatment=treatment, notify=False)
     therapist_client.post(url("signals_acknowledge", treatment))
     assert not Signal.objects.filter(episode__isnull=True, acknowledged_at__isnull=True).exists()
 
 
 def test_signal_actions_refuse_other_therapists(outsider_client, treatment):
     add_session(treatment, patient=alliance(6, held_back=True))
-    services.update_for_treatment(treatment=treatment, notify=False)
+    updates.update_for_treatment(treatment=treatment, notify=False)
     assert outsider_client.post(url("signals_episode", treatment)).status_code == 403
     assert outsider_client.post(url("signals_acknowledge", treatment)).status_code == 403
     assert Signal.objects.get().acknowledged_at is None
@@ -194,14 +194,16 @@ def test_signal_actions_refuse_other_therapists(outsider_client, treatment):
 
 
 def test_the_patient_page_marks_signals_and_episodes(therapist_client, episode):
-    html = therapist_client.get(reverse("clinic:patient", args=[episode.treatment.patient.public_id])).content.decode()
+    html = therapist_client.get(
+        reverse("caseload:patient", args=[episode.treatment.patient.public_id])
+    ).content.decode()
     assert url("episode", episode) in html
     assert "Brudd og signaler" in html
     assert "<svg" in html
 
 
 def test_the_patient_page_reads_a_fixed_number_of_queries(therapist_client, therapist, treatment):
-    page = reverse("clinic:patient", args=[treatment.patient.public_id])
+    page = reverse("caseload:patient", args=[treatment.patient.public_id])
     with_rupture(treatment)
 
     def count():
@@ -213,7 +215,7 @@ def test_the_patient_page_reads_a_fixed_number_of_queries(therapist_client, ther
     for _ in range(2):
         add_session(treatment, patient=alliance(6))
         add_session(treatment, patient=alliance(2, rupture=True, rupture_intensity=5, rupture_resolution=1))
-    services.update_for_treatment(treatment=treatment, notify=False)
+    updates.update_for_treatment(treatment=treatment, notify=False)
     assert RuptureEpisode.objects.count() > 1
     assert count() == before
 
@@ -244,10 +246,10 @@ def test_an_administrator_changes_a_threshold_and_a_bad_value_is_explained(clien
     form = client.get(reverse("ruptures:rules")).context["form"]
     values = {name: field.initial for name, field in form.fields.items()}
     assert client.post(reverse("ruptures:rules"), values | {"z": 1}).status_code == 302
-    assert services.current_rules().z == 1.0
+    assert rules.current_rules().z == 1.0
     refused = client.post(reverse("ruptures:rules"), values | {"intensity_threshold": 9, "z": 0})
     assert refused.status_code == 200 and "intensity_threshold" in refused.context["form"].errors
-    assert services.current_rules().intensity_threshold == 1
+    assert rules.current_rules().intensity_threshold == 1
 
 
 # --- the guide ---
@@ -328,7 +330,7 @@ def test_needs_attention_lists_member_episodes_and_conflict_in_the_group(therapi
         explanation_en="In session 5 the group's mean conflict was 4.5.",
         explanation_nb="I gruppemøte 5 var gruppas gjennomsnittlige konfliktnivå 4,5.",
     )
-    html = therapist_client.get(reverse("clinic:home")).content.decode()
+    html = therapist_client.get(reverse("caseload:home")).content.decode()
     assert url("episode", member_episode) + "#note_form" in html
     assert member_episode.patient.code in html and "samholdet for dette medlemmet 1,0" in html
     assert "I gruppemøte 5 var gruppas gjennomsnittlige konfliktnivå 4,5." in html
@@ -337,14 +339,14 @@ def test_needs_attention_lists_member_episodes_and_conflict_in_the_group(therapi
 
 
 def test_needs_attention_of_another_therapist_holds_no_member_episode(outsider_client, member_episode):
-    html = outsider_client.get(reverse("clinic:home")).content.decode()
+    html = outsider_client.get(reverse("caseload:home")).content.decode()
     assert member_episode.patient.code not in html
 
 
 def test_needs_attention_reads_a_fixed_number_of_queries_with_groups(therapist_client, therapist, member_episode):
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert therapist_client.get(reverse("clinic:home")).status_code == 200
+            assert therapist_client.get(reverse("caseload:home")).status_code == 200
         return len(queries)
 
     one = count()

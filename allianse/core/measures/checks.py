@@ -20,6 +20,7 @@ def check_consistency(instrument: Instrument, source: str) -> None:
         seen[item.id] = item
     _check_scores(instrument, source)
     _check_bands(instrument, source)
+    _check_roles(instrument, source)
 
 
 def _check_unique_ids(instrument: Instrument, source: str) -> None:
@@ -82,3 +83,11 @@ def _check_bands(instrument: Instrument, source: str) -> None:
         for before, after in zip(ordered, ordered[1:], strict=False):
             if after.min < before.max:
                 raise DefinitionError(source, where, f"ranges '{before.id}' and '{after.id}' overlap")
+
+
+def _check_roles(instrument: Instrument, source: str) -> None:
+    """A role names either items or scores, never both, so a look-up by role is never ambiguous."""
+    item_roles = {role for item in instrument.items for role in item.roles}
+    both = sorted(item_roles & {role for score in instrument.scores for role in score.roles})
+    if both:
+        raise DefinitionError(source, f"role '{both[0]}'", "is given to an item and to a score")

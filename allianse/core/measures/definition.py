@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 Text = dict[str, str]
 ItemType = Literal["scale", "yes_no", "choice", "multi_choice", "text"]
@@ -19,6 +19,10 @@ class DefinitionError(ValueError):
     def __init__(self, source: str, where: str, problem: str) -> None:
         self.source, self.where, self.problem = source, where, problem
         super().__init__(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
+
+
+class MissingRole(LookupError):
+    """The code asked an instrument for a role that no item or score, or more than one, carries."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Item:
     max_length: int = 2000
     options: tuple[Option, ...] = ()
     shown_when: Condition | None = None
+    roles: tuple[str, ...] = ()
 
     @property
     def option_values(self) -> tuple[str, ...]:
@@ -69,6 +74,12 @@ class Item:
         low, high = self.bounds
         return (float(low), float(high))
 
+    @property
+    def midpoint(self) -> int | None:
+        """The middle answer of a scale with an odd number of steps (4 on 1-7), else None."""
+        low, high = self.bounds
+        return (low + high) // 2 if (low + high) % 2 == 0 else None
+
 
 @dataclass(frozen=True)
 class Section:
@@ -87,6 +98,7 @@ class Score:
     reliable_change: float | None = None
     reliable_change_source: str | None = None
     primary: bool = False
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,11 +138,62 @@ class Instrument:
     def primary_score(self) -> Score | None:
         return next((score for score in self.scores if score.primary), None)
 
+    def score(self, score_id: str) -> Score:
+        return next(score for score in self.scores if score.id == score_id)
+
+    def items_with_role(self, role: str) -> tuple[Item, ...]:
+        """The items carrying `role`, in definition order (none if no item does)."""
+        return tuple(item for item in self.items if role in item.roles)
+
+    def item_with_role(self, role: str) -> Item:
+        """The one item carrying `role`; MissingRole if none or several do."""
+        return _the_one(self.items_with_role(role), self.key, "item", role)
+
+    def scores_with_role(self, role: str) -> tuple[Score, ...]:
+        """The scores carrying `role`, in definition order (none if no score does)."""
+        return tuple(score for score in self.scores if role in score.roles)
+
+    def score_with_role(self, role: str) -> Score:
+        """The one score carrying `role`; MissingRole if none or several do."""
+        return _the_one(self.scores_with_role(role), self.key, "score", role)
+
     def score_range(self, score: Score) -> tuple[float, float]:
+        """The lowest and highest value the score can take: the domain of its charts."""
         ranges = [self.item(item_id).scored_range for item_id in score.items]
         if score.method == "sum":
             return (sum(low for low, _ in ranges), sum(high for _, high in ranges))
         return (min(low for low, _ in ranges), max(high for _, high in ranges))
 
-    def section_items(self, section_id: str | None) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if item.section == section_id)
+    def concern_below(self, score: Score) -> float | None:
+        """The upper bound of the concern ranges at the bottom of the score's bands (a score at or
+        below it is of concern), or None if the lowest range is not a concern."""
+        ranges = sorted(self.bands.get(score.id, ()), key=lambda band: band.min)
+        edge = _concern_edge(ranges)
+        return ranges[edge - 1].max if edge else None
+
+    def concern_above(self, score: Score) -> float | None:
+        """The lower bound of the concern ranges at the top of the score's bands (a score at or
+        above it is of concern), or None if the highest range is not a concern."""
+        ranges = sorted(self.bands.get(score.id, ()), key=lambda band: -band.max)
+        edge = _concern_edge(ranges)
+        return ranges[edge - 1].min if edge else None
+
+
+_Entry = TypeVar("_Entry", Item, Score)
+
+
+def _concern_edge(ranges: list[BandRange]) -> int:
+    """How many of the ranges, from the first, are concerns without a gap."""
+    count = 0
+    while count < len(ranges) and ranges[count].concern:
+        count += 1
+    return count
+
+
+def _the_one(found: tuple[_Entry, ...], key: str, kind: str, role: str) -> _Entry:
+    if len(found) != 1:
+        many = (
+            f"{len(found)} {kind}s ({', '.join(entry.id for entry in found)}) carry" if found else f"no {kind} carries"
+        )
+        raise MissingRole(f"instrument '{key}': {many} the role '{role}'; the product needs exactly one")
+    return found[0]

@@ -82,8 +82,9 @@ def _build_item(data: dict[str, Any]) -> Item:
     fields["options"] = tuple(Option(**option) for option in data.get("options", ()))
     fields["shown_when"] = Condition(**data["shown_when"]) if "shown_when" in data else None
     fields.setdefault("required", data["type"] != "text")
+    fields["roles"] = tuple(data.get("roles", ()))
     return Item(**fields)
 
 
 def _build_score(data: dict[str, Any]) -> Score:
-    return Score(**{**data, "items": tuple(data["items"])})
+    return Score(**{**data, "items": tuple(data["items"]), "roles": tuple(data.get("roles", ()))})

@@ -9,6 +9,9 @@ TEXT = {
 
 IDENTIFIER = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 
+# What the product looks an item or score up by (docs/instrument-format.md lists the roles in use).
+ROLES = {"type": "array", "items": IDENTIFIER, "minItems": 1, "uniqueItems": True}
+
 OPTION = {
     "type": "object",
     "properties": {"value": IDENTIFIER, "text": TEXT},
@@ -38,6 +41,7 @@ ITEM = {
             "required": ["item", "equals"],
             "additionalProperties": False,
         },
+        "roles": ROLES,
     },
     "required": ["id", "type", "text"],
     "additionalProperties": False,
@@ -64,6 +68,7 @@ SCORE = {
         "reliable_change": {"type": "number", "exclusiveMinimum": 0},
         "reliable_change_source": {"type": "string", "minLength": 1},
         "primary": {"type": "boolean"},
+        "roles": ROLES,
     },
     "required": ["id", "title", "items", "method", "min_answered"],
     "additionalProperties": False,

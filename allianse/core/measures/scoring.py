@@ -13,11 +13,12 @@ bound, except the highest band, which includes both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .answers import Answers, is_shown
+from .answers import Answers, is_missing, is_shown, read_answer
 from .definition import Instrument, Item, Score
 
 
@@ -74,23 +75,64 @@ def score_matrix(instrument: Instrument, matrix: np.ndarray) -> tuple[dict[str, 
 
 
 def frame_matrix(instrument: Instrument, frame: pd.DataFrame) -> np.ndarray:
-    """Turn raw batch answers into the scoring matrix, applying `shown_when` like a single response."""
+    """Turn raw batch answers into the scoring matrix, reading and showing items like `check_answers`.
+
+    An answer is read by the same `read_answer` as a single response; an invalid answer to an item
+    that is shown raises ScoringInputError, one to an item that is not shown is ignored, as it is
+    for a single response.
+    """
     items = scored_items(instrument)
     matrix = np.full((len(frame), len(items)), np.nan)
     for index, item in enumerate(items):
-        if item.id not in frame.columns:
-            continue
-        values = _numeric_column(item, frame[item.id])
-        if item.shown_when is not None and item.shown_when.item in frame.columns:
-            condition = instrument.item(item.shown_when.item)
-            shown = (
-                _numeric_column(condition, frame[condition.id]) == float(item.shown_when.equals)
-                if condition.type != "choice"
-                else frame[condition.id].to_numpy() == item.shown_when.equals
-            )
-            values = np.where(shown, values, np.nan)
-        matrix[:, index] = values
+        if item.id in frame.columns:
+            codes, answers = _read_column(item, frame[item.id], _shown(instrument, item, frame))
+            matrix[:, index] = np.array([_numeric(item, answer) for answer in answers])[codes]
     return matrix
+
+
+def _shown(instrument: Instrument, item: Item, frame: pd.DataFrame) -> np.ndarray:
+    """The rows where `item` is asked (see `is_shown`): its condition's item is shown and answered with the value."""
+    condition = item.shown_when
+    if condition is None:
+        return np.ones(len(frame), dtype=bool)
+    if condition.item not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    target = instrument.item(condition.item)
+    codes, answers = _read_column(target, frame[condition.item], _shown(instrument, target, frame))
+    return np.array([answer is not None and answer == condition.equals for answer in answers], dtype=bool)[codes]
+
+
+def _read_column(item: Item, column: pd.Series, shown: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """The column's answers as `read_answer` reads them: codes into a list of distinct answers,
+    whose last entry, None, stands for unanswered or not shown.
+
+    Each distinct value is read once: a million rows hold a handful of them.
+    """
+    codes, distinct = _distinct(column)
+    read = [(None, None) if is_missing(value) else read_answer(item, value) for value in distinct]
+    read.append((None, None))
+    bad = np.array([error is not None for _, error in read], dtype=bool)[codes] & shown
+    if bad.any():
+        row = int(bad.nonzero()[0][0])
+        raise ScoringInputError(
+            f"column '{item.id}', row {row + 1}: '{column.iloc[row]}' is not a valid answer "
+            f"({_expected(item)}); {int(bad.sum())} invalid value(s) in this column"
+        )
+    return np.where(shown, codes, -1), [answer for answer, _ in read]
+
+
+def _distinct(column: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Codes into the distinct values of a column (-1 for NaN and None).
+
+    A column of mixed Python objects is keyed by type and value, since True == 1 and 1 == 1.0
+    would otherwise share a code though they are read differently.
+    """
+    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) == "string":
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        return codes, list(uniques)
+    keys = [None if is_missing(value) else (type(value), value) for value in column]
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
+    return codes, [value for _, value in uniques]
 
 
 def _score(score: Score, values: np.ndarray) -> np.ndarray:
@@ -118,32 +160,6 @@ def _numeric(item: Item, value: int | None) -> float:
     if item.type == "yes_no":
         return 1.0 if value else 0.0
     return float(value)
-
-
-_YES_NO = {"1": 1.0, "0": 0.0, "true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0, "1.0": 1.0, "0.0": 0.0}
-
-
-def _numeric_column(item: Item, column: pd.Series) -> np.ndarray:
-    """A column of raw answers as floats; numeric columns skip the (slow) text parsing."""
-    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
-        values = column.astype(float)
-        bad = pd.Series(False, index=column.index)
-    elif item.type == "yes_no":
-        text = column.astype("string").str.strip().str.lower()
-        values = text.map(_YES_NO, na_action="ignore").astype(float)
-        bad = text.notna() & text.ne("") & values.isna()
-    else:
-        values = pd.to_numeric(column, errors="coerce").astype(float)
-        bad = column.notna() & values.isna() & column.astype("string").str.strip().ne("")
-    low, high = item.scored_range
-    bad |= values.notna() & ((values < low) | (values > high) | (values % 1 != 0))
-    if bad.any():
-        row = bad.to_numpy().nonzero()[0][0]
-        raise ScoringInputError(
-            f"column '{item.id}', row {row + 1}: '{column.iloc[row]}' is not a valid answer "
-            f"({_expected(item)}); {int(bad.sum())} invalid value(s) in this column"
-        )
-    return values.to_numpy(dtype=float)
 
 
 def _expected(item: Item) -> str:

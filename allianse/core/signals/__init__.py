@@ -7,7 +7,7 @@ over a whole data set, `signals_for_latest` runs the same function on one treatm
 from .detect import detect_signals, signal_table, signals_for_latest
 from .episodes import episode_table, find_episodes
 from .report import signals_report
-from .rules import InvalidRules, SignalRules
+from .rules import InvalidRules, Limits, Scales, SignalRules
 from .series import prepare_series
 from .series_input import MalformedSeries, read_series_csv, validate_series
 from .signal import Detail, Kind, Signal
@@ -16,7 +16,9 @@ __all__ = [
     "Detail",
     "InvalidRules",
     "Kind",
+    "Limits",
     "MalformedSeries",
+    "Scales",
     "Signal",
     "SignalRules",
     "detect_signals",

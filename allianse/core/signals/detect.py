@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .explain import LANGUAGES, explanations
-from .rules import DEFAULT_RULES, SignalRules, at_least, at_most, more_than
+from .rules import SignalRules, at_least, at_most, more_than
 from .series import last_before, prepare_series
 from .signal import COLUMNS, Detail, Kind, Signal, is_rupture_type, signals_from_table
 
@@ -26,16 +26,16 @@ ABSENCE_DETAILS = np.array([Detail.MISSED_SESSION.value, Detail.UNANSWERED_CHECK
 SHOWN = ("session", "alliance", "previous", "therapist_alliance", "rupture_intensity", "rupture_resolution")
 
 
-def detect_signals(frame: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> pd.DataFrame:
+def detect_signals(frame: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     """All signals of a series of many treatments (see `series_input` for the columns).
 
     One row per signal, ordered by treatment (first appearance), session and kind, with the columns
     `treatment, session, kind, value, threshold, detail, explanation_en, explanation_nb`.
     """
-    return signal_table(prepare_series(frame), rules)
+    return signal_table(prepare_series(frame, rules.scales), rules)
 
 
-def signals_for_latest(series: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> list[Signal]:
+def signals_for_latest(series: pd.DataFrame, rules: SignalRules) -> list[Signal]:
     """The signals of the last session of ONE treatment's series (used at submission)."""
     if series["treatment"].nunique() > 1:
         raise ValueError("signals_for_latest takes the series of one treatment.")
@@ -49,7 +49,7 @@ def signal_table(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     hits = pd.concat([hits, _absence(series, hits, rules)], ignore_index=True)
     hits["order"] = pd.Categorical(hits["kind"], categories=list(Kind)).codes
     hits = hits.sort_values(["row", "order"], kind="stable", ignore_index=True)
-    return _with_explanations(series, hits)
+    return _with_explanations(series, hits, rules)
 
 
 def _session_hits(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
@@ -169,9 +169,13 @@ def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd
     )
 
 
-def _with_explanations(series: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
+def _with_explanations(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     rows = hits["row"].to_numpy()
-    table = hits.assign(treatment=series["treatment"].to_numpy()[rows])
+    table = hits.assign(
+        treatment=series["treatment"].to_numpy()[rows],
+        intensity_max=rules.scales.rupture_intensity[1],
+        resolution_max=rules.scales.rupture_resolution[1],
+    )
     table = table.assign(**{name: series[name].to_numpy()[rows] for name in SHOWN})
     for language in LANGUAGES:
         table[f"explanation_{language}"] = explanations(table, language)

@@ -1,4 +1,4 @@
-"""Rupture episodes and their repair: the V-shape rule (Stiles et al. 2004; INSTRUMENTS §7a).
+"""Rupture episodes and their repair: the V-shape rule (Stiles et al. 2004).
 
 The rule, per treatment, reading sessions (rows, attended or missed) in order:
 
@@ -31,20 +31,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .rules import DEFAULT_RULES, SignalRules, at_least
+from .rules import SignalRules, at_least
 from .series import prepare_series
 from .signal import Kind, is_rupture_type
 
 COLUMNS = ("treatment", "first_session", "last_session", "status", "reference", "kinds")
 
 
-def find_episodes(frame: pd.DataFrame, signals: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> pd.DataFrame:
+def find_episodes(frame: pd.DataFrame, signals: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     """The rupture episodes of a series given its `detect_signals` table, one row per episode.
 
     Columns: `treatment, first_session, last_session, status, reference, kinds` (a tuple of the
     kinds of the rupture-type signals that opened or joined the episode).
     """
-    return episode_table(prepare_series(frame), signals, rules)
+    return episode_table(prepare_series(frame, rules.scales), signals, rules)
 
 
 def episode_table(series: pd.DataFrame, signals: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:

@@ -6,8 +6,8 @@ The core has no Django, so it writes both languages itself. Placeholders:
 - scores, shown with one or two decimals and the language's decimal mark: {alliance},
   {previous} (the previous scored session), {therapist} (therapist alliance), {reference} and {sd}
   (the patient's earlier mean and the SD used), {value}, {threshold};
-- whole numbers: {session}, {rupture_session}, {intensity}, {resolution}, {window} (the threshold
-  of a count rule).
+- whole numbers: {session}, {rupture_session}, {intensity}, {resolution}, {intensity_max} and
+  {resolution_max} (the top of those items' scales), {window} (the threshold of a count rule).
 """
 
 from __future__ import annotations
@@ -25,21 +25,21 @@ DECIMAL_MARK = {"en": ".", "nb": ","}
 TEMPLATES: dict[Detail, dict[str, str]] = {
     Detail.RATED: {
         "en": "In session {session} the patient reported tension or a misunderstanding "
-        "(intensity {intensity} of 5, resolution {resolution} of 5).",
+        "(intensity {intensity} of {intensity_max}, resolution {resolution} of {resolution_max}).",
         "nb": "I time {session} meldte pasienten om spenning eller en misforståelse "
-        "(intensitet {intensity} av 5, grad av løsning {resolution} av 5).",
+        "(intensitet {intensity} av {intensity_max}, grad av løsning {resolution} av {resolution_max}).",
     },
     Detail.INTENSITY_ONLY: {
         "en": "In session {session} the patient reported tension or a misunderstanding with intensity "
-        "{intensity} of 5; how far it was resolved was not rated.",
+        "{intensity} of {intensity_max}; how far it was resolved was not rated.",
         "nb": "I time {session} meldte pasienten om spenning eller en misforståelse med intensitet "
-        "{intensity} av 5; graden av løsning ble ikke vurdert.",
+        "{intensity} av {intensity_max}; graden av løsning ble ikke vurdert.",
     },
     Detail.RESOLUTION_ONLY: {
         "en": "In session {session} the patient reported tension or a misunderstanding, resolved to degree "
-        "{resolution} of 5; its intensity was not rated.",
+        "{resolution} of {resolution_max}; its intensity was not rated.",
         "nb": "I time {session} meldte pasienten om spenning eller en misforståelse, løst i grad "
-        "{resolution} av 5; intensiteten ble ikke vurdert.",
+        "{resolution} av {resolution_max}; intensiteten ble ikke vurdert.",
     },
     Detail.UNRATED: {
         "en": "In session {session} the patient reported tension or a misunderstanding; "
@@ -122,6 +122,8 @@ WHOLE_PLACEHOLDERS = {
     "rupture_session": "rupture_session",
     "intensity": "rupture_intensity",
     "resolution": "rupture_resolution",
+    "intensity_max": "intensity_max",
+    "resolution_max": "resolution_max",
     "window": "threshold",
 }
 

@@ -21,11 +21,15 @@ later sessions arrive. Ties at a threshold count (inclusive), except where a rul
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..measures import Instrument, roles
 
 from .explain import format_score, placeholders
 from .rules import InvalidRules, at_least
@@ -55,9 +59,13 @@ class GroupDetail(StrEnum):
     CONFLICT_HIGH = "conflict_high"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GroupSignalRules:
-    """The thresholds of the group rules, with their sources. Scores are on the instruments' scales."""
+    """The thresholds of the group rules, with their sources. Scores are on the instruments' scales.
+
+    Build them with `for_instrument`: the high-conflict level is group-climate's; the other
+    thresholds are the project's defaults below.
+    """
 
     # A member's cohesion (or alliance) at least z SDs below their own EARLIER mean: the V-shaped
     # deflection of Stiles et al. (2004, z = 2; Strauss et al. 2006 used z = 1; INSTRUMENTS §7a),
@@ -76,9 +84,9 @@ class GroupSignalRules:
     # over the `conflict_window` sessions before (a preceding-k reference, INSTRUMENTS §7a step 2).
     conflict_rise: float = 1.0
     conflict_window: int = 3
-    # High conflict: the group's mean conflict in the instrument's concern band (group-climate:
-    # 4 or more, a project threshold, not a norm).
-    conflict_high: float = 4.0
+    # High conflict: the group's mean conflict in the concern band at the top of the bands of the
+    # score with role `conflict` (`Instrument.concern_above`).
+    conflict_high: float
     # A group mean (conflict) counts only when at least this many members answered. Project choice.
     min_answered: int = 3
     # Repeated absence: absent from at least `absence_count` of the member's last `absence_window`
@@ -89,7 +97,7 @@ class GroupSignalRules:
     def __post_init__(self) -> None:
         for spec in fields(self):
             value = getattr(self, spec.name)
-            kind = int if type(spec.default) is int else float
+            kind = int if spec.type == "int" else float
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
                 raise InvalidRules(f"Group signal rule {spec.name} must be a positive number, not {value!r}.")
             if kind is int and value != int(value):
@@ -100,8 +108,24 @@ class GroupSignalRules:
         if self.min_reference_sessions < 2:
             raise InvalidRules("Group signal rule min_reference_sessions must be at least 2 (an SD needs two).")
 
+    @classmethod
+    def for_instrument(cls, climate: Instrument, overrides: Mapping[str, object] | None = None) -> GroupSignalRules:
+        """The rules for the scores of `climate` (group-climate), with `overrides` of any threshold.
 
-DEFAULT_GROUP_RULES = GroupSignalRules()
+        InvalidRules for an unknown name, a value out of range, or a conflict score without a
+        concern band at its top; MissingRole if no score carries the role `conflict`.
+        """
+        overrides = dict(overrides or {})
+        names = [spec.name for spec in fields(cls)]
+        unknown = sorted(set(overrides) - set(names))
+        if unknown:
+            raise InvalidRules(f"Unknown group signal rule(s) {', '.join(unknown)}; known: {', '.join(names)}.")
+        conflict = climate.score_with_role(roles.CONFLICT)
+        high = climate.concern_above(conflict)
+        if high is None:
+            raise InvalidRules(f"Instrument '{climate.key}': score '{conflict.id}' has no concern band at its top.")
+        values: dict[str, Any] = {"conflict_high": high} | overrides  # __post_init__ checks every value
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -117,7 +141,7 @@ class GroupSignal:
     explanation_nb: str
 
 
-def detect_group_signals(frame: pd.DataFrame, rules: GroupSignalRules = DEFAULT_GROUP_RULES) -> pd.DataFrame:
+def detect_group_signals(frame: pd.DataFrame, rules: GroupSignalRules) -> pd.DataFrame:
     """All signals of many members, sessions and groups: one row per signal, with the `COLUMNS`.
 
     Ordered by group, session, member (group-wide signals first) and kind.
@@ -140,9 +164,7 @@ def detect_group_signals(frame: pd.DataFrame, rules: GroupSignalRules = DEFAULT_
     return hits.loc[:, list(COLUMNS)]
 
 
-def group_signals_for_session(
-    frame: pd.DataFrame, session: int, rules: GroupSignalRules = DEFAULT_GROUP_RULES
-) -> list[GroupSignal]:
+def group_signals_for_session(frame: pd.DataFrame, session: int, rules: GroupSignalRules) -> list[GroupSignal]:
     """The signals of one session of ONE group (used when a member answers or attendance is saved)."""
     if frame["group"].nunique() > 1:
         raise ValueError("group_signals_for_session takes the frame of one group.")

@@ -11,14 +11,14 @@ import pandas as pd
 
 from .detect import signal_table
 from .episodes import episode_table
-from .rules import DEFAULT_RULES, SignalRules
+from .rules import SignalRules
 from .series import prepare_series
 from .signal import signals_from_table
 
 
-def signals_report(frame: pd.DataFrame, rules: SignalRules = DEFAULT_RULES) -> dict[str, list[dict[str, object]]]:
+def signals_report(frame: pd.DataFrame, rules: SignalRules) -> dict[str, list[dict[str, object]]]:
     """`{"signals": [...], "episodes": [...]}`; a signal's `explanation` is the English one."""
-    series = prepare_series(frame)  # validated once for both tables
+    series = prepare_series(frame, rules.scales)  # validated once for both tables
     signals = signal_table(series, rules)
     episodes = episode_table(series, signals, rules)
     return {

@@ -15,12 +15,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .rules import Scales
 from .series_input import validate_series
 
 
-def prepare_series(frame: pd.DataFrame) -> pd.DataFrame:
-    """The validated series in treatment order with its features (see `add_features`)."""
-    return add_features(validate_series(frame))
+def prepare_series(frame: pd.DataFrame, scales: Scales) -> pd.DataFrame:
+    """The series validated on `scales`, in treatment order, with its features (see `add_features`)."""
+    return add_features(validate_series(frame, scales))
 
 
 def add_features(series: pd.DataFrame) -> pd.DataFrame:

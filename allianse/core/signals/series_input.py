@@ -15,26 +15,25 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
+from .rules import Scales
+
 REQUIRED = ("treatment", "session", "alliance", "rupture", "held_back", "attended")
 OPTIONAL = ("therapist_alliance", "rupture_intensity", "rupture_resolution", "therapist_rupture")
 SCORES = ("alliance", "therapist_alliance")
 FLAGS = ("rupture", "held_back", "attended", "therapist_rupture")  # 0/1, NaN = not answered
-RATINGS = ("rupture_intensity", "rupture_resolution")  # PSQ 5-point items (INSTRUMENTS §4)
+RATINGS = ("rupture_intensity", "rupture_resolution")  # whole numbers on their item's scale
 ANSWER_REQUIRED = ("treatment", "session", "attended")  # every other column may be NaN
-DEFAULT_SCALE = (1.0, 7.0)  # our alliance check: the mean of items on a 1-7 scale
 
 
 class MalformedSeries(ValueError):
     """A session series that cannot be analysed as given; the message says what and where."""
 
 
-def validate_series(
-    frame: pd.DataFrame, scale: tuple[float, float] | None = None, row_label: str = "row"
-) -> pd.DataFrame:
+def validate_series(frame: pd.DataFrame, scales: Scales, row_label: str = "row") -> pd.DataFrame:
     """A checked, normalised copy of `frame` in treatment order, with a fresh 0..n-1 index.
 
-    `scale` (low, high) bounds both alliance columns. Problems are reported with the frame's index
-    label, called `row_label` in messages.
+    `scales` bound both alliance columns and the rupture ratings. Problems are reported with the
+    frame's index label, called `row_label` in messages.
     """
     missing = [name for name in REQUIRED if name not in frame.columns]
     if missing:
@@ -43,12 +42,12 @@ def validate_series(
     series["treatment"] = _treatments(frame["treatment"], row_label)
     for name in REQUIRED[1:] + OPTIONAL:
         series[name] = _numbers(frame[name], row_label) if name in frame.columns else np.nan
-    _check_values(series, scale, row_label)
+    _check_values(series, scales, row_label)
     series["session"] = series["session"].astype("int64")
     return _in_treatment_order(series, row_label).reset_index(drop=True)
 
 
-def read_series_csv(path: str | PathLike[str], scale: tuple[float, float] = DEFAULT_SCALE) -> pd.DataFrame:
+def read_series_csv(path: str | PathLike[str], scales: Scales) -> pd.DataFrame:
     """Read and validate a series CSV (see `validate_series`); problems name the file's line."""
     try:
         frame = pd.read_csv(path, dtype={"treatment": str}, skipinitialspace=True)
@@ -57,7 +56,7 @@ def read_series_csv(path: str | PathLike[str], scale: tuple[float, float] = DEFA
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise MalformedSeries(f"{path} is not a readable CSV file: {error}") from error
     frame.index = frame.index + 2  # line 1 is the header
-    return validate_series(frame, scale, row_label="line")
+    return validate_series(frame, scales, row_label="line")
 
 
 def _treatments(column: pd.Series, row_label: str) -> pd.Series:
@@ -71,7 +70,7 @@ def _numbers(column: pd.Series, row_label: str) -> pd.Series:
     return numbers
 
 
-def _check_values(series: pd.DataFrame, scale: tuple[float, float] | None, row_label: str) -> None:
+def _check_values(series: pd.DataFrame, scales: Scales, row_label: str) -> None:
     columns = {name: series[name].to_numpy() for name in series.columns[1:]}
     for name in ANSWER_REQUIRED[1:]:
         _reject(np.isnan(columns[name]), series[name], "a value is required", row_label)
@@ -83,13 +82,13 @@ def _check_values(series: pd.DataFrame, scale: tuple[float, float] | None, row_l
         _reject(bad, series[name], "{value} is not 0 or 1", row_label)
     for name in RATINGS:
         values = columns[name]
-        bad = ((values < 1) | (values > 5) | (values != np.round(values))) & ~np.isnan(values)
-        _reject(bad, series[name], "{value} is not a whole number from 1 to 5", row_label)
-    if scale is not None:
-        for name in SCORES:
-            outside = (columns[name] < scale[0]) | (columns[name] > scale[1])
-            problem = f"{{value}} is outside the scale {scale[0]:g}-{scale[1]:g}"
-            _reject(outside, series[name], problem, row_label)
+        low, high = getattr(scales, name)
+        bad = ((values < low) | (values > high) | (values != np.round(values))) & ~np.isnan(values)
+        _reject(bad, series[name], f"{{value}} is not a whole number from {low} to {high}", row_label)
+    low, high = scales.alliance
+    for name in SCORES:
+        outside = (columns[name] < low) | (columns[name] > high)
+        _reject(outside, series[name], f"{{value}} is outside the scale {low:g}-{high:g}", row_label)
 
 
 def _in_treatment_order(series: pd.DataFrame, row_label: str) -> pd.DataFrame:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
-from allianse.feedback.language import current_language
-from allianse.feedback.templatetags.instrument_text import tr
+from allianse.instruments.language import current_language
+from allianse.instruments.templatetags.instrument_text import tr
 from allianse.ruptures import guide, queries, services
 from allianse.ruptures.models import EpisodeEvent, EpisodeKind, Outcome, Recovery
 

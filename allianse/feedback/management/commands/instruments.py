@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 
 
 class Command(BaseCommand):

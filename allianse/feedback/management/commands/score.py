@@ -7,7 +7,7 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
 from allianse.core.measures import ScoringInputError, check_answers, score_frame, score_response
-from allianse.feedback import instruments
+from allianse.instruments import registry as instruments
 
 
 class Command(BaseCommand):

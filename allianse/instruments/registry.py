@@ -13,7 +13,7 @@ from django.core import checks
 
 from allianse.core.measures import DefinitionError, Instrument, load_directory
 
-DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "instruments"
+DEFINITIONS_DIR = Path(__file__).resolve().parent
 
 _registry: dict[str, Instrument] = {}
 _load_error: DefinitionError | None = None

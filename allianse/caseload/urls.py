@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "clinic"
+app_name = "caseload"
 urlpatterns = [
     path("", views.home, name="home"),
     path("patients/new/", views.patient_new, name="patient_new"),

@@ -4,17 +4,17 @@ from django.views.decorators.http import require_http_methods
 from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
-from allianse.feedback.deferred import after_response
+from allianse.clinic import services
+from allianse.clinic.access import get_patient_for_user, get_session_for_user, get_treatment_for_user
+from allianse.clinic.forms import NewPatientForm, SessionForm
+from allianse.deferred import after_response
 
-from . import services
-from .access import get_patient_for_user, get_session_for_user, get_treatment_for_user
-from .forms import NewPatientForm, SessionForm
-from .trajectory import trajectory_context
+from .pages import caseload, session_context, trajectory_context
 
 
 @staff_required
 def home(request):
-    return render(request, "clinic/home.html", {"treatments": services.caseload(request.user)})
+    return render(request, "caseload/home.html", {"treatments": caseload(request.user)})
 
 
 @staff_required
@@ -24,8 +24,8 @@ def patient_new(request):
     if request.method == "POST" and form.is_valid():
         treatment = services.register_patient(therapist=request.user, **form.cleaned_data)
         audit.record(request, AuditEvent.Action.CREATE, treatment.patient, patient=treatment.patient)
-        return redirect("clinic:patient", public_id=treatment.patient.public_id)
-    return render(request, "clinic/patient_new.html", {"form": form})
+        return redirect("caseload:patient", public_id=treatment.patient.public_id)
+    return render(request, "caseload/patient_new.html", {"form": form})
 
 
 @staff_required
@@ -36,7 +36,7 @@ def patient(request, public_id):
     audit.record(request, AuditEvent.Action.VIEW, patient, patient=patient, detail="patient page")
     context = {"patient": patient, "treatment": treatment, "treatments": treatments}
     context.update(trajectory_context(treatment, request.GET.getlist("show")))
-    return render(request, "clinic/patient.html", context)
+    return render(request, "caseload/patient.html", context)
 
 
 @staff_required
@@ -47,12 +47,12 @@ def session_new(request, public_id):
     if request.method == "POST" and form.is_valid():
         session = services.add_session(treatment=treatment, defer=after_response(request), **form.cleaned_data)
         audit.record(request, AuditEvent.Action.CREATE, session, patient=treatment.patient)
-        return redirect("clinic:session", public_id=session.public_id)
-    return render(request, "clinic/session_new.html", {"form": form, "treatment": treatment})
+        return redirect("caseload:session", public_id=session.public_id)
+    return render(request, "caseload/session_new.html", {"form": form, "treatment": treatment})
 
 
 @staff_required
 def session(request, public_id):
     session = get_session_for_user(request.user, public_id)
     audit.record(request, AuditEvent.Action.VIEW, session, patient=session.treatment.patient, detail="session page")
-    return render(request, "clinic/session.html", services.session_context(session))
+    return render(request, "caseload/session.html", session_context(session))

@@ -1,15 +1,10 @@
-"""The trajectory chart: one Vega-Lite specification (built with Altair) rendered to SVG on the
-server (vl-convert, offline). Rendered SVGs are cached by the specification's hash."""
+"""The trajectory chart of a treatment: one Vega-Lite specification built with Altair, rendered by
+`allianse.charts.render_svg`."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import altair as alt
 import pandas as pd
-import vl_convert
-from django.core.cache import cache
 
 # Okabe–Ito colours, safe for colour-blind readers; perspectives also differ by point shape.
 PERSPECTIVE_COLOURS = {"patient": "#0072B2", "therapist": "#D55E00", "observer": "#009E73"}
@@ -78,13 +73,3 @@ def trajectory_spec(
         )
     chart = alt.layer(*layers).properties(width="container", height=260, title=title)
     return chart.configure_legend(orient="bottom").configure_view(stroke=None).to_dict()
-
-
-def render_svg(spec: dict) -> str:
-    key = "chart-svg:" + hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        spec = {**spec, "width": 720}
-        svg = vl_convert.vegalite_to_svg(spec)
-        cache.set(key, svg, 3600)
-    return svg

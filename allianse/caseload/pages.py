@@ -1,16 +1,28 @@
-"""The patient page's story: chart and table of the patient's and therapist's alliance per session."""
+"""What the therapist's pages show, built without the request: the caseload, the patient page's story
+(chart and table of the patient's and therapist's alliance per session) and a session with both checks."""
 
 from __future__ import annotations
 
 import pandas as pd
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from allianse.feedback import instruments
-from allianse.feedback.services import PATIENT_CHECK
+from allianse.charts import render_svg
+from allianse.clinic.models import Session, Treatment
+from allianse.feedback.models import Response
+from allianse.feedback.series import SUBSCALES, series_frame, session_rows
+from allianse.feedback.services import (
+    PATIENT_CHECK,
+    THERAPIST_CHECK,
+    check_status,
+    latest_response,
+    open_link,
+    patient_links,
+)
+from allianse.instruments import registry as instruments
 from allianse.ruptures.queries import TreatmentRuptures, treatment_ruptures
 
-from .charts import render_svg, trajectory_spec
-from .series import SUBSCALES, series_frame, session_rows
+from .charts import trajectory_spec
 
 MEASURES = ("alliance", *SUBSCALES)
 
@@ -71,3 +83,35 @@ def _spec(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures
         markers=ruptures.markers(frame, floor=y_range[0]),
         bands=ruptures.bands(),
     )
+
+
+def caseload(therapist) -> list[Treatment]:
+    """The therapist's active treatments, each with `latest` = the latest patient check (2 queries)."""
+    latest = Response.objects.filter(
+        session__treatment=OuterRef("pk"), instrument_key=PATIENT_CHECK, superseded_by__isnull=True
+    ).order_by("-session__number")
+    treatments = list(
+        Treatment.objects.for_therapist(therapist)
+        .filter(ended_on__isnull=True)
+        .select_related("patient")
+        .annotate(latest_id=Subquery(latest.values("pk")[:1]))
+        .order_by("patient__code")
+    )
+    responses = Response.objects.select_related("session").in_bulk([t.latest_id for t in treatments if t.latest_id])
+    for treatment in treatments:
+        treatment.latest = responses.get(treatment.latest_id)
+    return treatments
+
+
+def session_context(session: Session) -> dict:
+    """What the session page shows: the patient's check (status, link) and both responses."""
+    administrations = patient_links(session)
+    return {
+        "session": session,
+        "treatment": session.treatment,
+        "patient": session.treatment.patient,
+        "status": check_status(administrations),
+        "open_link": open_link(administrations),
+        "patient_response": latest_response(session, PATIENT_CHECK),
+        "therapist_response": latest_response(session, THERAPIST_CHECK),
+    }

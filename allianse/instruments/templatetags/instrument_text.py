@@ -2,8 +2,8 @@
 
 from django import template
 
-from allianse.feedback import instruments
-from allianse.feedback.language import current_language
+from allianse.instruments import registry as instruments
+from allianse.instruments.language import current_language
 
 register = template.Library()
 

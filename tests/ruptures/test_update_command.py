@@ -1,0 +1,101 @@
+"""`allianse update_ruptures`, the daily run: every running treatment is brought up to date, and a
+treatment whose update fails is rolled back on its own while the others are still updated."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from allianse.clinic.services import register_patient
+from allianse.ruptures import updates
+from allianse.ruptures.models import RuptureEpisode, Signal
+from tests.ruptures.conftest import add_session, alliance, therapist_view
+
+
+def with_a_rupture(treatment):
+    """Four steady sessions at alliance 6, then the patient reports a rupture at alliance 3."""
+    for _ in range(4):
+        add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
+    add_session(treatment, patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2))
+    return treatment
+
+
+@pytest.fixture
+def ruptured(treatment, therapist):
+    """Two running treatments with a rupture nobody has run the rules over yet, and an ended one."""
+    second = register_patient(therapist=therapist, name="", language="en", started_on=timezone.localdate())
+    ended = register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate())
+    for each in (treatment, second, ended):
+        with_a_rupture(each)
+    ended.ended_on = timezone.localdate()
+    ended.save()
+    return treatment, second, ended
+
+
+def run() -> tuple[CommandError | None, str, str]:
+    """The daily run without mail: its error (None on success), its output and its error output."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("update_ruptures", "--quiet-mail", stdout=out, stderr=err)
+    except CommandError as error:
+        return error, out.getvalue(), err.getvalue()
+    return None, out.getvalue(), err.getvalue()
+
+
+def break_episode_assignment(monkeypatch, treatment) -> None:
+    """Episode assignment raises for `treatment` alone, after its signals were written, so the
+    rollback has something to undo."""
+    assign = updates._EpisodeBook.assign
+
+    def assign_or_fail(book):
+        if book.treatment.pk == treatment.pk:
+            raise RuntimeError("episode assignment broke")
+        assign(book)
+
+    monkeypatch.setattr(updates._EpisodeBook, "assign", assign_or_fail)
+
+
+def test_every_running_treatment_gets_its_signals_and_episode(ruptured):
+    first, second, ended = ruptured
+    error, out, err = run()
+    for treatment in (first, second):
+        kinds = set(Signal.objects.filter(treatment=treatment).values_list("kind", flat=True))
+        assert {"reported", "drop", "low"} <= kinds
+        assert RuptureEpisode.objects.filter(treatment=treatment).count() == 1
+    assert not Signal.objects.filter(treatment=ended).exists()
+    signals = Signal.objects.count()
+    assert out.strip() == f"2 treatment(s) updated, 0 failed: {signals} new signal(s), 2 new episode(s)."
+    assert error is None and err == ""
+
+
+def test_a_second_run_finds_nothing_new(ruptured):
+    run()
+    error, out, _ = run()
+    assert error is None
+    assert out.strip() == "2 treatment(s) updated, 0 failed: 0 new signal(s), 0 new episode(s)."
+
+
+def test_one_failing_treatment_is_rolled_back_and_the_others_are_updated(ruptured, monkeypatch, caplog):
+    first, second, _ = ruptured
+    break_episode_assignment(monkeypatch, first)
+    error, out, err = run()
+    assert error is not None and error.returncode == 1
+    assert str(error) == "1 treatment(s) could not be updated."
+    assert not Signal.objects.filter(treatment=first).exists()
+    assert not RuptureEpisode.objects.filter(treatment=first).exists()
+    assert Signal.objects.filter(treatment=second).exists()
+    assert RuptureEpisode.objects.filter(treatment=second).count() == 1
+    assert out.startswith("1 treatment(s) updated, 1 failed:")
+    assert str(first.public_id) in err and str(second.public_id) not in err
+    assert "episode assignment broke" in caplog.text
+
+
+def test_the_failed_treatment_is_caught_up_by_the_next_run(ruptured, monkeypatch):
+    first, _, _ = ruptured
+    break_episode_assignment(monkeypatch, first)
+    assert run()[0] is not None
+    monkeypatch.undo()
+    error, out, _ = run()
+    assert error is None and out.startswith("2 treatment(s) updated, 0 failed:")
+    assert RuptureEpisode.objects.filter(treatment=first).count() == 1

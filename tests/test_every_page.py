@@ -1,0 +1,296 @@
+"""Every page for every role: each URL pattern of the project, read (GET) by each kind of user
+with the objects that user reaches and with objects they do not, on a new clinic and on the demo.
+
+No GET may end in a server error; a refusal (403, 404) is the site's own page, with its header and
+navigation, in the user's language; the API answers its refusals in JSON. The URL list comes from
+the resolver, so a new view is walked without touching this file; a URL parameter this file
+cannot fill fails the test and says so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import traceback
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import Model, Q
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from allianse.accounts.models import Role, User
+from allianse.clinic.services import register_patient
+from allianse.instruments import registry as instruments
+from allianse.rating import services as rating
+from allianse.rating.models import Purpose
+from tests.conftest import make_user, sign_in
+from tests.groups.conftest import add_members, make_group
+
+# Namespaces not walked, with the reason.
+NOT_WALKED = {
+    "admin": "Django's own admin pages (behind the second factor), not the product's templates",
+}
+
+REFUSAL = {
+    403: {"nb": "Du har ikke tilgang til denne siden.", "en": "You do not have access to this page."},
+    404: {"nb": "Vi fant ikke denne siden.", "en": "We could not find this page."},
+}
+BARE_DJANGO_PAGES = ("<h1>403 Forbidden</h1>", "<h1>Not Found</h1>", "<h1>Bad Request (400)</h1>")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str  # the full path with each parameter written <name>
+    params: tuple[str, ...]
+
+
+def _route_text(pattern) -> str:
+    text = str(pattern).removeprefix("^").removesuffix("$")
+    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", text)
+    return re.sub(r"<\w+:(\w+)>", r"<\1>", text)
+
+
+def routes(resolver: URLResolver | None = None, prefix: str = "", namespaces: tuple[str, ...] = ()) -> Iterator[Route]:
+    """Every named URL pattern under `resolver` (the project's root by default)."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        text = prefix + _route_text(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            if not (inner and inner[0] in NOT_WALKED):
+                yield from routes(entry, text, inner)
+        else:
+            assert entry.name, f"the URL pattern {text!r} has no name"
+            yield Route(":".join((*namespaces, entry.name)), text, tuple(re.findall(r"<(\w+)>", text)))
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A parameter naming a model's row by its public id: the rows the user reaches (any of the
+    `reach` lookups is the user) come first, then one they do not reach, then an unknown id."""
+
+    label: str
+    reach: tuple[str, ...]
+    within: str = ""  # lookup from this row to the object of the URL's previous parameter
+
+    def candidates(self, user, previous, reached_limit: int | None) -> list:
+        if self.within and not isinstance(previous, Model):
+            return [None]
+        rows = apps.get_model(self.label).objects.order_by("pk")
+        if self.within:
+            rows = rows.filter(**{self.within: previous})
+        reached = []
+        if user is not None:
+            reach = Q()
+            for lookup in self.reach:
+                reach |= Q(**{lookup: user.pk})
+            reached = list(rows.filter(reach).distinct()[:reached_limit])
+        other = rows.exclude(pk__in=[row.pk for row in reached]).first()
+        return [*reached, *([other] if other else []), None]
+
+    @staticmethod
+    def value(row) -> str:
+        return str(row.public_id if row is not None else uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Links:
+    """A signed link's token: the newest and the oldest link, and a token that was never issued."""
+
+    label: str
+
+    def candidates(self, user, previous, reached_limit: int | None) -> list:
+        links = apps.get_model(self.label).objects.order_by("created_at")
+        return [link.token for link in {links.last(), links.first()} - {None}] + ["not-a-link"]
+
+    @staticmethod
+    def value(token) -> str:
+        return token
+
+
+@dataclass(frozen=True)
+class Values:
+    """A parameter taking one of a few words (every one is tried)."""
+
+    words: tuple[str, ...]
+
+    def candidates(self, user, previous, reached_limit: int | None) -> list:
+        return list(self.words)
+
+    @staticmethod
+    def value(word) -> str:
+        return word
+
+
+# A parameter's source, found by its name or else by the path segments before it (the last two,
+# then the last one): "groups/sessions/<public_id>" is a group session, "sessions/<public_id>" a
+# session of an individual treatment.
+SOURCES = {
+    "table": Values(("items", "ratings", "unknown")),
+    "extension": Values(("csv", "xlsx")),
+    "instruments": Values((*(instrument.key for instrument in instruments.all_instruments()), "unknown")),
+    "c": Links("feedback.Administration"),
+    "g": Links("groups.MemberCheck"),
+    "patients": Rows("clinic.Patient", ("treatments__therapists",)),
+    "treatments": Rows("clinic.Treatment", ("therapists",)),
+    "sessions": Rows("clinic.Session", ("treatment__therapists",)),
+    "groups": Rows("groups.TherapyGroup", ("therapists",)),
+    "groups/members": Rows("groups.Membership", ("group__therapists",)),
+    "groups/sessions": Rows("groups.GroupSession", ("group__therapists",)),
+    "group-sessions": Rows("groups.GroupSession", ("group__therapists",)),
+    "groups/summaries": Rows("groups.SessionSummary", ("session__group__therapists",)),
+    "events": Rows("groups.InterpersonalEvent", ("summary__session__group__therapists",), within="summary"),
+    "consents": Rows("rating.ConsentRecord", ("patient__treatments__therapists", "therapist")),
+    "recordings": Rows(
+        "rating.Recording",
+        ("session__treatment__therapists", "segments__studies__leader", "segments__assignments__rater"),
+    ),
+    "studies": Rows("rating.RatingStudy", ("leader",)),
+    "raters": Rows("accounts.User", ("pk", "rating_assignments__study__leader"), within="rating_assignments__study"),
+    "assignments": Rows("rating.Assignment", ("rater",)),
+    "ratings": Rows("rating.Rating", ("assignment__rater", "assignment__study__leader")),
+    "episodes": Rows("ruptures.RuptureEpisode", ("treatment__therapists", "membership__group__therapists")),
+    "signals": Rows("ruptures.Signal", ("treatment__therapists",)),
+}
+
+
+def source(route: Route, param: str):
+    before = [part for part in route.route.split(f"<{param}>")[0].split("/") if part and "<" not in part]
+    for key in (param, "/".join(before[-2:]), before[-1] if before else ""):
+        if key in SOURCES:
+            return SOURCES[key]
+    raise AssertionError(f"{route.name} ({route.route}): nothing fills <{param}>; add its source to SOURCES")
+
+
+def urls(route: Route, user, reached_limit: int | None) -> list[str]:
+    """The route's URLs for this user: each candidate of the first parameter, each of the next one
+    within it, and so on."""
+    combinations: list[list] = [[]]
+    for param in route.params:
+        filler = source(route, param)
+        combinations = [
+            [*chosen, (filler, candidate)]
+            for chosen in combinations
+            for candidate in filler.candidates(user, chosen[-1][1] if chosen else None, reached_limit)
+        ]
+    return [
+        reverse(route.name, kwargs={p: f.value(c) for p, (f, c) in zip(route.params, chosen, strict=True)})
+        for chosen in combinations
+    ]
+
+
+# --- who walks ---
+
+ROLES = ("anonymous", "therapist", "group therapist", "rater", "course leader", "administrator")
+
+
+def user_for(role: str) -> User | None:
+    """The user of the role in the database: the first such user with the role's objects."""
+    staff = User.objects.order_by("pk")
+    therapists = staff.filter(groups__name=Role.THERAPIST)
+    individual = therapists.exclude(treatments=None)
+    therapist = individual.filter(therapy_groups=None).first() or individual.first()
+    found = {
+        "anonymous": None,
+        "therapist": therapist,
+        "group therapist": therapists.exclude(therapy_groups=None).exclude(pk=therapist.pk).first(),
+        "rater": (
+            staff.filter(groups__name=Role.RATER).exclude(rating_assignments=None).first()
+            or staff.filter(groups__name=Role.RATER).first()
+        ),
+        "course leader": staff.filter(groups__name=Role.COURSE_LEADER).exclude(led_studies=None).first(),
+        "administrator": staff.filter(groups__name=Role.ADMINISTRATOR).first(),
+    }[role]
+    assert role == "anonymous" or found is not None, f"no {role} in the database"
+    return found
+
+
+def new_clinic() -> None:
+    """What a clinic has on its first day: staff, a patient with no sessions, a group with no
+    members, a group with one member and no sessions, a study with no segments or raters."""
+    therapist = make_user("therapist", Role.THERAPIST)
+    register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate())
+    group_therapist = make_user("group_therapist", Role.THERAPIST)
+    make_group(group_therapist, name="Ny gruppe")
+    add_members(make_group(group_therapist, name="Torsdagsgruppa"), group_therapist, 1)
+    make_user("rater", Role.RATER)
+    leader = make_user("leader", Role.COURSE_LEADER)
+    rating.create_study(name="Kurs", description="", instrument_key="mbt-g-aqs", purpose=Purpose.COURSE, leader=leader)
+    make_user("administrator", Role.ADMINISTRATOR)
+
+
+# --- what is checked ---
+
+
+def refusal_problems(response, route: Route, language: str, user) -> list[str]:
+    """Why this response is not an acceptable answer to a GET (an empty list if it is)."""
+    status = response.status_code
+    if status < 400 or status == 405:  # 405: a form's POST-only action (its page is elsewhere)
+        return []
+    if route.route.startswith("api/"):
+        return [] if response["Content-Type"].startswith("application/json") else [f"{status} not in JSON"]
+    page = response.content.decode()
+    problems = [f"Django's bare {status} page" for bare in BARE_DJANGO_PAGES if bare in page]
+    if f'<html lang="{language}">' not in page:
+        problems.append(f"{status} not in {language}")
+    if 'class="top"' not in page:
+        problems.append(f"{status} without the site's header")
+    if user is not None and 'aria-label="' not in page.split("</header>")[0]:
+        problems.append(f"{status} without the navigation")
+    if status in REFUSAL and REFUSAL[status][language] not in page:
+        problems.append(f"{status} without the {language} refusal text")
+    return problems
+
+
+def _where(error: Exception) -> str:
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/allianse/" in frame.filename]
+    frame = frames[-1] if frames else traceback.extract_tb(error.__traceback__)[-1]
+    return f"{type(error).__name__}: {error} at {frame.filename.split('/allianse/')[-1]}:{frame.lineno}"
+
+
+def walk(reached_limit: int | None, first_language: int) -> tuple[list[str], dict[str, set[int]]]:
+    """Every route as every role; the problems found, and the statuses each route gave to staff."""
+    problems: list[str] = []
+    statuses: dict[str, set[int]] = {}
+    all_routes = list(routes())
+    for index, role in enumerate(ROLES):
+        user = user_for(role)
+        language = settings.LANGUAGES[(index + first_language) % 2][0]
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        if user is not None:
+            sign_in(client, user)
+        for route in all_routes:
+            for url in urls(route, user, reached_limit):
+                who = f"{role} ({language}) GET {url}"
+                try:
+                    response = client.get(url)
+                except Exception as error:  # noqa: BLE001 (each crash is reported, then the walk goes on)
+                    problems.append(f"{who}: {_where(error)}")
+                    continue
+                if response.status_code >= 500:
+                    problems.append(f"{who}: {response.status_code}")
+                problems += [f"{who}: {problem}" for problem in refusal_problems(response, route, language, user)]
+                if user is not None:
+                    statuses.setdefault(route.name, set()).add(response.status_code)
+    return problems, statuses
+
+
+def test_every_page_on_a_new_clinic(db):
+    new_clinic()
+    problems, _ = walk(reached_limit=None, first_language=0)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_on_the_demo(db):
+    call_command("demo", stdout=io.StringIO())
+    problems, statuses = walk(reached_limit=1, first_language=1)
+    assert not problems, "\n".join(problems)
+    never_shown = sorted(name for name, seen in statuses.items() if not seen & {200, 302, 405})
+    assert not never_shown, f"no role was shown these pages: {never_shown}"
