@@ -3,21 +3,27 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test install install-test system-deps bench lint migrations-check translations clean
+.PHONY: run test install lock hooks system-deps bench lint migrations-check translations clean
 
-$(VENV)/.installed: pyproject.toml
+# One environment for running, the demo and the tests: every dependency at the version and hashes
+# of requirements.lock, then the project itself (its dependencies are already there).
+$(VENV)/.installed: requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
-	touch $@
-
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+# After a change of pyproject.toml: the whole tree with every extra, with hashes, for Python 3.11
+# on Linux x86_64. Versions that pyproject.toml does not pin stay as locked unless UPGRADE=1.
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+		$(if $(UPGRADE),--upgrade) -q -o requirements.lock
+
+hooks: install
+	$(VENV)/bin/pre-commit install
 
 system-deps:
 	scripts/system_deps.sh
@@ -29,14 +35,14 @@ run: install system-deps
 	DEBUG=1 SITE_URL=http://127.0.0.1:$${PORT:-8000} $(PY) -m allianse demo
 	DEBUG=1 $(PY) -m allianse runserver 127.0.0.1:$${PORT:-8000}
 
-test: install-test system-deps
+test: install system-deps
 	scripts/test.sh
 
-bench: install-test
+bench: install
 	$(PY) -m bench
 
-lint: install-test
-	$(VENV)/bin/ruff check .
+lint: install
+	scripts/test.sh lint
 
 migrations-check: install
 	DEBUG=1 $(PY) -m allianse makemigrations --check --dry-run
@@ -45,4 +51,4 @@ translations: install
 	scripts/translations.sh update
 
 clean:
-	rm -rf var/static .pytest_cache
+	rm -rf var/static .pytest_cache .mypy_cache .import_linter_cache

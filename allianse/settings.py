@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "allianse.groups",
     "allianse.rating",
     "allianse.api",
+    "allianse.demo",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +172,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 CHECK_LINK_HOURS = env_int("CHECK_LINK_HOURS", 72)
 OTP_TOTP_ISSUER = "Allianse"
 # Recordings of sessions (rating app): the largest upload accepted, and whether the clinic also
-# requires the therapist's superior's written consent before a recording may be used (seed 002).
+# requires the therapist's superior's written consent before a recording may be used
+# (docs/methods.md#recording-consent).
 RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 2 * 1024**3)
 RECORDING_REQUIRES_SUPERIOR_CONSENT = env_bool("RECORDING_REQUIRES_SUPERIOR_CONSENT", False)
 

@@ -21,7 +21,7 @@ def main() -> int:
         for row in module.run():
             print(
                 f"{row['name']:<58} {row['seconds']:>10.4f} {row['baseline_seconds']:>10.4f} "
-                f"{row['ratio']:>8.1f}  {row['note']}",
+                f"{row['ratio']:>8.{1 if row['ratio'] >= 1 else 3}f}  {row['note']}",
                 flush=True,
             )
     return 0

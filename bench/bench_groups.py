@@ -40,7 +40,7 @@ def run() -> list[dict]:
             env=env,
             check=True,
             cwd=ROOT,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # the rows; errors go to this process's stderr
             text=True,
         )
     return json.loads(child.stdout.strip().splitlines()[-1])
@@ -68,8 +68,8 @@ def _measure() -> list[dict]:
     )
     url = reverse("groups:group", args=[group.public_id])
     rows = []
-    for name, query in (("latest 24 sessions shown", {}), ("all 100 sessions shown", {"sessions": "all"})):
-        page = f"group page, {MEMBERS} members x {SESSIONS} sessions, {name}"
+    for name, query in (("latest 24 sessions", {}), ("all 100 sessions", {"sessions": "all"})):
+        page = f"group page {MEMBERS}x{SESSIONS}, {name}"
         first = _seconds(lambda query=query: client.get(url, query))
         queries = _count_queries(lambda query=query: client.get(url, query))
         times = [_seconds(lambda query=query: client.get(url, query)) for _ in range(REQUESTS)]
@@ -126,8 +126,9 @@ def _build_group(therapist):
     alliance check, therapeutic factors every 8th session; signals computed once for the group."""
     from django.utils import timezone
 
+    from allianse.clinic import services as clinic_services
     from allianse.core.measures import score_response
-    from allianse.groups import services, signals
+    from allianse.groups import services, signal_store
     from allianse.groups.models import Attendance, GroupSession, MemberCheck, MemberResponse, SessionSummary
     from allianse.instruments import registry as instruments
 
@@ -145,7 +146,7 @@ def _build_group(therapist):
     )
     members = [services.add_member(group=group, by=therapist, started_on=start.date()) for _ in range(MEMBERS)]
     for member in members[: MEMBERS // 2 + 1]:
-        services.record_diagnosis(patient=member.patient, by=therapist, system="icd10", code="F60.31")
+        clinic_services.record_diagnosis(patient=member.patient, by=therapist, system="icd10", code="F60.31")
     sessions = GroupSession.objects.bulk_create(
         GroupSession(group=group, number=number, starts_at=start + timedelta(weeks=number))
         for number in range(1, SESSIONS + 1)
@@ -176,7 +177,7 @@ def _build_group(therapist):
     SessionSummary.objects.bulk_create(
         SessionSummary(session=session, themes="-", written_by=therapist, updated_by=therapist) for session in sessions
     )
-    signals.refresh_group_signals(group=group)
+    signal_store.refresh_group_signals(group=group)
     return group
 
 

@@ -77,7 +77,7 @@ def run() -> list[dict]:
     looped = f"{timed} over the first {LOOP_SAMPLE:,} dicts, extrapolated to {N:,}"
     return [
         _row(f"score_frame (batch), {N:,} alliance-patient responses", batch, naive, f"{timed}; {baseline}"),
-        _row(f"score_response in a loop (per response), {N:,} responses", per_response, naive, f"{looped}; {baseline}"),
+        _row(f"score_response in a Python loop, {N:,} responses", per_response, naive, f"{looped}; {baseline}"),
         _row(
             "score_frame (batch) against score_response in a loop",
             batch,

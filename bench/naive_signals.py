@@ -80,8 +80,11 @@ def naive_signals(treatments: dict[str, list[Session]], rules: SignalRules) -> l
             if any(kind in RUPTURE_TYPES or detail in RUPTURE_TYPES for kind, detail, *_ in found):
                 rupture_position, rupture_session = position, row["session"]
             for kind, detail, value, threshold, facts in found:
-                facts.update(row, value=value, threshold=threshold, window=threshold)
                 facts.update(
+                    row,
+                    value=value,
+                    threshold=threshold,
+                    window=threshold,
                     therapist=row["therapist_alliance"],
                     intensity=row["rupture_intensity"],
                     resolution=row["rupture_resolution"],
@@ -96,7 +99,9 @@ def naive_signals(treatments: dict[str, list[Session]], rules: SignalRules) -> l
     return signals
 
 
-def _session_signals(row: Session, rules: SignalRules, count, total, squares, previous) -> list[tuple]:
+def _session_signals(
+    row: Session, rules: SignalRules, count: float, total: float, squares: float, previous: float | None
+) -> list[tuple]:
     """(kind, detail, value, threshold, facts) of every rule but absence that fires in one session."""
     found = []
     alliance, therapist = row["alliance"], row["therapist_alliance"]
@@ -147,7 +152,7 @@ def _explain(detail: Detail, language: str, facts: dict[str, object]) -> str:
 
 
 def _score(value: float, language: str) -> str:
-    text = f"{round(value, 2):.2f}"
+    text = f"{value:.2f}"
     return (text[:-1] if text.endswith("0") else text).replace(".", DECIMAL_MARK[language])
 
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test run: lint, migrations, translations, the suite on SQLite, the suite on a real
-# PostgreSQL server started here, and the browser tests. Under CI=true nothing may be skipped.
+# The whole test run: the static checks (lock, ruff, import layers, mypy), migrations,
+# translations, the suite on SQLite, the suite on a real PostgreSQL server started here, and the
+# browser tests. Under CI=true nothing may be skipped. `scripts/test.sh lint` stops after the
+# static checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -8,11 +10,19 @@ export PYTHONPATH="$PWD" SECRET_KEY=test-only-not-secret DEBUG=0 ALLIANSE_VAR_DI
 mkdir -p "$ALLIANSE_VAR_DIR"
 step() { printf '\n== %s\n' "$*"; }
 
+step "requirements.lock pins what pyproject.toml asks for"
+$PY scripts/lock_check.py
+
 step "ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
-step "types (mypy) of the core"
+step "import layers (.importlinter)"
+.venv/bin/lint-imports --no-logo
+
+step "types (mypy) of the core and the services"
 .venv/bin/mypy
+[ "${1:-}" = lint ] && exit 0
 
 step "migrations are complete"
 DEBUG=1 $PY -m allianse makemigrations --check --dry-run

@@ -22,7 +22,8 @@ from django.core.management import call_command
 from django.db.models import Model, Q
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.views import defaults
 
 from allianse.accounts.models import Role, User
 from allianse.clinic.services import register_patient
@@ -41,7 +42,9 @@ REFUSAL = {
     403: {"nb": "Du har ikke tilgang til denne siden.", "en": "You do not have access to this page."},
     404: {"nb": "Vi fant ikke denne siden.", "en": "We could not find this page."},
 }
-BARE_DJANGO_PAGES = ("<h1>403 Forbidden</h1>", "<h1>Not Found</h1>", "<h1>Bad Request (400)</h1>")
+BARE_DJANGO_PAGES = ("<h1>403 Forbidden</h1>", "<h1>Not Found</h1>")
+# The API refuses in JSON; its schema endpoint answers in the schema's own media type.
+API_TYPES = ("application/json", "application/vnd.oai.openapi")
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,9 @@ def urls(route: Route, user, reached_limit: int | None) -> list[str]:
     ]
 
 
+# A path that matches no pattern at all: the most common 404.
+UNKNOWN = Route("no such page", "/no-such-page/", ())
+
 # --- who walks ---
 
 ROLES = ("anonymous", "therapist", "group therapist", "rater", "course leader", "administrator")
@@ -229,23 +235,25 @@ def new_clinic() -> None:
 
 
 def refusal_problems(response, route: Route, language: str, user) -> list[str]:
-    """Why this response is not an acceptable answer to a GET (an empty list if it is)."""
+    """Why this refusal is not the site's own (an empty list if it is, or if it is no refusal)."""
     status = response.status_code
-    if status < 400 or status == 405:  # 405: a form's POST-only action (its page is elsewhere)
-        return []
     if route.route.startswith("api/"):
-        return [] if response["Content-Type"].startswith("application/json") else [f"{status} not in JSON"]
+        if status < 400 or response["Content-Type"].split(";")[0] in API_TYPES:
+            return []
+        return [f"{status} in {response['Content-Type']}, not JSON"]
+    if status not in REFUSAL:
+        return []
     page = response.content.decode()
-    problems = [f"Django's bare {status} page" for bare in BARE_DJANGO_PAGES if bare in page]
-    if f'<html lang="{language}">' not in page:
-        problems.append(f"{status} not in {language}")
-    if 'class="top"' not in page:
-        problems.append(f"{status} without the site's header")
-    if user is not None and 'aria-label="' not in page.split("</header>")[0]:
-        problems.append(f"{status} without the navigation")
-    if status in REFUSAL and REFUSAL[status][language] not in page:
-        problems.append(f"{status} without the {language} refusal text")
-    return problems
+    if any(bare in page for bare in BARE_DJANGO_PAGES):
+        return [f"Django's bare {status} page"]
+    header = page.split("</header>")[0]
+    expected = {
+        f"in {language}": f'<html lang="{language}">' in page,
+        "with the site's header": 'class="top"' in header,
+        "with the navigation": user is None or "<nav " in header,
+        f"with the {language} refusal text": REFUSAL[status][language] in page,
+    }
+    return [f"{status} not {what}" for what, seen in expected.items() if not seen]
 
 
 def _where(error: Exception) -> str:
@@ -254,11 +262,18 @@ def _where(error: Exception) -> str:
     return f"{type(error).__name__}: {error} at {frame.filename.split('/allianse/')[-1]}:{frame.lineno}"
 
 
+def requests(user, reached_limit: int | None) -> Iterator[tuple[Route, str]]:
+    yield UNKNOWN, UNKNOWN.route
+    for route in routes():
+        for url in urls(route, user, reached_limit):
+            yield route, url
+
+
 def walk(reached_limit: int | None, first_language: int) -> tuple[list[str], dict[str, set[int]]]:
-    """Every route as every role; the problems found, and the statuses each route gave to staff."""
+    """Every route as every role (roles alternate between the languages); the problems found, and
+    the statuses each route gave to signed-in staff."""
     problems: list[str] = []
     statuses: dict[str, set[int]] = {}
-    all_routes = list(routes())
     for index, role in enumerate(ROLES):
         user = user_for(role)
         language = settings.LANGUAGES[(index + first_language) % 2][0]
@@ -266,31 +281,60 @@ def walk(reached_limit: int | None, first_language: int) -> tuple[list[str], dic
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         if user is not None:
             sign_in(client, user)
-        for route in all_routes:
-            for url in urls(route, user, reached_limit):
-                who = f"{role} ({language}) GET {url}"
-                try:
-                    response = client.get(url)
-                except Exception as error:  # noqa: BLE001 (each crash is reported, then the walk goes on)
-                    problems.append(f"{who}: {_where(error)}")
-                    continue
-                if response.status_code >= 500:
-                    problems.append(f"{who}: {response.status_code}")
-                problems += [f"{who}: {problem}" for problem in refusal_problems(response, route, language, user)]
-                if user is not None:
-                    statuses.setdefault(route.name, set()).add(response.status_code)
+        for route, url in requests(user, reached_limit):
+            who = f"{role} ({language}) GET {url}"
+            try:
+                response = client.get(url)
+            except Exception as error:  # noqa: BLE001 (each crash is reported, then the walk goes on)
+                problems.append(f"{who}: {_where(error)}")
+                continue
+            if response.status_code >= 500:
+                problems.append(f"{who}: {response.status_code}")
+            problems += [f"{who}: {problem}" for problem in refusal_problems(response, route, language, user)]
+            if user is not None:
+                statuses.setdefault(route.name, set()).add(response.status_code)
     return problems, statuses
 
 
 def test_every_page_on_a_new_clinic(db):
     new_clinic()
-    problems, _ = walk(reached_limit=None, first_language=0)
+    problems, statuses = walk(reached_limit=None, first_language=0)
     assert not problems, "\n".join(problems)
+    assert statuses[UNKNOWN.name] == {404}
 
 
 def test_every_page_on_the_demo(db):
     call_command("demo", stdout=io.StringIO())
     problems, statuses = walk(reached_limit=1, first_language=1)
     assert not problems, "\n".join(problems)
+    assert statuses[UNKNOWN.name] == {404}
     never_shown = sorted(name for name, seen in statuses.items() if not seen & {200, 302, 405})
     assert not never_shown, f"no role was shown these pages: {never_shown}"
+
+
+def test_a_new_patients_page_says_how_to_begin(therapist_client, treatment):
+    page_url = reverse("caseload:patient", args=[treatment.patient.public_id])
+    link = reverse("caseload:session_new", args=[treatment.public_id])
+    for language, text in (
+        ("nb", f'Ingen timer ennå. <a href="{link}">Legg til den første timen</a>'),
+        ("en", f'No sessions yet. <a href="{link}">Add the first session</a>'),
+    ):
+        therapist_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = therapist_client.get(page_url)
+        assert response.status_code == 200
+        assert text in response.content.decode()
+
+
+def test_bad_request_and_server_error_pages_are_the_sites_own(rf):
+    """Pages the walk cannot provoke with a GET: Django's views render our templates, translated."""
+    pages = (
+        (lambda request: defaults.bad_request(request, None), 400, {"nb": "Ugyldig forespørsel", "en": "Bad request"}),
+        (defaults.server_error, 500, {"nb": "Noe gikk galt", "en": "Something went wrong"}),
+    )
+    for view, status, titles in pages:
+        for language, title in titles.items():
+            with translation.override(language):
+                response = view(rf.get("/"))
+            page = response.content.decode()
+            assert response.status_code == status
+            assert f'<html lang="{language}">' in page and 'class="top"' in page and f"<h1>{title}</h1>" in page

@@ -41,6 +41,19 @@ def record_many(
     )
 
 
+def record_patients_shown(request: HttpRequest | None, patients: Iterable, *, detail: str) -> None:
+    """One view event per patient a page or list shows, in one query."""
+    record_many(request, AuditEvent.Action.VIEW, [(patient, patient.pk) for patient in patients], detail=detail)
+
+
+def record_for_patients(
+    request: HttpRequest | None, action: str, obj: object, patient_ids: Iterable[int], *, detail: str
+) -> None:
+    """One event about `obj` per patient whose data it holds (so each patient's log lists it), in one
+    query; one event without a patient if there are none (a group with no members yet)."""
+    record_many(request, action, [(obj, patient_id) for patient_id in patient_ids] or [(obj, None)], detail=detail)
+
+
 def record_failed_sign_in(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
     """A failed password check (Django's `user_login_failed` signal): the account that was tried,
     or, for a username nobody has, a keyed hash of it; never the password."""

@@ -27,7 +27,6 @@ from allianse.feedback import services as feedback
 from allianse.feedback.series import series_frame, session_rows
 from allianse.instruments import registry as instruments
 from allianse.instruments.answer_errors import AnswerErrorsSerializer, answer_errors
-from allianse.ruptures.queries import audit_events
 
 from . import serializers
 
@@ -37,7 +36,7 @@ class Patients(APIView):
     def get(self, request):
         """The user's active treatments with their latest patient check, as on the home page."""
         treatments = caseload(request.user)
-        audit_events(request, [treatment.patient for treatment in treatments], "api patient list")
+        audit.record_patients_shown(request, [treatment.patient for treatment in treatments], detail="api patient list")
         return Response(serializers.PatientSerializer(treatments, many=True).data)
 
     @extend_schema(request=serializers.NewPatientSerializer, responses={201: serializers.PatientSerializer})

@@ -38,7 +38,7 @@ def trajectory_context(treatment, shown: list[str]) -> dict:
         "subscale_choices": [(name, _label(name)) for name in SUBSCALES],
         "ruptures": ruptures,
         "chart_svg": render_svg(_spec(frame, shown_subscales, ruptures))
-        if frame["alliance"].notna().any() or frame["therapist_alliance"].notna().any()
+        if rows and (frame["alliance"].notna().any() or frame["therapist_alliance"].notna().any())
         else None,
     }
 

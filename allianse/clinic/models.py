@@ -5,7 +5,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from allianse.core import groups as core_groups
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, easy to read aloud
 
@@ -88,3 +91,24 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.treatment.patient.code} #{self.number}"
+
+
+class Diagnosis(models.Model):
+    """A diagnosis recorded for a patient (ICD-10 or ICD-11); used for certification eligibility."""
+
+    class System(models.TextChoices):
+        ICD10 = core_groups.ICD10, _("ICD-10")
+        ICD11 = core_groups.ICD11, _("ICD-11")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey("clinic.Patient", on_delete=models.PROTECT, related_name="diagnoses")
+    system = models.CharField(_("classification"), max_length=10, choices=System, default=System.ICD10)
+    code = models.CharField(_("code"), max_length=60)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_system_display()} {self.code}"

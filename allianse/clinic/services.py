@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from allianse.core.groups import normalise_code
 from allianse.deferred import Defer, run_now
 
 from . import events
-from .models import Patient, Session, Treatment
+from .models import Diagnosis, Patient, Session, Treatment
 
 
 def register_patient(*, therapist, name: str, language: str, started_on) -> Treatment:
@@ -29,3 +30,8 @@ def add_session(*, treatment: Treatment, starts_at, attended: bool, defer: Defer
     if not attended:
         events.session_missed.send(Session, session=session, defer=defer)
     return session
+
+
+def record_diagnosis(*, patient: Patient, by, system: str, code: str) -> Diagnosis:
+    """A diagnosis in its canonical form (core.groups.normalise_code raises InvalidCode otherwise)."""
+    return Diagnosis.objects.create(patient=patient, system=system, code=normalise_code(system, code), recorded_by=by)

@@ -1,11 +1,10 @@
 """Group therapy figures without Django: certification eligibility, session means, factor profiles.
 
 Certification as an MBT group therapist requires that a majority of the group's members have a
-borderline diagnosis (seed 002_532e801a00add3a5.txt: "krever dette at flertallet av
-gruppemedlemmene har en borderlinediagnose"). A majority is strictly more than half of the
-CURRENT members; exactly half is not a majority.
+borderline diagnosis (the MBT-G course's requirement; docs/methods.md#certification). A majority
+is strictly more than half of the CURRENT members; exactly half is not a majority.
 
-Which codes count as a borderline personality disorder diagnosis (issue 4, after WHO):
+Which codes count as a borderline personality disorder diagnosis (after WHO's ICD-10 and ICD-11):
 - ICD-10: F60.3 emotionally unstable personality disorder and its subcodes F60.30 (impulsive
   type) and F60.31 (borderline type).
 - ICD-11: the borderline pattern specifier 6D11.5, which qualifies a personality disorder (6D10,
@@ -96,7 +95,7 @@ def factor_profile(frame: pd.DataFrame, factors: Sequence[str], by: Sequence[str
     """The mean rating of each therapeutic factor per wave (and per `by`), highest first.
 
     `frame`: one row per answered therapeutic-factors check, one column per factor (Yalom's eleven,
-    seed 000_93443a6963eb26ea.txt). Returns long rows `*by, factor, mean, n, rank` where rank 1 is
+    docs/methods.md#therapeutic-factors). Returns long rows `*by, factor, mean, n, rank` where rank 1 is
     the factor rated most helpful in that wave (ties share the lower rank).
     """
     keys = list(by)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from allianse.core.measures import CheckedAnswers, check_answers
@@ -22,8 +22,6 @@ from .models import Administration, CheckStatus, Respondent, Response
 
 PATIENT_CHECK = "alliance-patient"
 THERAPIST_CHECK = "alliance-therapist"
-
-_Link = TypeVar("_Link", bound=Administration)
 
 
 class LinkProblem(Exception):
@@ -67,7 +65,7 @@ def open_check(token: str) -> Administration:
     administration = _by_token(
         token, Administration.objects.annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk"))))
     )
-    if administration.answered:
+    if administration.answered:  # type: ignore[attr-defined]  # the annotation just above
         raise LinkProblem("used", administration)
     return _unexpired(administration)
 
@@ -78,7 +76,7 @@ def find_link(token: str) -> Administration:
     return _unexpired(_by_token(token, Administration.objects.all()))
 
 
-def _by_token(token: str, queryset: QuerySet[_Link]) -> _Link:
+def _by_token(token: str, queryset) -> Administration:
     try:
         return queryset.get(public_id=Administration.public_id_from_token(token))
     except (Administration.DoesNotExist, ValidationError) as error:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Diagnosis, GroupSession, Membership, TherapyGroup
+from .models import GroupSession, Membership, TherapyGroup
 
 
 @admin.register(TherapyGroup)
@@ -25,8 +25,3 @@ class MembershipAdmin(admin.ModelAdmin):
 class GroupSessionAdmin(admin.ModelAdmin):
     list_display = ["group", "number", "starts_at"]
     list_filter = ["group"]
-
-
-@admin.register(Diagnosis)
-class DiagnosisAdmin(admin.ModelAdmin):
-    list_display = ["patient", "system", "code", "recorded_at"]

@@ -23,17 +23,17 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
 from allianse.core.groups import Eligibility
 from allianse.instruments.language import current_language
-from allianse.ruptures.queries import audit_events
 
 from . import checks, dashboard, services
 from .access import get_group_for_user, get_group_session_for_user
 from .models import Attendance, GroupSession, GroupSignal, MemberCheck, Membership, TherapyGroup
 from .series import CLIMATE_SCORES, load_group_data
-from .views import audit_members
 
+VIEW = AuditEvent.Action.VIEW
 CREATE = AuditEvent.Action.CREATE
 HEATMAP_COLUMNS = ("session", "status", "attended", *CLIMATE_SCORES)
 
@@ -260,7 +260,7 @@ class Groups(APIView):
             .order_by("name")
         )
         current = [m.patient for group in groups for m in group.memberships.all() if m.is_current]
-        audit_events(request, current, "api group list")
+        audit.record_patients_shown(request, current, detail="api group list")
         context = {"eligibility": _eligibility(groups)}
         return Response(GroupSerializer(groups, many=True, context=context).data)
 
@@ -281,7 +281,9 @@ class GroupDetail(APIView):
             "signals": dashboard.latest_signals(rows, group, [session.number for session in sessions]),
             "sessions": dashboard.session_table(sessions, frame, current_language()).rows,
         }
-        audit_members(request, group, memberships, detail="api group")
+        audit.record_for_patients(
+            request, VIEW, group, [membership.patient_id for membership in memberships], detail="api group"
+        )
         return Response(GroupDetailSerializer(group, context=context).data)
 
 
@@ -295,7 +297,9 @@ class Heatmap(APIView):
             "sessions": list(group.sessions.order_by("number").values_list("number", flat=True)),
             "members": heatmap_rows(memberships, load_group_data(group).frame),
         }
-        audit_members(request, group, memberships, detail="api group heatmap")
+        audit.record_for_patients(
+            request, VIEW, group, [membership.patient_id for membership in memberships], detail="api group heatmap"
+        )
         return Response(HeatmapSerializer(heatmap).data)
 
 
@@ -313,7 +317,13 @@ class Sessions(APIView):
         rows = Attendance.objects.select_related("membership__patient").order_by("membership__patient__code")
         prefetch_related_objects([session], Prefetch("attendance", queryset=rows))
         memberships = [row.membership for row in session.attendance.all()]
-        audit_members(request, session, memberships, action=CREATE, detail="api group session and attendance")
+        audit.record_for_patients(
+            request,
+            CREATE,
+            session,
+            [membership.patient_id for membership in memberships],
+            detail="api group session and attendance",
+        )
         return Response(GroupSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -325,7 +335,9 @@ class CheckLinks(APIView):
         session = get_group_session_for_user(request.user, public_id)
         issued = checks.issue_member_checks(session=session, by=request.user)
         prefetch_related_objects(issued, "membership__patient")
-        audit_members(request, session, [check.membership for check in issued], action=CREATE, detail="api links")
+        audit.record_for_patients(
+            request, CREATE, session, [check.membership.patient_id for check in issued], detail="api links"
+        )
         data = MemberLinkSerializer(issued, many=True, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 

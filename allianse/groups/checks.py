@@ -22,7 +22,7 @@ from allianse.feedback.services import LinkProblem, Submission
 from allianse.instruments import registry as instruments
 from allianse.instruments.links import scored_fields
 
-from . import signals
+from . import signal_store
 from .models import Attendance, GroupSession, MemberCheck, MemberResponse, Membership
 from .series import ALLIANCE, CLIMATE, FACTORS
 
@@ -176,7 +176,7 @@ def store_member_response(
     """Score (core) and store one checked response; a duplicate returns the stored one.
 
     `refresh_signals=False` leaves the session's signals as they are, for a caller that stores many
-    responses and then refreshes the whole group at once (`signals.refresh_group_signals`).
+    responses and then refreshes the whole group at once (`signal_store.refresh_group_signals`).
     """
     fields = scored_fields(instruments.get(instrument_key), checked, submitted_at)
     try:
@@ -185,7 +185,7 @@ def store_member_response(
                 check_link=check, session=check.session, membership=check.membership, **fields
             )
             if refresh_signals and instrument_key in SIGNAL_INSTRUMENTS:
-                signals.refresh_session_signals(session=check.session)
+                signal_store.refresh_session_signals(session=check.session)
     except IntegrityError:
         existing = check.responses.get(instrument_key=instrument_key)
         return Submission(checked=checked, response=existing, was_duplicate=True)

@@ -3,10 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allianse.accounts.models import Role, User
-from allianse.clinic.models import Language, Patient
+from allianse.clinic.models import Diagnosis, Language, Patient
 from allianse.core.groups import InvalidCode, normalise_code
 
-from .models import Attendance, Diagnosis, InterpersonalEvent, Membership, SessionSummary, TherapyGroup
+from .models import Attendance, InterpersonalEvent, Membership, SessionSummary, TherapyGroup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

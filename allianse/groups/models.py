@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from allianse.core import groups as core_groups
 from allianse.instruments.language import current_language
 from allianse.instruments.links import ScoredAnswers, SignedLink
 
@@ -108,27 +107,6 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
-
-
-class Diagnosis(models.Model):
-    """A diagnosis recorded for a patient (ICD-10 or ICD-11); used for certification eligibility."""
-
-    class System(models.TextChoices):
-        ICD10 = core_groups.ICD10, _("ICD-10")
-        ICD11 = core_groups.ICD11, _("ICD-11")
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    patient = models.ForeignKey("clinic.Patient", on_delete=models.PROTECT, related_name="diagnoses")
-    system = models.CharField(_("classification"), max_length=10, choices=System, default=System.ICD10)
-    code = models.CharField(_("code"), max_length=60)
-    recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
-
-    class Meta:
-        ordering = ["recorded_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_system_display()} {self.code}"
 
 
 class GroupSession(models.Model):
@@ -277,7 +255,7 @@ class SessionSummary(models.Model):
 
 class InterpersonalEvent(models.Model):
     """An interpersonal event (hendelse) of a session: who, what happened, where the mentalizing
-    failed and what the therapists did (MBT-G; seed 002, meetings 2, 4 and 6)."""
+    failed and what the therapists did (MBT-G; docs/methods.md#interpersonal-events)."""
 
     class Failure(models.TextChoices):
         PSYCHIC_EQUIVALENCE = "psychic_equivalence", _("psychic equivalence")

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allianse.clinic.models import Patient
-from allianse.core.groups import normalise_code
 
-from . import signals
-from .models import Attendance, Diagnosis, GroupSession, Membership, TherapyGroup
+from . import signal_store
+from .models import Attendance, GroupSession, Membership, TherapyGroup
 
 
 class GroupRuleError(Exception):
@@ -104,11 +103,6 @@ def update_member_profile(*, membership: Membership, by, description: str, case_
     return membership
 
 
-def record_diagnosis(*, patient: Patient, by, system: str, code: str) -> Diagnosis:
-    """A diagnosis in its canonical form (core.groups.normalise_code raises InvalidCode otherwise)."""
-    return Diagnosis.objects.create(patient=patient, system=system, code=normalise_code(system, code), recorded_by=by)
-
-
 def add_session(
     *, group: TherapyGroup, starts_at: datetime, therapists_present, attendance: dict[int, str]
 ) -> GroupSession:
@@ -134,4 +128,4 @@ def record_attendance(*, session: GroupSession, attendance: dict[int, str]) -> N
             Attendance.objects.update_or_create(
                 session=session, membership_id=membership_id, defaults={"status": status}
             )
-        signals.refresh_session_signals(session=session)
+        signal_store.refresh_session_signals(session=session)

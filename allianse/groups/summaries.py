@@ -1,6 +1,6 @@
 """The session summary (referat) workflows: either co-therapist writes, both edit until one signs;
-a signed summary never changes, and later corrections are addenda (seed 002, meeting 1: writing
-the summary; meeting 2: interpersonal events)."""
+a signed summary never changes, and later corrections are addenda (docs/methods.md#session-summary
+and #interpersonal-events)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
+from allianse.clinic import services as clinic_services
 from allianse.feedback.services import LinkProblem
 from allianse.instruments import registry as instruments
 from allianse.instruments.forms import InstrumentForm
@@ -36,13 +37,6 @@ from .models import InterpersonalEvent, TherapyGroup
 VIEW = AuditEvent.Action.VIEW
 CREATE = AuditEvent.Action.CREATE
 UPDATE = AuditEvent.Action.UPDATE
-
-
-def audit_members(request, obj, memberships, *, action: str = VIEW, detail: str) -> None:
-    """One audit event per member whose data the page shows (so each patient's log lists it), in one
-    query; one event without a patient if there are no members."""
-    entries = [(obj, membership.patient_id) for membership in memberships] or [(obj, None)]
-    audit.record_many(request, action, entries, detail=detail)
 
 
 @staff_required
@@ -75,7 +69,13 @@ def group(request, public_id):
         shown=request.GET.getlist("member"),
         language=current_language(),
     )
-    audit_members(request, group, [*context["current"], *context["former"]], detail="group page")
+    audit.record_for_patients(
+        request,
+        VIEW,
+        group,
+        [membership.patient_id for membership in [*context["current"], *context["former"]]],
+        detail="group page",
+    )
     return render(request, "groups/group.html", {"group": group, **context})
 
 
@@ -149,7 +149,7 @@ def diagnosis_new(request, public_id):
     form = DiagnosisForm(request.POST)
     if not form.is_valid():
         return _member_page(request, membership, diagnosis_form=form, status=400)
-    diagnosis = services.record_diagnosis(patient=membership.patient, by=request.user, **form.cleaned_data)
+    diagnosis = clinic_services.record_diagnosis(patient=membership.patient, by=request.user, **form.cleaned_data)
     audit.record(request, CREATE, diagnosis, patient=membership.patient, detail="diagnosis recorded")
     return redirect("groups:member", public_id=membership.public_id)
 
@@ -172,7 +172,13 @@ def session_new(request, public_id):
         except services.GroupRuleError as error:
             form.add_error(None, str(error))
         else:
-            audit_members(request, session, members, action=CREATE, detail="group session and attendance")
+            audit.record_for_patients(
+                request,
+                CREATE,
+                session,
+                [membership.patient_id for membership in members],
+                detail="group session and attendance",
+            )
             return redirect("groups:session", public_id=session.public_id)
     return render(request, "groups/session_new.html", {"form": form, "group": group})
 
@@ -181,7 +187,9 @@ def session_new(request, public_id):
 def session(request, public_id):
     session = get_group_session_for_user(request.user, public_id)
     attendance = list(session.attendance.select_related("membership__patient").order_by("membership__patient__code"))
-    audit_members(request, session, [row.membership for row in attendance], detail="group session page")
+    audit.record_for_patients(
+        request, VIEW, session, [row.membership.patient_id for row in attendance], detail="group session page"
+    )
     context = {
         "session": session,
         "group": session.group,
@@ -205,7 +213,13 @@ def session_attendance(request, public_id):
     form = AttendanceForm(request.POST, memberships=memberships)
     if form.is_valid():
         services.record_attendance(session=session, attendance=form.attendance())
-        audit_members(request, session, memberships, action=UPDATE, detail="attendance corrected")
+        audit.record_for_patients(
+            request,
+            UPDATE,
+            session,
+            [membership.patient_id for membership in memberships],
+            detail="attendance corrected",
+        )
     else:
         messages.error(request, _("The attendance was not saved: choose one of the options for every member."))
     return redirect("groups:session", public_id=session.public_id)
@@ -216,7 +230,9 @@ def session_attendance(request, public_id):
 def checks_issue(request, public_id):
     session = get_group_session_for_user(request.user, public_id)
     issued = checks.issue_member_checks(session=session, by=request.user)
-    audit_members(request, session, [check.membership for check in issued], action=CREATE, detail="member links")
+    audit.record_for_patients(
+        request, CREATE, session, [check.membership.patient_id for check in issued], detail="member links"
+    )
     return redirect("groups:check_links", public_id=session.public_id)
 
 
@@ -228,7 +244,9 @@ def check_links(request, public_id):
     for check in checks.live_checks(session):
         url = request.build_absolute_uri(reverse("groups:member_check", args=[check.token]))
         links.append({"check": check, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=4)})
-    audit_members(request, session, [link["check"].membership for link in links], detail="member links shown")
+    audit.record_for_patients(
+        request, VIEW, session, [link["check"].membership.patient_id for link in links], detail="member links shown"
+    )
     return render(request, "groups/check_links.html", {"session": session, "group": session.group, "links": links})
 
 
@@ -299,7 +317,9 @@ def summary(request, public_id):
 def _summary_page(request, summary, *, status: int = 200, **forms):
     session = summary.session
     attendance = list(session.attendance.select_related("membership__patient").order_by("membership__patient__code"))
-    audit_members(request, summary, [row.membership for row in attendance], detail="group session summary")
+    audit.record_for_patients(
+        request, VIEW, summary, [row.membership.patient_id for row in attendance], detail="group session summary"
+    )
     context = {
         "summary": summary,
         "session": session,

@@ -1,7 +1,7 @@
 """One access helper per object type of the rating app; each raises PermissionDenied (or 404).
 
-Who reaches what (ARCHITECTURE.md, "Permissions are object-level"; Normen: raters see only the
-videos assigned to them):
+Who reaches what (permissions are object-level; Normen, need-to-know access: raters see only the
+videos assigned to them; docs/methods.md#ref-normen):
 - a therapist of the session's treatment manages its recordings and segments;
 - a study's leader sees the study, its recordings and every rating in it;
 - a rater sees only their own assignments, and other raters' and reference ratings of a segment

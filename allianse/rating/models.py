@@ -15,7 +15,8 @@ RECORDINGS_DIR = "recordings"
 
 
 class Purpose(models.TextChoices):
-    """What a recording is used for; a written consent covers one purpose (seed 002)."""
+    """What a recording is used for; a written consent covers one purpose
+    (docs/methods.md#recording-consent)."""
 
     SUPERVISION = "supervision", _("supervision")
     COURSE = "course", _("course")
@@ -24,7 +25,8 @@ class Purpose(models.TextChoices):
 
 class ConsentRecord(models.Model):
     """A written consent on record: a patient's, or a therapist's superior's where the clinic
-    requires it (seed 002: "skriftlig samtykke fra alle pasienter (og eventuelt fra overordnet)").
+    requires it (the MBT-G course requires written consent from the patients and possibly the
+    therapist's superior: docs/methods.md#recording-consent).
 
     Exactly one of `patient` and `therapist` is set. A consent is valid from `given_at` until it is
     withdrawn; withdrawal blocks every recording it covered at once (see services.consent_problems).

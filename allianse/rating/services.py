@@ -70,7 +70,8 @@ def valid_consents(purpose: str, now=None) -> QuerySet[ConsentRecord]:
 
 def consent_problems(session: Session, purpose: str) -> list[ConsentProblem]:
     """Every patient present needs a valid written consent for the purpose; where the clinic
-    requires it (RECORDING_REQUIRES_SUPERIOR_CONSENT), so does every therapist's superior (seed 002)."""
+    requires it (RECORDING_REQUIRES_SUPERIOR_CONSENT), so does every therapist's superior
+    (docs/methods.md#recording-consent)."""
     valid = valid_consents(purpose)
     people: list[tuple[str, Patient | User, str]] = [
         ("patient", patient, patient.code) for patient in patients_present(session)
@@ -309,8 +310,9 @@ def save_draft(*, assignment: Assignment, entered: RatingInput) -> RatingDraft:
 
 
 def check_rating(instrument: Instrument, entered: RatingInput) -> tuple[CheckedAnswers, dict[str, str]]:
-    """The core's item checks, plus the rating rule of INSTRUMENTS.md 1.3: a scale item left empty
-    needs a reason (not applicable, not observed), so an empty rating is never a forgotten one."""
+    """The core's item checks, plus the rating rule of docs/methods.md#rating-reasons: a scale item
+    left empty needs a reason (not applicable, not observed), so an empty rating is never a
+    forgotten one."""
     checked = check_answers(instrument, entered.answers, entered.missing_reasons)
     errors = dict(checked.errors)
     for item in instrument.items:

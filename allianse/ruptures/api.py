@@ -13,8 +13,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from allianse.accounts import audit
+
 from .models import EpisodeStageNote, RuptureEpisode, Signal
-from .queries import audit_events
 from .services import stage_count
 
 
@@ -109,12 +110,14 @@ class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         found = list(self.get_queryset())
-        audit_events(request, [obj.treatment.patient for obj in found], f"api {self.basename} list")
+        audit.record_patients_shown(
+            request, [obj.treatment.patient for obj in found], detail=f"api {self.basename} list"
+        )
         return Response(self.get_serializer(found, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         found = self.get_object()
-        audit_events(request, [found.treatment.patient], f"api {self.basename}")
+        audit.record_patients_shown(request, [found.treatment.patient], detail=f"api {self.basename}")
         return Response(self.get_serializer(found).data)
 
 

@@ -120,7 +120,8 @@ class Recovery(models.TextChoices):
 
 
 # An episode belongs to an individual treatment (with its sessions) or to a member of a therapy
-# group (with group sessions): a member drifting away from the group is a rupture too (issue 4).
+# group (with group sessions): a member drifting away from the group is a rupture too
+# (docs/methods.md#member-ruptures).
 _OF_TREATMENT = ("treatment", "first_session", "last_session")
 _OF_MEMBER = ("membership", "first_group_session", "last_group_session")
 

@@ -12,19 +12,16 @@ import pandas as pd
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from allianse.accounts import audit
-from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Treatment
 from allianse.core.signals.overview import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
 from allianse.feedback.series import SessionRow, session_rows
 
-from . import guide, members
-from .members import GroupAttentionItem, latest_start
+from . import extensions, guide
 from .models import Recovery, RuptureEpisode, Signal, SignalKind
 
 # Most urgent first. An absence after a rupture and a rupture not repaired within the window
-# come first: unrepaired ruptures lead to dropout (seed 001; Muran et al. 2009; McLaughlin et
-# al. 2014). Then ruptures the data show, then disagreements and what the patient held back
+# come first: unrepaired ruptures lead to dropout (Muran et al. 2009; McLaughlin et al. 2014;
+# docs/methods.md#urgency). Then ruptures the data show, then disagreements and what the patient held back
 # (therapists notice few of the feelings patients hold back: Regan & Hill 1992), then episodes
 # whose alliance has recovered (to be closed), then open episodes with nothing new.
 URGENCY = {
@@ -44,7 +41,7 @@ class AttentionItem:
     episode: RuptureEpisode | None
     signals: list[Signal] = field(default_factory=list)
 
-    group = None  # the template tells a patient's item from a group's (ruptures.members) by this
+    group = None  # the template tells a patient's item from a group's (allianse.groups.member_ruptures) by this
 
     @property
     def patient(self):
@@ -78,10 +75,12 @@ class AttentionItem:
         return sorted(chosen, key=lambda signal: (-signal.session.number, URGENCY[signal.kind]))[:3]
 
 
-def needs_attention(therapist) -> list[AttentionItem | GroupAttentionItem]:
-    """Open episodes and signals not yet dealt with, for the therapist's treatments and groups,
-    most urgent first (4 queries)."""
-    items = [*_treatment_items(therapist), *members.attention_items(therapist)]
+def needs_attention(therapist) -> list:
+    """Open episodes and signals not yet dealt with, for the therapist's treatments and what the
+    apps above add (`extensions.attention_sources`: the groups' members), most urgent first."""
+    items = [*_treatment_items(therapist)]
+    for source in extensions.attention_sources:
+        items.extend(source(therapist))
     ordered = sorted(items, key=lambda item: item.latest, reverse=True)
     return sorted(ordered, key=lambda item: item.urgency)
 
@@ -111,11 +110,6 @@ def _treatment_items(therapist) -> list[AttentionItem]:
     return list(items.values())
 
 
-def audit_events(request, patients, detail: str) -> None:
-    """One audit row per patient shown on a page, written in one query."""
-    audit.record_many(request, AuditEvent.Action.VIEW, [(patient, patient.pk) for patient in patients], detail=detail)
-
-
 # --- the episode page -------------------------------------------------------------------------
 
 
@@ -127,7 +121,8 @@ class ScoreRow:
 
 def episode_context(episode: RuptureEpisode) -> dict:
     """The episode with its guide, signals, notes, history and the scores around it; for a group
-    member's episode, the group's signals and the member's scores (ruptures.members)."""
+    member's episode, what `extensions.episode_details` add (the group's signals and the member's
+    scores)."""
     repair = guide.get()
     kind_guide = repair.for_kind(episode.kind)
     context = {
@@ -140,7 +135,9 @@ def episode_context(episode: RuptureEpisode) -> dict:
         "events": list(episode.events.select_related("actor")),
     }
     if episode.is_member_episode:
-        return context | members.episode_context(episode)
+        for details in extensions.episode_details:
+            context |= details(episode) or {}
+        return context
     return context | {
         "treatment": episode.treatment,
         "signals": list(episode.signals.current().select_related("session").order_by("session__number", "id")),
@@ -243,3 +240,12 @@ def clinic_overview(*, start: date | None, end: date | None, therapist=None) -> 
         "recovery",
     )
     return overview_figures(facts, [EpisodeFact(*row) for row in rows])
+
+
+def latest_start(signals, episode: RuptureEpisode | None) -> datetime:
+    """When an attention item's latest session started: its signals' sessions and the last session
+    of its episode (a clinic Session or a GroupSession, see RuptureEpisode.span_last)."""
+    starts = [signal.session.starts_at for signal in signals]
+    if episode is not None:
+        starts.append(episode.span_last.starts_at)
+    return max(starts)

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allianse.accounts.models import User
@@ -14,19 +15,25 @@ def test_a_new_staff_member_enrols_an_authenticator_then_gets_in(client, db):
     page = client.get(reverse("accounts:two_factor")).content.decode()
     assert "<svg" in page  # the QR code to scan
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    from django_otp.oath import totp
-
     code = f"{totp(device.bin_key):06d}"
-    assert client.post(reverse("accounts:two_factor"), {"token": code}).status_code == 302
+    response = client.post(reverse("accounts:two_factor"), {"token": code})
+    assert response.status_code == 302 and response.url == reverse("caseload:home")
     assert TOTPDevice.objects.get(user=user).confirmed
-    assert client.get(reverse("caseload:home")).status_code == 200
+    home = client.get(reverse("caseload:home"))
+    assert home.status_code == 200 and home.wsgi_request.user == user and home.wsgi_request.user.is_verified()
+    assert "Du har ingen pasienter ennå." in home.content.decode()  # the caseload, in bokmål
 
 
-def test_an_enrolled_member_signs_in_with_password_and_code(client, therapist):
+def test_an_enrolled_member_signs_in_with_password_and_code(client, therapist, treatment):
     client.post(reverse("accounts:login"), {"username": "therapist", "password": PASSWORD})
-    assert client.get(reverse("caseload:home")).status_code == 302
-    client.post(reverse("accounts:two_factor"), {"token": current_code(therapist)})
-    assert client.get(reverse("caseload:home")).status_code == 200
+    assert client.get(reverse("caseload:home"))["Location"] == reverse("accounts:two_factor")
+    response = client.post(reverse("accounts:two_factor"), {"token": current_code(therapist)}, follow=True)
+    assert response.redirect_chain == [(reverse("caseload:home"), 302)]
+    assert response.wsgi_request.user == therapist and response.wsgi_request.user.is_verified()
+    patient = treatment.patient
+    assert f'<a href="{reverse("caseload:patient", args=[patient.public_id])}">{patient.code}</a>' in (
+        response.content.decode()
+    )
 
 
 def test_a_wrong_password_does_not_get_in(client, therapist):

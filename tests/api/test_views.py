@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -75,9 +76,47 @@ STATUS = {
 ALL = list(STATUS)
 
 
+def check_payload(name: str, body, session) -> None:
+    """What the therapist came to each endpoint for, in its answer and in the database."""
+    treatment, patient = session.treatment, session.treatment.patient
+    match name:
+        case "patient list":
+            assert [(row["code"], row["treatment"]) for row in body] == [(patient.code, str(treatment.public_id))]
+        case "register a patient":
+            created = Patient.objects.get(code=body["code"])
+            assert created != patient and str(created.treatments.get().public_id) == body["treatment"]
+            assert body["language"] == "nb"
+        case "series":
+            assert [(row["public_id"], row["number"]) for row in body] == [(str(session.public_id), 1)]
+            assert body[0]["check_status"] == "not_sent" and body[0]["patient"]["alliance"] is None
+        case "add a session":
+            added = treatment.sessions.get(number=2)
+            assert body["public_id"] == str(added.public_id) and body["starts_at"] == "2026-11-20T10:00:00+01:00"
+        case "check link":
+            administration = Administration.objects.get(session=session)
+            assert (
+                body["url"].startswith("http://testserver/c/") and administration.instrument_key == "alliance-patient"
+            )
+        case "therapist check":
+            stored = Response.objects.get(administration__session=session)
+            assert body["public_id"] == str(stored.public_id) and stored.answers["rupture_kind"] == "withdrawal"
+            # task_2 is reversed (8 - 3 = 5); the alliance is the mean of goal, task and bond
+            assert body["scores"] == {"goal": 5.0, "task": 5.0, "bond": 6.0, "alliance": pytest.approx(16 / 3)}
+        case "instrument list":
+            files = (yaml.safe_load(path.read_text()) for path in instruments.DEFINITIONS_DIR.glob("*.yaml"))
+            assert {row["key"]: row["validated"] for row in body} == {data["key"]: data["validated"] for data in files}
+        case "data dictionary":
+            assert body["key"] == "alliance-patient"
+            assert [item["id"] for item in body["items"]][:2] == ["goal_1", "goal_2"]
+        case _:
+            raise AssertionError(f"no payload check for {name}")
+
+
 @pytest.mark.parametrize(("name", "expected"), STATUS.items())
 def test_the_treating_therapist_may_use_every_endpoint(api, session, name, expected):
-    assert call(api, session, name).status_code == expected
+    response = call(api, session, name)
+    assert response.status_code == expected
+    check_payload(name, response.json(), session)
 
 
 @pytest.mark.parametrize("name", OF_ONE_TREATMENT)

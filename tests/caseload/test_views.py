@@ -1,17 +1,37 @@
 """Therapist pages: their own patients only, every view of patient data audited."""
 
+import re
+
 from django.urls import reverse
+from django.utils import timezone
 
 from allianse.accounts.models import AuditEvent
-from allianse.clinic.models import Patient
+from allianse.clinic.models import Patient, Session
+from allianse.clinic.services import register_patient
 from allianse.feedback.services import issue_check, submit_check
 from tests.feedback.test_check_flow import GOOD
 
 
+def home_row(html: str, code: str) -> str:
+    """The caseload table's row of the patient with this code."""
+    (row,) = re.findall(rf"<tr>\s*<td><a [^>]+>{code}</a>.*?</tr>", html, flags=re.DOTALL)
+    return row
+
+
 def test_the_home_page_lists_own_patients_with_latest_score_and_marks(therapist_client, session, therapist):
     submit_check(administration=issue_check(session=session, by=therapist), answers=GOOD)
+    quiet = register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate())
+    held_back = Session.objects.create(treatment=quiet, number=1, starts_at=timezone.now(), attended=True)
+    answers = GOOD | {"rupture": "no", "held_back": "yes", "goal_1": "2", "goal_2": "2"}
+    del answers["rupture_intensity"], answers["rupture_resolution"]
+    submit_check(administration=issue_check(session=held_back, by=therapist), answers=answers)
     html = therapist_client.get(reverse("caseload:home")).content.decode()
-    assert session.treatment.patient.code in html and "5,8" in html
+    # GOOD: goal (6 + 5) / 2, task (6 + (8 - 2)) / 2, bond 6; the alliance their mean, 5.8
+    tension = home_row(html, session.treatment.patient.code)
+    assert "<td>5,8</td>" in tension and "meldte om spenning" in tension and "holdt noe tilbake" not in tension
+    # goal 2, task 6, bond 6: alliance 4.7
+    withheld = home_row(html, quiet.patient.code)
+    assert "<td>4,7</td>" in withheld and "holdt noe tilbake" in withheld and "meldte om spenning" not in withheld
 
 
 def test_the_home_page_does_not_list_other_therapists_patients(outsider_client, session):
@@ -63,7 +83,10 @@ def test_a_therapist_registers_a_patient_and_a_session(therapist_client):
     response = therapist_client.post(
         reverse("caseload:session_new", args=[treatment.public_id]), {"starts_at": "2026-11-20T10:00", "attended": "on"}
     )
-    assert treatment.sessions.get().number == 1
+    session = treatment.sessions.get()
+    assert response.status_code == 302 and response.url == reverse("caseload:session", args=[session.public_id])
+    assert session.number == 1 and session.attended
+    assert timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M") == "2026-11-20 10:00"
 
 
 def test_patient_codes_and_names_stay_out_of_urls(therapist_client, session):

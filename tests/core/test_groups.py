@@ -1,5 +1,5 @@
-"""Certification eligibility (seed 002: a majority of the members with a borderline diagnosis),
-session means and therapeutic-factor profiles."""
+"""Certification eligibility (a majority of the members with a borderline diagnosis,
+docs/methods.md#certification), session means and therapeutic-factor profiles."""
 
 import math
 

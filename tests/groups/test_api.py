@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allianse.accounts.models import AuditEvent
+from allianse.clinic import services as clinic_services
 from allianse.groups import services
 from allianse.groups.models import Attendance, GroupSession, MemberCheck
 from tests.api import conftest as personas
@@ -87,7 +88,7 @@ def test_the_group_list_shows_the_frame_the_size_and_the_eligibility_with_its_re
     api, therapist, co_therapist, group, members
 ):
     for membership in members[:2]:
-        services.record_diagnosis(patient=membership.patient, by=therapist, system="icd10", code="F60.3")
+        clinic_services.record_diagnosis(patient=membership.patient, by=therapist, system="icd10", code="F60.3")
     services.end_membership(membership=members[3], by=therapist, ended_on=long_ago(1), reason="moved")
     make_group(co_therapist, name="Not mine")
     response = api.get(reverse("v1:groups-api:groups"), headers={"accept-language": "en"})

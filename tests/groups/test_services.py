@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from allianse.clinic import services as clinic_services
 from allianse.core.groups import InvalidCode
 from allianse.groups import services
 from allianse.groups.models import Attendance, GroupSignal, Membership
@@ -64,10 +65,10 @@ def test_memberships_on_a_day_follow_joining_and_leaving(group, therapist, membe
 
 def test_diagnoses_are_stored_in_canonical_form(therapist, members):
     patient = members[0].patient
-    diagnosis = services.record_diagnosis(patient=patient, by=therapist, system="icd11", code="6d10.1&6d11.5")
+    diagnosis = clinic_services.record_diagnosis(patient=patient, by=therapist, system="icd11", code="6d10.1&6d11.5")
     assert diagnosis.code == "6D10.1&6D11.5"
     with pytest.raises(InvalidCode):
-        services.record_diagnosis(patient=members[0].patient, by=therapist, system="icd10", code="BPD")
+        clinic_services.record_diagnosis(patient=members[0].patient, by=therapist, system="icd10", code="BPD")
 
 
 def test_sessions_are_numbered_and_record_attendance(group, members):

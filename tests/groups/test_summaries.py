@@ -9,6 +9,7 @@ from allianse.groups import summaries
 from allianse.groups.models import InterpersonalEvent, SessionSummary
 from allianse.groups.services import GroupRuleError
 from tests.conftest import sign_in
+from tests.groups.conftest import add_session
 
 
 @pytest.fixture
@@ -108,3 +109,98 @@ def test_a_therapist_of_another_group_cannot_read_or_sign(outsider_client, draft
     assert outsider_client.post(reverse("groups:summary_sign", args=[draft.public_id])).status_code == 403
     draft.refresh_from_db()
     assert not draft.is_signed
+
+
+def test_a_therapist_of_the_group_starts_the_summary_from_the_session(client, co_therapist, group_session):
+    sign_in(client, co_therapist)
+    response = client.post(reverse("groups:summary_start", args=[group_session.public_id]), {"language": "en"})
+    summary = SessionSummary.objects.get(session=group_session)
+    assert response.status_code == 302 and response.url == reverse("groups:summary", args=[summary.public_id])
+    assert summary.written_by == co_therapist and summary.phases.startswith("Opening:")
+    assert "Opening:" in client.get(response.url).content.decode()
+
+
+def test_a_therapist_of_another_group_cannot_start_a_summary(outsider_client, client, therapist, group_session):
+    url = reverse("groups:summary_start", args=[group_session.public_id])
+    assert outsider_client.post(url, {"language": "en"}).status_code == 403
+    assert not SessionSummary.objects.exists()
+
+
+def test_starting_a_summary_needs_the_second_factor(client, therapist, group_session):
+    client.force_login(therapist)
+    response = client.post(reverse("groups:summary_start", args=[group_session.public_id]), {"language": "en"})
+    assert response.url == reverse("accounts:two_factor") and not SessionSummary.objects.exists()
+
+
+@pytest.fixture
+def event(draft, therapist, members):
+    return summaries.save_event(
+        summary=draft,
+        by=therapist,
+        members=members[:2],
+        what_happened="A turned away when B spoke of her mother.",
+        failure=InterpersonalEvent.Failure.PSYCHIC_EQUIVALENCE,
+        intervention=InterpersonalEvent.Intervention.STOP_AND_REWIND,
+    )
+
+
+def event_url(event) -> str:
+    return reverse("groups:event", args=[event.summary.public_id, event.public_id])
+
+
+def remove_url(event) -> str:
+    return reverse("groups:event_remove", args=[event.summary.public_id, event.public_id])
+
+
+CHANGED = {
+    "what_happened": "B fell silent after A's joke",
+    "failure": "pretend_mode",
+    "intervention": "focus_on_affect",
+}
+
+
+def test_a_therapist_of_the_group_opens_and_changes_an_event(client, co_therapist, event, members):
+    sign_in(client, co_therapist)
+    page = client.get(event_url(event))
+    assert page.status_code == 200 and "A turned away when B spoke of her mother." in page.content.decode()
+    response = client.post(event_url(event), {**CHANGED, "members": [members[1].pk]})
+    assert response.url == reverse("groups:summary", args=[event.summary.public_id])
+    event.refresh_from_db()
+    assert (event.what_happened, event.failure, event.intervention) == tuple(CHANGED.values())
+    assert list(event.members.all()) == [members[1]]
+    assert "B fell silent after A&#x27;s joke" in client.get(response.url).content.decode()
+
+
+def test_an_event_of_a_signed_summary_stays_as_it_was(client, therapist, event, members):
+    summaries.sign_summary(summary=event.summary, by=therapist)
+    sign_in(client, therapist)
+    assert client.post(event_url(event), {**CHANGED, "members": [members[1].pk]}).status_code == 400
+    client.post(remove_url(event))
+    event.refresh_from_db()
+    assert event.what_happened == "A turned away when B spoke of her mother."
+
+
+def test_a_therapist_of_another_group_can_neither_see_change_nor_remove_an_event(outsider_client, event, members):
+    assert outsider_client.get(event_url(event)).status_code == 403
+    assert outsider_client.post(event_url(event), {**CHANGED, "members": [members[1].pk]}).status_code == 403
+    assert outsider_client.post(remove_url(event)).status_code == 403
+    event.refresh_from_db()
+    assert event.what_happened == "A turned away when B spoke of her mother." and event.members.count() == 2
+
+
+def test_an_event_is_only_reached_through_its_own_summary(client, therapist, event, group, members):
+    other_session = add_session(group, members, days_ago=7)
+    other = summaries.start_summary(session=other_session, by=therapist, language="en")
+    sign_in(client, therapist)
+    assert client.get(reverse("groups:event", args=[other.public_id, event.public_id])).status_code == 404
+    assert client.post(reverse("groups:event_remove", args=[other.public_id, event.public_id])).status_code == 404
+    assert InterpersonalEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_therapist_of_the_group_removes_an_event(client, co_therapist, event):
+    sign_in(client, co_therapist)
+    assert client.get(remove_url(event)).status_code == 405
+    response = client.post(remove_url(event))
+    assert response.url == reverse("groups:summary", args=[event.summary.public_id])
+    assert not InterpersonalEvent.objects.exists()
+    assert "A turned away when B spoke of her mother." not in client.get(response.url).content.decode()

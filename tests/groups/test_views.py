@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from allianse.accounts.models import AuditEvent
+from allianse.clinic import services as clinic_services
 from allianse.groups import checks, services, summaries
 from allianse.groups.access import get_group_for_user
 from allianse.groups.models import Membership, TherapyGroup
@@ -124,17 +125,17 @@ def test_the_links_page_shows_one_link_and_qr_per_present_member(therapist_clien
 
 def test_eligibility_is_stated_with_its_reason(therapist_client, therapist, group, members):
     for membership in members[:2]:
-        services.record_diagnosis(patient=membership.patient, by=therapist, system="icd10", code="F60.3")
+        clinic_services.record_diagnosis(patient=membership.patient, by=therapist, system="icd10", code="F60.3")
     page = therapist_client.get(group_url(group)).content.decode()
     assert "2 of 4 current members have a borderline diagnosis: not eligible" in page
-    services.record_diagnosis(patient=members[2].patient, by=therapist, system="icd11", code="6D10.1&6D11.5")
+    clinic_services.record_diagnosis(patient=members[2].patient, by=therapist, system="icd11", code="6D10.1&6D11.5")
     page = therapist_client.get(group_url(group)).content.decode()
     assert "3 of 4 current members have a borderline diagnosis: eligible." in page
 
 
 def test_former_members_do_not_count_for_eligibility(therapist_client, therapist, group, members):
     for membership in members[:3]:
-        services.record_diagnosis(patient=membership.patient, by=therapist, system="icd10", code="F60.3")
+        clinic_services.record_diagnosis(patient=membership.patient, by=therapist, system="icd10", code="F60.3")
     services.end_membership(membership=members[0], by=therapist, ended_on=long_ago(1), reason="moved")
     page = therapist_client.get(group_url(group)).content.decode()
     assert "2 of 3 current members have a borderline diagnosis: eligible." in page
@@ -217,7 +218,7 @@ def test_the_group_page_query_count_does_not_grow_with_the_group(
     small = build_group(therapist, 3, 2, "Small")
     large = build_group(therapist, 12, 4, "Large")
     for member in large.memberships.all()[:2]:
-        services.record_diagnosis(patient=member.patient, by=therapist, system="icd10", code="F60.3")
+        clinic_services.record_diagnosis(patient=member.patient, by=therapist, system="icd10", code="F60.3")
     services.end_membership(membership=large.memberships.first(), by=therapist, ended_on=long_ago(1), reason="moved")
     therapist_client.get(group_url(small))  # the first request of a session does more
     counts = []

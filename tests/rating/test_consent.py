@@ -1,6 +1,8 @@
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from allianse.rating import services
@@ -114,7 +116,50 @@ class TestConsentPages:
         consent.refresh_from_db()
         assert consent.withdrawn_at is None
 
-    def test_an_administrator_may_keep_consents(self, client, administrator, session):
+    def test_an_administrator_may_keep_consents(self, client, administrator, session, consent):
         sign_in(client, administrator)
-        url = reverse("rating:patient_consents", args=[session.treatment.patient.public_id])
-        assert client.get(url).status_code == 200
+        patient = session.treatment.patient
+        url = reverse("rating:patient_consents", args=[patient.public_id])
+        page = client.get(url)
+        assert page.status_code == 200 and "journal note 2026-02-01" in page.content.decode()
+        data = {"purpose": "research", "given_at": "2026-03-02", "document_reference": "signed form 17"}
+        assert client.post(url, data).status_code == 302
+        stored = patient.consents.get(purpose="research")
+        assert (stored.given_at.isoformat(), stored.document_reference) == ("2026-03-02", "signed form 17")
+        assert stored.recorded_by == administrator
+        assert "signed form 17" in client.get(url).content.decode()
+
+
+class TestSuperiorConsents:
+    URL = reverse_lazy("rating:superior_consents")
+    DATA = {"superior_name": "Head of unit", "purpose": "course", "given_at": "2026-01-15", "document_reference": "L-4"}
+
+    def test_a_therapist_records_their_superiors_consent(self, therapist_client, therapist, settings):
+        settings.RECORDING_REQUIRES_SUPERIOR_CONSENT = True
+        page = therapist_client.get(self.URL).content.decode()
+        assert "This clinic requires your superior's written consent" in page
+        assert "No consents on record." in page
+        assert therapist_client.post(self.URL, self.DATA).status_code == 302
+        stored = ConsentRecord.objects.get()
+        assert (stored.therapist, stored.patient, stored.superior_name) == (therapist, None, "Head of unit")
+        assert (stored.purpose, stored.document_reference, stored.recorded_by) == ("course", "L-4", therapist)
+        page = therapist_client.get(self.URL).content.decode()
+        assert "Head of unit" in page and "L-4" in page
+
+    def test_another_therapist_neither_sees_nor_opens_it(self, client, therapist, other_therapist):
+        record = services.record_consent(
+            therapist=therapist, by=therapist, **{**self.DATA, "given_at": date(2026, 1, 15)}
+        )
+        sign_in(client, other_therapist)
+        page = client.get(self.URL).content.decode()
+        assert "Head of unit" not in page and "No consents on record." in page
+        assert client.get(reverse("rating:consent", args=[record.public_id])).status_code == 403
+        assert client.post(reverse("rating:consent", args=[record.public_id])).status_code == 403
+        record.refresh_from_db()
+        assert record.withdrawn_at is None
+
+    def test_it_needs_a_verified_sign_in(self, client, therapist):
+        assert client.post(self.URL, self.DATA)["Location"].startswith(reverse("accounts:login"))
+        client.force_login(therapist)
+        assert client.post(self.URL, self.DATA)["Location"] == reverse("accounts:two_factor")
+        assert not ConsentRecord.objects.exists()

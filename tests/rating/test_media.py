@@ -1,7 +1,7 @@
 import pytest
 
+from allianse.demo.rating import RECORDING_SECONDS
 from allianse.rating import media
-from allianse.rating.demo import RECORDING_SECONDS
 from allianse.rating.files import accepted_type
 from allianse.rating.media import MediaError, session_recording, session_webm
 

@@ -1,5 +1,7 @@
 """The rating workflow: drafts, submission, immutability and correction, blinding both ways."""
 
+import re
+
 from django.urls import reverse
 
 from allianse.rating import services
@@ -148,17 +150,33 @@ class TestBlinding:
     def test_a_rater_never_sees_other_ratings_on_their_own_unsubmitted_screen(
         self, rater_client, assignments, second_rater
     ):
+        own, other = assignments
         services.submit_rating(
-            assignment=assignments[1], entered=services.RatingInput(answers=full_answers(7)), by=second_rater
+            assignment=other,
+            entered=services.RatingInput(answers=full_answers(7), time_stamps={"i18_quality": 1234}),
+            by=second_rater,
         )
-        page = rater_client.get(rate_url(assignments[0])).content.decode()
-        assert "checked" not in page
+        services.save_draft(
+            assignment=own,
+            entered=services.RatingInput(
+                answers={"i01_adherence": "2"}, missing_reasons={"i01_quality": "not_observed"}
+            ),
+        )
+        page = rater_client.get(rate_url(own)).content.decode()
+        assert re.findall(r'value="(\d)" id="id_(\w+)_\d+" checked', page) == [("2", "i01_adherence")]
+        assert re.search(r'<option value="not_observed" selected>', page)
+        assert "20:34" not in page and second_rater.username not in page  # the other's time stamp (1234 s)
 
     def test_the_leader_sees_every_rating(self, leader_client, assignments, second_rater):
         rating = services.submit_rating(
             assignment=assignments[1], entered=services.RatingInput(answers=full_answers(7)), by=second_rater
         ).rating
-        assert leader_client.get(reverse("rating:rating", args=[rating.public_id])).status_code == 200
+        response = leader_client.get(reverse("rating:rating", args=[rating.public_id]))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert f"<h1>{second_rater.display_name}'s rating of Opening</h1>" in page
+        values = re.findall(r'<tr><th scope="row">[^<]+</th><td>([^<]*)</td>', page)
+        assert values and set(values) == {"7"}
 
     def test_an_outsider_cannot_see_a_rating(self, outsider_client, assignments, second_rater):
         rating = services.submit_rating(

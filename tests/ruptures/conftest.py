@@ -65,7 +65,7 @@ def steady(treatment):
     return treatment
 
 
-# --- a group member drifting away from the group (ruptures.members) ---
+# --- a group member drifting away from the group (allianse.groups.member_ruptures) ---
 
 
 def group_sessions(therapy_group, memberships, count: int, *, by, first_days_ago: int, cohesion=None, absent=()):

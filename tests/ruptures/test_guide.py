@@ -8,7 +8,7 @@ from allianse.ruptures import guide
 from allianse.ruptures.guide import GUIDE_FILE, GuideError, build_guide
 from allianse.ruptures.models import EpisodeKind
 
-# The pitfalls the thesis names (seed 001): each must be in the guide.
+# The pitfalls of docs/methods.md#repair-guide (what strains the alliance): each must be in the guide.
 NAMED_PITFALLS = {
     "defensiveness",
     "rigid_technique",

@@ -261,7 +261,7 @@ def test_the_guide_reads_for_every_kind(therapist_client, kind):
     assert response.status_code == 200 and "Hva du bør unngå" in response.content.decode()
 
 
-# --- a group member's episode (ruptures.members) ---
+# --- a group member's episode (allianse.groups.member_ruptures) ---
 
 
 def test_the_groups_therapists_see_the_member_episode_with_the_withdrawal_path(

@@ -98,8 +98,8 @@ def _whole_number(value: Any) -> int | None:
         value = float(text)
     if isinstance(value, numbers.Integral):
         return int(value)
-    if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
-        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():  # inf and NaN are not
+        return int(float(value))
     return None
 
 

@@ -76,7 +76,7 @@ def _hits(kind: Kind, detail: Detail | np.ndarray, mask: np.ndarray, **columns: 
 
 def _reported(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     """The patient reported tension or a misunderstanding (PSQ occurrence item, Muran et al. 2009;
-    INSTRUMENTS §4), with intensity >= `intensity_threshold`; an unrated intensity still counts,
+    docs/methods.md#reported-rupture), with intensity >= `intensity_threshold`; an unrated intensity still counts,
     since a reported rupture must never be hidden for a missing follow-up answer."""
     intensity = series["rupture_intensity"].to_numpy()
     resolution = series["rupture_resolution"].to_numpy()
@@ -115,7 +115,7 @@ def _discrepancy(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]
     """Therapist and patient disagree: an alliance gap of at least `discrepancy` points, or a
     rupture reported by one and not the other (patients report fewer ruptures than therapists,
     therapists notice few of the feelings patients hold back: Muran et al. 2009; Regan & Hill 1992;
-    seed 001)."""
+    docs/methods.md#discrepancy)."""
     gap = series["therapist_alliance"].to_numpy() - series["alliance"].to_numpy()
     patient = series["rupture"].to_numpy()
     therapist = series["therapist_rupture"].to_numpy()
@@ -149,7 +149,8 @@ def _low(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
 
 def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     """A missed session or an unanswered check within `absence_window` sessions after a
-    rupture-type signal: unrepaired ruptures lead to dropout (seed 001; Muran et al. 2009)."""
+    rupture-type signal: unrepaired ruptures lead to dropout (Muran et al. 2009;
+    docs/methods.md#absence-after-rupture)."""
     ruptured = np.zeros(len(series), dtype=bool)
     ruptured[hits.loc[is_rupture_type(hits["kind"], hits["detail"]), "row"].to_numpy()] = True
     before = last_before(ruptured, series["start"].to_numpy())

@@ -1,7 +1,8 @@
 """Group signals: a member drifting away from the group, rising conflict, repeated absence (no Django).
 
 A member withdrawing from the group is a rupture too (withdrawal markers include being absent and
-disengaging; Safran & Muran, seed 001), and group cohesion goes with outcome (Yalom 1995, seed 000).
+disengaging; Safran & Muran 2000), and group cohesion goes with outcome (Yalom 1995). Sources and
+defaults: docs/methods.md#group-signals.
 
 Input: a members x sessions frame in long form, one row per member per group session of their
 membership, with the columns
@@ -30,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from ..measures import Instrument, roles
-
 from .explain import format_score, placeholders
 from .rules import InvalidRules, at_least
 from .series import add_features
@@ -68,7 +68,7 @@ class GroupSignalRules:
     """
 
     # A member's cohesion (or alliance) at least z SDs below their own EARLIER mean: the V-shaped
-    # deflection of Stiles et al. (2004, z = 2; Strauss et al. 2006 used z = 1; INSTRUMENTS §7a),
+    # deflection of Stiles et al. (2004, z = 2; Strauss et al. 2006 used z = 1; docs/methods.md#drop-z),
     # applied to the member's own series as for an individual patient.
     z: float = 2.0
     # The own-level rule waits for this many earlier answers (an SD of one or two says nothing).
@@ -81,7 +81,8 @@ class GroupSignalRules:
     # ... provided at least this many other members answered (a mean of one is one person's view).
     min_others: int = 2
     # Rising conflict: the group's mean conflict at least `conflict_rise` points (0-6) above its mean
-    # over the `conflict_window` sessions before (a preceding-k reference, INSTRUMENTS §7a step 2).
+    # over the `conflict_window` sessions before (the Stiles et al. 2004 reference taken over the
+    # preceding sessions; docs/methods.md#group-signals).
     conflict_rise: float = 1.0
     conflict_window: int = 3
     # High conflict: the group's mean conflict in the concern band at the top of the bands of the
@@ -90,7 +91,7 @@ class GroupSignalRules:
     # A group mean (conflict) counts only when at least this many members answered. Project choice.
     min_answered: int = 3
     # Repeated absence: absent from at least `absence_count` of the member's last `absence_window`
-    # sessions, counted at an absence; absence is a withdrawal marker (seed 001). Project choice.
+    # sessions, counted at an absence; absence is a withdrawal marker (Safran & Muran 2000). Project choice.
     absence_count: int = 2
     absence_window: int = 3
 

@@ -1,8 +1,9 @@
 """The clinic overview's figures from plain facts about treatments and episodes (no Django).
 
-They mirror the figures of the thesis in seed 001: how many treatments have ruptures, how many
-ruptures are resolved and how long that takes, and dropout among treatments whose ruptures were
-resolved against those whose ruptures were not (repair predicted lower dropout: Muran et al. 2009).
+They mirror the figures of the rupture literature (docs/methods.md#overview-figures): how many
+treatments have ruptures, how many ruptures are resolved and how long that takes, and dropout
+among treatments whose ruptures were resolved against those whose ruptures were not (repair
+predicted lower dropout: Muran et al. 2009).
 """
 
 from __future__ import annotations

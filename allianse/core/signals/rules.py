@@ -100,7 +100,7 @@ class SignalRules:
     scales: Scales
     # Drop below the patient's own reference by `z` SDs. z = 2 is Stiles et al. (2004, V-shaped
     # rupture-repair sequences, "2 within-client SDs"); Strauss et al. (2006) used the lenient z = 1
-    # (both ad hoc, per PMC3320522). The reference is the mean and SD of the patient's EARLIER
+    # (both ad hoc: Gumz et al. 2012; docs/methods.md#drop-z). The reference is the mean and SD of the patient's EARLIER
     # scored sessions only (online detection, no look-ahead).
     z: float = _threshold(float, 2.0, low=0.0, low_open=True)
     # The z rule stays silent until the patient has this many earlier scored sessions: an SD of one
@@ -168,7 +168,7 @@ class SignalRules:
         alliance = instrument.score_with_role(roles.ALLIANCE)
         concern = instrument.concern_below(alliance)
         if alliance.reliable_change is None or concern is None:
-            lacking = "a reliable_change" if alliance.reliable_change is None else "a concern band at its bottom"
+            lacking = "reliable_change" if alliance.reliable_change is None else "concern band at its bottom"
             raise InvalidRules(f"Instrument '{instrument.key}': score '{alliance.id}' has no {lacking}.")
         values: dict[str, Any] = {
             "reliable_change": alliance.reliable_change,
@@ -184,9 +184,9 @@ def _check(name: str, value: object, limits: Limits) -> None:
         raise InvalidRules(f"Signal rule {name} must be a finite number, not {value!r}.")
     if limits.kind is int and value != math.trunc(value):
         raise InvalidRules(f"Signal rule {name} must be a whole number, not {value!r}.")
-    low, high = limits.low, limits.high
-    too_low = low is not None and (value <= low if limits.low_open else value < low)
-    if too_low or (high is not None and value > high):
+    number, low, high = float(value), limits.low, limits.high
+    too_low = low is not None and (number <= low if limits.low_open else number < low)
+    if too_low or (high is not None and number > high):
         raise InvalidRules(f"Signal rule {name} must be {_describe_range(limits)}, not {value!r}.")
 
 

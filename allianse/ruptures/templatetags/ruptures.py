@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from allianse.accounts import audit
 from allianse.instruments.language import current_language
 from allianse.instruments.templatetags.instrument_text import tr
 from allianse.ruptures import guide, queries, services
@@ -21,7 +22,9 @@ def needs_attention(context) -> dict:
     Every patient listed is written to the audit log (one query for all)."""
     request = context["request"]
     items = queries.needs_attention(request.user)
-    queries.audit_events(request, [patient for item in items for patient in item.patients], "needs attention")
+    audit.record_patients_shown(
+        request, [patient for item in items for patient in item.patients], detail="needs attention"
+    )
     return {"items": items, "request": request, "csrf_token": context.get("csrf_token")}
 
 

@@ -3,11 +3,17 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from allianse.core.measures import check_answers, load_directory, score_response
 from allianse.core.measures.answers import is_shown
 
-INSTRUMENTS = load_directory(Path(__file__).resolve().parents[3] / "allianse" / "instruments")
+DIRECTORY = Path(__file__).resolve().parents[3] / "allianse" / "instruments"
+INSTRUMENTS = load_directory(DIRECTORY)
+# The `validated` flag as each file declares it, read without the loader.
+DECLARED_VALIDATED = {
+    data["key"]: data["validated"] for data in (yaml.safe_load(path.read_text()) for path in DIRECTORY.glob("*.yaml"))
+}
 
 
 def _texts(instrument):
@@ -73,5 +79,11 @@ def test_extreme_answers_are_valid_and_score_inside_the_declared_range(key, end)
 
 
 @pytest.mark.parametrize("key", sorted(INSTRUMENTS))
-def test_unvalidated_instruments_say_so(key):
-    assert INSTRUMENTS[key].validated is False
+def test_the_validated_flag_is_the_definitions_and_the_licence_agrees(key):
+    """Each instrument carries the flag its file declares, and its licence says "not validated"
+    exactly when it is not, so a validated instrument can sit beside the project's own."""
+    declared = DECLARED_VALIDATED[key]
+    instrument = INSTRUMENTS[key]
+    assert isinstance(declared, bool) and instrument.validated is declared
+    assert ("Not a validated instrument" in instrument.licence["en"]) is not declared
+    assert ("Ikke et validert instrument" in instrument.licence["nb"]) is not declared

@@ -1,5 +1,6 @@
 """Scoring: worked examples, completeness rules, and one response == the same row in batch."""
 
+import copy
 import math
 from pathlib import Path
 
@@ -11,11 +12,14 @@ from hypothesis import strategies as st
 
 from allianse.core.measures import (
     ScoringInputError,
+    build_instrument,
     check_answers,
     load_instrument,
     score_frame,
     score_response,
 )
+
+from .test_definition import VALID
 
 PATIENT = load_instrument(Path(__file__).resolve().parents[3] / "allianse/instruments/alliance-patient.yaml")
 ALLIANCE_ITEMS = ["goal_1", "goal_2", "task_1", "task_2", "bond_1", "bond_2"]
@@ -106,3 +110,57 @@ def test_a_million_responses_score_in_one_call():
     frame = pd.DataFrame(rng.integers(1, 8, size=(1_000_000, 6)), columns=ALLIANCE_ITEMS)
     scores = score_frame(PATIENT, frame)
     assert len(scores) == 1_000_000 and scores["alliance"].between(1, 7).all()
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [(5, 5), (5.0, 5), ("5", 5), (" 5 ", 5), ("5.0", 5), ("+5", 5), (np.int64(5), 5), (np.float64(5.0), 5)],
+)
+def test_a_whole_number_is_a_scale_answer_however_it_is_written(value, read):
+    assert check_answers(PATIENT, dict.fromkeys(ALLIANCE_ITEMS, value)).answers["goal_1"] == read
+    assert score_frame(PATIENT, pd.DataFrame({"goal_1": [value]}))["goal"].isna().all()  # read, not refused
+
+
+@pytest.mark.parametrize("value", [4.5, "4.5", "five", "1e0", "5_0", True, float("inf"), "٥"])
+def test_anything_else_is_not_a_scale_answer_in_either_path(value):
+    assert check_answers(PATIENT, {"goal_1": value}).errors["goal_1"] == "not_a_number"
+    with pytest.raises(ScoringInputError, match=r"column 'goal_1', row 1: .* is not a valid answer"):
+        score_frame(PATIENT, pd.DataFrame({"goal_1": [value]}, dtype=object))
+
+
+def test_an_integral_float_from_json_and_its_text_from_csv_score_alike():
+    single = score_response(PATIENT, check_answers(PATIENT, dict.fromkeys(ALLIANCE_ITEMS, 5.0)).answers)
+    csv = score_frame(PATIENT, pd.DataFrame({item: ["5.0"] for item in ALLIANCE_ITEMS}, dtype=str))
+    assert single.scores["alliance"] == csv["alliance"].iloc[0] == pytest.approx(28 / 6)  # task_2 reversed: 3
+
+
+# A definition with every kind of scored item: scales (one reversed), yes/no, and a scale asked
+# only after a yes.
+SCORED = copy.deepcopy(VALID)
+SCORED["scores"] = [
+    {"id": "total", "title": VALID["title"], "items": ["a", "b", "c", "d"], "method": "mean", "min_answered": 1}
+]
+MIXED = build_instrument(SCORED, source="mixed.yaml")
+RAW = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1, 7),
+    st.sampled_from([1.0, 3.0, 5.0, 2.5, -0.0, float("nan"), float("inf"), 1e300]),
+    st.sampled_from(["1", " 3 ", "5.0", "+2", "2.5", "", "  ", "x", "yes", "No", "TRUE", "0", "1.0", "1e0"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.fixed_dictionaries(dict.fromkeys("abcd", RAW)), min_size=1, max_size=8))
+def test_one_response_and_a_batch_agree_on_validity_and_scores_for_any_raw_value(responses):
+    checked = [check_answers(MIXED, answers) for answers in responses]
+    invalid = any(code != "required" for result in checked for code in result.errors.values())
+    frame = pd.DataFrame(responses, columns=list("abcd"))
+    if invalid:
+        with pytest.raises(ScoringInputError):
+            score_frame(MIXED, frame)
+        return
+    batch = score_frame(MIXED, frame)
+    for position, result in enumerate(checked):
+        single = score_response(MIXED, result.answers).scores["total"]
+        assert (single is None and math.isnan(batch["total"].iloc[position])) or single == batch["total"].iloc[position]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from allianse.core.measures import load_instrument
 from allianse.core.signals import SignalRules, detect_signals
 
 NA = np.nan
+DEFINITIONS = Path(__file__).resolve().parents[3] / "allianse" / "instruments"
+PATIENT = load_instrument(DEFINITIONS / "alliance-patient.yaml")
+RULES = SignalRules.for_instrument(PATIENT)  # the shipped patient check's rules
 
 
 def series(alliance: list[float], treatment: str = "t1", **columns: object) -> pd.DataFrame:
@@ -25,8 +31,8 @@ def series(alliance: list[float], treatment: str = "t1", **columns: object) -> p
 
 
 def only(frame: pd.DataFrame, kind: str, **rules: float) -> pd.DataFrame:
-    """The signals of one kind, as a table, under the default rules with `rules` overridden."""
-    table = detect_signals(frame, SignalRules(**rules))
+    """The signals of one kind, as a table, under the patient check's rules with `rules` overridden."""
+    table = detect_signals(frame, SignalRules.for_instrument(PATIENT, rules))
     return table[table["kind"] == kind].reset_index(drop=True)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from allianse.core.measures import load_instrument
 from allianse.core.signals import InvalidRules, MalformedSeries
 from allianse.core.signals.group import (
     GROUP_WIDE,
@@ -14,7 +15,17 @@ from allianse.core.signals.group import (
     group_signals_for_session,
 )
 
+from .builders import DEFINITIONS
+
 NA = np.nan
+CLIMATE = load_instrument(DEFINITIONS / "group-climate.yaml")
+RULES = GroupSignalRules.for_instrument(CLIMATE)
+
+
+def test_high_conflict_is_the_climate_definitions_concern_level():
+    assert RULES.conflict_high == 4.0  # group-climate.yaml: the conflict range 4-6 is the concern
+    with pytest.raises(InvalidRules, match=r"Unknown group signal rule\(s\) conflict_hi;"):
+        GroupSignalRules.for_instrument(CLIMATE, {"conflict_hi": 3.0})
 
 
 def group_frame(cohesion: dict[str, list[float]], group: str = "g1", **columns: dict[str, list[float]]) -> pd.DataFrame:
@@ -32,7 +43,7 @@ def group_frame(cohesion: dict[str, list[float]], group: str = "g1", **columns: 
 
 
 def fired(frame: pd.DataFrame, **rules) -> list[tuple[str, int, str]]:
-    table = detect_group_signals(frame, GroupSignalRules(**rules))
+    table = detect_group_signals(frame, GroupSignalRules.for_instrument(CLIMATE, rules))
     return list(zip(table["member"], table["session"], table["detail"], strict=True))
 
 
@@ -51,7 +62,7 @@ def test_the_own_level_rule_waits_for_three_earlier_answers():
 
 def test_a_member_well_below_the_others_is_withdrawing_whatever_their_history():
     frame = group_frame({"A": [2.0], "B": [4.0], "C": [4.0]})
-    table = detect_group_signals(frame)
+    table = detect_group_signals(frame, RULES)
     assert table[["member", "detail"]].values.tolist() == [["A", "cohesion_below_group"]]
     assert table["value"].iloc[0] == pytest.approx(2.0)
 
@@ -105,10 +116,10 @@ def test_one_session_gives_what_the_batch_gives():
     cohesion = {name: list(np.where(rng.random(12) < 0.15, NA, rng.integers(0, 19, 12) / 3)) for name in "ABCDE"}
     conflict = {name: list(rng.integers(0, 19, 12) / 3) for name in "ABCDE"}
     frame = group_frame(cohesion, conflict=conflict)
-    batch = detect_group_signals(frame)
+    batch = detect_group_signals(frame, RULES)
     assert len(batch) > 0
     for session in range(1, 13):
-        single = group_signals_for_session(frame, session)
+        single = group_signals_for_session(frame, session, RULES)
         expected = batch[batch["session"] == session]
         assert [(s.member, s.detail, s.explanation_en) for s in single] == list(
             zip(expected["member"], expected["detail"], expected["explanation_en"], strict=True)
@@ -117,22 +128,22 @@ def test_one_session_gives_what_the_batch_gives():
 
 def test_later_sessions_never_change_the_signals_of_earlier_ones():
     frame = group_frame({"A": [5.0, 5.0, 4.67, 5.0, 1.0, NA, NA, 1.0], "B": STEADY + [5.0, 5.0], "C": [4.0] * 8})
-    full = detect_group_signals(frame)
-    early = detect_group_signals(frame[frame["session"] <= 5])
+    full = detect_group_signals(frame, RULES)
+    early = detect_group_signals(frame[frame["session"] <= 5], RULES)
     pd.testing.assert_frame_equal(full[full["session"] <= 5].reset_index(drop=True), early)
 
 
 def test_many_groups_at_once_give_each_group_its_own_signals():
     first = group_frame({"A": [5.0, 5.0, 5.0, 1.0], "B": [5.0] * 4, "C": [5.0] * 4}, group="g1")
     second = group_frame({"A": [NA, NA, 5.0, 5.0], "B": [2.0] * 4, "C": [5.0] * 4, "D": [5.0] * 4}, group="g2")
-    both = detect_group_signals(pd.concat([second, first], ignore_index=True))
+    both = detect_group_signals(pd.concat([second, first], ignore_index=True), RULES)
     for name, frame in (("g1", first), ("g2", second)):
-        alone = detect_group_signals(frame)
+        alone = detect_group_signals(frame, RULES)
         pd.testing.assert_frame_equal(both[both["group"] == name].reset_index(drop=True), alone)
 
 
 def test_signals_explain_themselves_in_both_languages():
-    table = detect_group_signals(group_frame({"A": [2.0], "B": [4.0], "C": [4.5]}))
+    table = detect_group_signals(group_frame({"A": [2.0], "B": [4.0], "C": [4.5]}), RULES)
     assert table["explanation_en"].iloc[0] == (
         "In session 1 this member's cohesion was 2.0, 2.25 points below the mean of the other members (4.25); "
         "the threshold is 1.5."
@@ -142,7 +153,7 @@ def test_signals_explain_themselves_in_both_languages():
 
 def test_absence_is_explained_with_whole_numbers():
     frame = group_frame({"A": [5.0, NA, NA], "B": [5.0] * 3, "C": [5.0] * 3})
-    text = detect_group_signals(frame)["explanation_en"].iloc[0]
+    text = detect_group_signals(frame, RULES)["explanation_en"].iloc[0]
     assert text == (
         "This member was absent from session 3: 2 absences in their last 3 sessions, at or above the threshold of 2."
     )
@@ -150,7 +161,7 @@ def test_absence_is_explained_with_whole_numbers():
 
 def test_no_members_no_signals():
     frame = pd.DataFrame(columns=["group", "member", "session", "attended", "cohesion", "conflict"])
-    assert detect_group_signals(frame).empty
+    assert detect_group_signals(frame, RULES).empty
 
 
 @pytest.mark.parametrize(
@@ -158,20 +169,20 @@ def test_no_members_no_signals():
 )
 def test_rules_out_of_range_are_refused(rules):
     with pytest.raises(InvalidRules):
-        GroupSignalRules(**rules)
+        GroupSignalRules.for_instrument(CLIMATE, rules)
 
 
 def test_malformed_frames_are_refused():
     frame = group_frame({"A": [5.0], "B": [5.0]})
     with pytest.raises(MalformedSeries, match="cohesion"):
-        detect_group_signals(frame.drop(columns="cohesion"))
+        detect_group_signals(frame.drop(columns="cohesion"), RULES)
     with pytest.raises(MalformedSeries, match="attended"):
-        detect_group_signals(frame.assign(attended=2))
+        detect_group_signals(frame.assign(attended=2), RULES)
     with pytest.raises(MalformedSeries, match="twice"):
-        detect_group_signals(pd.concat([frame, frame]))
+        detect_group_signals(pd.concat([frame, frame]), RULES)
 
 
 def test_one_session_refuses_a_frame_of_several_groups():
     frame = pd.concat([group_frame({"A": [5.0]}, group="g1"), group_frame({"A": [5.0]}, group="g2")])
     with pytest.raises(ValueError, match="one group"):
-        group_signals_for_session(frame, 1)
+        group_signals_for_session(frame, 1, RULES)

@@ -72,7 +72,8 @@ def test_every_threshold_is_an_option(tmp_path):
     [
         (["absent.csv"], "No such file"),
         (["{path}", "--z", "-1"], "z must be more than 0"),
-        (["{path}", "--scale", "1", "5"], "outside the scale 1-5"),
+        (["{path}", "--instrument", "group-climate"], "no score carries the role 'alliance'"),
+        (["{path}", "--instrument", "no-such-check"], "No instrument 'no-such-check'"),
     ],
 )
 def test_errors_become_a_command_error(tmp_path, arguments, message):

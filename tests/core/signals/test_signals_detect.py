@@ -6,11 +6,11 @@ import pytest
 from allianse.core.signals import Signal, SignalRules, detect_signals, signals_for_latest
 from allianse.core.signals.signal import COLUMNS
 
-from .builders import NA, fired, only, series
+from .builders import NA, PATIENT, RULES, fired, only, series
 
 
 def test_a_calm_series_gives_no_signals_and_the_documented_columns():
-    table = detect_signals(series([5.8, 5.9, 6.0, 5.8, 6.1]))
+    table = detect_signals(series([5.8, 5.9, 6.0, 5.8, 6.1]), RULES)
     assert table.empty
     assert tuple(table.columns) == COLUMNS
 
@@ -156,7 +156,7 @@ def test_treatments_are_independent_and_listed_in_order_of_first_appearance():
     first = series([6.0, 6.0, 6.0, 4.5], treatment="a")
     second = series([2.0, 2.0, 2.0, 2.0, 2.0], treatment="b", rupture=[0, 0, 0, 0, 1])
     shuffled = pd.concat([second.iloc[2:], first.iloc[::-1], second.iloc[:2]])
-    table = detect_signals(shuffled, SignalRules(low_threshold=1.0))
+    table = detect_signals(shuffled, SignalRules.for_instrument(PATIENT, {"low_threshold": 1.0}))
     assert list(zip(table["treatment"], table["session"], table["kind"], table["detail"], strict=True)) == [
         ("b", 5, "reported", "unrated"),
         ("a", 4, "drop", "z"),
@@ -165,13 +165,13 @@ def test_treatments_are_independent_and_listed_in_order_of_first_appearance():
 
 
 def test_signals_for_latest_gives_the_last_sessions_signals_as_records():
-    signals = signals_for_latest(series([5.8, 5.6, 6.0, 5.9, 3.9], held_back=[1, 0, 0, 0, 0]))
+    signals = signals_for_latest(series([5.8, 5.6, 6.0, 5.9, 3.9], held_back=[1, 0, 0, 0, 0]), RULES)
     assert [(signal.kind, signal.detail) for signal in signals] == [("drop", "z"), ("drop", "reliable_change")]
     assert all(isinstance(signal, Signal) and signal.session == 5 for signal in signals)
-    assert signals_for_latest(series([5.8, 5.9]))[:] == []
+    assert signals_for_latest(series([5.8, 5.9]), RULES)[:] == []
 
 
 def test_signals_for_latest_takes_one_treatment():
     frame = pd.concat([series([5.0], treatment="a"), series([5.0], treatment="b")])
     with pytest.raises(ValueError, match="one treatment"):
-        signals_for_latest(frame)
+        signals_for_latest(frame, RULES)

@@ -5,11 +5,11 @@ import pytest
 
 from allianse.core.signals import SignalRules, detect_signals, find_episodes
 
-from .builders import NA, series
+from .builders import NA, PATIENT, RULES, series
 
 
 def episodes(frame: pd.DataFrame, **rules: float) -> list[tuple]:
-    chosen = SignalRules(**rules)
+    chosen = SignalRules.for_instrument(PATIENT, rules)
     table = find_episodes(frame, detect_signals(frame, chosen), chosen)
     return list(zip(table["first_session"], table["last_session"], table["status"], strict=True))
 
@@ -17,7 +17,7 @@ def episodes(frame: pd.DataFrame, **rules: float) -> list[tuple]:
 def test_a_v_shaped_dip_that_recovers_within_the_window_is_repaired():
     frame = series([5.8, 5.6, 6.0, 5.9, 3.9, 4.8, 5.9])  # reference 5.825 at session 5
     assert episodes(frame) == [(5, 7, "repaired")]
-    table = find_episodes(frame, detect_signals(frame))
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
     assert table.loc[0, "reference"] == pytest.approx(5.825)
     assert table.loc[0, "kinds"] == ("drop",)
 
@@ -45,7 +45,7 @@ def test_missed_sessions_count_as_sessions_that_passed_without_repair():
 def test_a_new_rupture_signal_within_the_window_joins_the_open_episode():
     # session 6 reports a rupture: it joins, and the window restarts from it
     frame = series([5.8, 5.6, 6.0, 5.9, 3.9, 5.0, 5.2, 5.4, 5.9], rupture=[0, 0, 0, 0, 0, 1, 0, 0, 0])
-    table = find_episodes(frame, detect_signals(frame))
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
     assert episodes(frame) == [(5, 9, "repaired")]
     assert table.loc[0, "kinds"] == ("reported", "drop")
 
@@ -65,14 +65,14 @@ def test_after_a_repair_a_later_signal_opens_a_new_episode():
 
 def test_a_rupture_in_the_first_session_uses_its_own_score_as_reference():
     frame = series([4.5, 4.4, 4.6], rupture=[1, 0, 0])
-    table = find_episodes(frame, detect_signals(frame))
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
     assert episodes(frame) == [(1, 3, "repaired")]
     assert table.loc[0, "reference"] == 4.5
 
 
 def test_with_no_score_to_return_to_a_later_calm_scored_session_is_the_repair():
     frame = series([NA, NA, 4.0], rupture=[0, 0, 0], therapist_rupture=[1, NA, NA])
-    table = find_episodes(frame, detect_signals(frame))
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
     assert episodes(frame) == [(1, 3, "repaired")]
     assert pd.isna(table.loc[0, "reference"])
 
@@ -84,18 +84,18 @@ def test_held_back_and_alliance_gaps_do_not_open_episodes_but_a_one_sided_ruptur
 
 def test_treatments_have_their_own_episodes():
     frame = pd.concat([series([5.0, 5.0, 5.0, 4.5, 5.0], treatment="a"), series([5.0, 3.0], treatment="b")])
-    table = find_episodes(frame, detect_signals(frame))
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
     assert list(zip(table["treatment"], table["status"], strict=True)) == [("a", "repaired"), ("b", "open")]
 
 
 def test_no_signals_no_episodes():
     frame = series([5.0, 5.1])
-    table = find_episodes(frame, detect_signals(frame))
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
     assert table.empty
     assert list(table.columns) == ["treatment", "first_session", "last_session", "status", "reference", "kinds"]
 
 
 def test_signals_of_another_series_are_refused():
-    signals = detect_signals(series([5.0, 3.0], treatment="elsewhere"))
+    signals = detect_signals(series([5.0, 3.0], treatment="elsewhere"), RULES)
     with pytest.raises(ValueError, match="not in the series"):
-        find_episodes(series([5.0, 5.0]), signals)
+        find_episodes(series([5.0, 5.0]), signals, RULES)

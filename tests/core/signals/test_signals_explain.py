@@ -12,7 +12,7 @@ from allianse.core.signals.explain import (
     placeholders,
 )
 
-from .builders import NA, only, series
+from .builders import NA, RULES, only, series
 
 
 def test_every_detail_has_one_sentence_per_language_with_the_same_numbers():
@@ -66,7 +66,7 @@ def test_every_kind_explains_itself_with_its_numbers():
         held_back=[1, 0, 0, NA, NA],
         attended=[1, 1, 1, 1, 0],
     )
-    table = detect_signals(frame)
+    table = detect_signals(frame, RULES)
     by_detail = {detail: (en, nb) for detail, en, nb in table[["detail", "explanation_en", "explanation_nb"]].values}
     assert by_detail["rated"] == (
         "In session 2 the patient reported tension or a misunderstanding (intensity 4 of 5, resolution 2 of 5).",

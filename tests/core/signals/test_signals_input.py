@@ -1,9 +1,13 @@
 """Reading and validating session series: clear messages for every kind of bad input."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from allianse.core.signals import MalformedSeries, read_series_csv, validate_series
+
+from .builders import RULES
 
 HEADER = "treatment,session,alliance,rupture,held_back,attended\n"
 
@@ -15,7 +19,7 @@ def write(tmp_path, text: str, name: str = "series.csv"):
 
 
 def test_it_reads_a_minimal_csv_and_adds_the_optional_columns(tmp_path):
-    frame = read_series_csv(write(tmp_path, HEADER + "b,2,5.5,0,0,1\na,1,6,1,0,1\nb,1,,,,0\n"))
+    frame = read_series_csv(write(tmp_path, HEADER + "b,2,5.5,0,0,1\na,1,6,1,0,1\nb,1,,,,0\n"), RULES.scales)
     assert list(frame["treatment"]) == ["b", "b", "a"]
     assert list(frame["session"]) == [1, 2, 1]
     assert frame["therapist_alliance"].isna().all() and frame["rupture_intensity"].isna().all()
@@ -39,17 +43,23 @@ def test_it_reads_a_minimal_csv_and_adds_the_optional_columns(tmp_path):
 )
 def test_it_rejects_malformed_csv_files_with_a_clear_message(tmp_path, text, message):
     with pytest.raises(MalformedSeries, match=message):
-        read_series_csv(write(tmp_path, text))
+        read_series_csv(write(tmp_path, text), RULES.scales)
 
 
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(MalformedSeries, match=r"No such file: .*absent\.csv"):
-        read_series_csv(tmp_path / "absent.csv")
+        read_series_csv(tmp_path / "absent.csv", RULES.scales)
 
 
-def test_the_scale_is_a_parameter(tmp_path):
+def test_the_scales_are_the_instruments(tmp_path):
     path = write(tmp_path, HEADER + "a,1,8.5,0,0,1\n")
-    assert read_series_csv(path, scale=(0, 10))["alliance"].tolist() == [8.5]
+    with pytest.raises(MalformedSeries, match=r"Column alliance, line 2: 8.5 is outside the scale 1-7\."):
+        read_series_csv(path, RULES.scales)
+    wider = replace(RULES.scales, alliance=(0.0, 10.0), rupture_intensity=(1, 3))
+    assert read_series_csv(path, wider)["alliance"].tolist() == [8.5]
+    rating = write(tmp_path, HEADER.strip() + ",rupture_intensity\na,1,5,1,0,1,4\n")
+    with pytest.raises(MalformedSeries, match=r"4 is not a whole number from 1 to 3\."):
+        read_series_csv(rating, wider)
 
 
 def test_a_data_frame_is_validated_the_same_way_and_rows_are_named_by_index():
@@ -58,5 +68,5 @@ def test_a_data_frame_is_validated_the_same_way_and_rows_are_named_by_index():
         index=[17],
     )
     with pytest.raises(MalformedSeries, match=r"Column held_back, row 17: 3 is not 0 or 1\."):
-        validate_series(frame)
+        validate_series(frame, RULES.scales)
     assert isinstance(MalformedSeries("x"), ValueError)

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from allianse.core.signals import SignalRules, detect_signals, find_episodes, signals_for_latest
 from allianse.core.signals.signal import Kind, is_rupture_type, signals_from_table
 
-from .builders import NA
+from .builders import NA, PATIENT
 
 SCORES = st.one_of(st.just(NA), st.integers(4, 28).map(lambda quarters: quarters / 4))
 FLAGS = st.sampled_from([0.0, 0.0, 1.0, NA])
 RATINGS = st.sampled_from([NA, 1.0, 2.0, 3.0, 4.0, 5.0])
 RULES = st.builds(
-    SignalRules,
+    lambda **overrides: SignalRules.for_instrument(PATIENT, overrides),
     z=st.sampled_from([1.0, 2.0]),
     min_reference_sessions=st.integers(2, 4),
     min_sd=st.sampled_from([0.1, 0.25]),

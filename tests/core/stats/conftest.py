@@ -1,4 +1,4 @@
-"""Published test data of /work/shared/domain/INSTRUMENTS.md (sections 7d-7f), typed from the document."""
+"""Published test data (docs/methods.md#test-values), typed from the publications."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ NA = np.nan
 
 @pytest.fixture
 def shrout_fleiss() -> np.ndarray:
-    """Shrout & Fleiss (1979): 6 targets x 4 judges (INSTRUMENTS.md 7d)."""
+    """Shrout & Fleiss (1979), Table 2: 6 targets x 4 judges."""
     return np.array(
         [
             [9, 2, 5, 8],
@@ -24,7 +24,7 @@ def shrout_fleiss() -> np.ndarray:
 
 @pytest.fixture
 def krippendorff_vector_a() -> np.ndarray:
-    """Krippendorff (2011): 4 observers x 12 units, NaN = missing (INSTRUMENTS.md 7f, vector A)."""
+    """Krippendorff (2011): 4 observers x 12 units, NaN = missing."""
     return np.array(
         [
             [1, 2, 3, 3, 2, 1, 4, 1, 2, NA, NA, NA],

@@ -6,7 +6,7 @@ from hypothesis.extra.numpy import arrays
 
 from allianse.core.stats import DStudyRow, InsufficientData, g_study, g_study_batch, icc
 
-# INSTRUMENTS.md 7e: raters -> (relative, absolute)
+# docs/methods.md#test-values (G-study of the Shrout & Fleiss data): raters -> (relative, absolute)
 PUBLISHED_D_STUDY = {
     1: (0.7148, 0.2898),
     2: (0.8337, 0.4493),

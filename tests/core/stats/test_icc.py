@@ -8,7 +8,8 @@ from hypothesis.extra.numpy import arrays
 
 from allianse.core.stats import FORMS, IccTable, InsufficientData, TwoWayAnova, icc, icc_batch, two_way_anova
 
-# INSTRUMENTS.md 7d: form -> (value, F, df1, df2, p, lower, upper); p of ICC3 as ICC2 (same F test).
+# docs/methods.md#test-values (Shrout & Fleiss 1979 data, as R psych::ICC reports it):
+# form -> (value, F, df1, df2, p, lower, upper); p of ICC3 as ICC2 (same F test).
 PUBLISHED = {
     "ICC1": (0.165742, 1.7947, 5, 18, 0.1648, -0.1329, 0.7226),
     "ICC2": (0.289764, 11.0272, 5, 15, 0.000135, 0.0188, 0.7611),

@@ -7,7 +7,7 @@ from hypothesis.extra.numpy import arrays
 
 from allianse.core.stats import LEVELS, InsufficientData, alpha_batch, krippendorff_alpha
 
-# INSTRUMENTS.md 7f, vector A
+# Krippendorff (2011), unrounded; docs/methods.md#test-values
 PUBLISHED = {"nominal": 0.743421, "ordinal": 0.815388, "interval": 0.849107, "ratio": 0.797403}
 
 

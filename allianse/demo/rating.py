@@ -16,13 +16,12 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 
 from allianse.accounts.models import Role, User
-from allianse.clinic.demo import DEMO_PASSWORD, DemoContext, demo_user
 from allianse.core.measures import Instrument
+from allianse.demo.clinic import DEMO_PASSWORD, DemoContext, demo_user
 from allianse.instruments import registry as instruments
-
-from . import services
-from .media import session_recording
-from .models import Assignment, Purpose, Rating, RatingStudy, Recording, Segment
+from allianse.rating import services
+from allianse.rating.media import session_recording
+from allianse.rating.models import Assignment, Purpose, Rating, RatingStudy, Recording, Segment
 
 RECORDING_SECONDS = 240
 SEGMENT_SECONDS = 60
@@ -56,7 +55,7 @@ def build(context: DemoContext) -> None:
     course_recordings = [_record(context, session, Purpose.COURSE, index) for index, session in enumerate(sessions)]
     course = services.create_study(
         name="MBT-G-kurs 2026, møte 7: skåring av videosekvenser",
-        description="Sekvenser fra deltakernes egne grupper, skåret med MBT-G-skalaen (seed 002).",
+        description="Sekvenser fra deltakernes egne grupper, skåret med MBT-G-skalaen.",
         instrument_key="mbt-g-aqs",
         purpose=Purpose.COURSE,
         leader=supervisor,

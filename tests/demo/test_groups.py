@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from allianse.clinic.demo import DemoContext, create_staff
-from allianse.groups import demo
+from allianse.demo import groups as demo
+from allianse.demo.clinic import DemoContext, create_staff
 from allianse.groups.dashboard import eligibility_of
 from allianse.groups.models import GroupSignal, MemberResponse, Membership, SessionSummary, TherapyGroup
 from allianse.ruptures.models import Outcome, RuptureEpisode

@@ -4,7 +4,7 @@ Signals are derived data: when a session's attendance or answers change, the sig
 session and the later ones are computed again and replace the stored ones; `refresh_group_signals`
 does every session of a group (e.g. after an import, or for the demo). Both run the core's one
 implementation over the group's frame. Pages read the stored rows; they never recompute. A member's
-withdrawal then opens or widens a rupture episode with the member (allianse.ruptures.members).
+withdrawal then opens or widens a rupture episode with the member (allianse.groups.member_ruptures).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from allianse.core.signals import group as core
-from allianse.ruptures.members import update_member_episodes
 
+from .member_ruptures import update_member_episodes
 from .models import GroupSession, GroupSignal, TherapyGroup
 from .series import load_group_data, signal_input
 
@@ -31,7 +31,7 @@ def refresh_group_signals(*, group: TherapyGroup) -> list[GroupSignal]:
 
 def _refresh(group: TherapyGroup, *, since: int) -> list[GroupSignal]:
     """Replace the stored signals, then let a member's withdrawal open or widen a rupture episode
-    with them (allianse.ruptures.members): the repair guide supports the therapists from there."""
+    with them (allianse.groups.member_ruptures): the repair guide supports the therapists from there."""
     frame = signal_input(group, load_group_data(group).frame)
     table = core.detect_group_signals(frame) if len(frame) else None
     found = [] if table is None else core.signals_from_group_table(table[table["session"] >= since])

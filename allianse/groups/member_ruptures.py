@@ -2,8 +2,9 @@
 
 A member whose cohesion or alliance falls markedly below their own level or below the group's is
 drifting away from the group: a withdrawal rupture (absence and disengagement are withdrawal
-markers, Safran & Muran, seed 001), worked through with the repair guide's withdrawal path.
-The group signals (allianse.core.signals.group, stored by allianse.groups.signals) are derived
+markers, Safran & Muran 2000; docs/methods.md#member-ruptures), worked through with the repair
+guide's withdrawal path.
+The group signals (allianse.core.signals.group, stored by allianse.groups.signal_store) are derived
 rows, replaced whenever a session's data change; the episode is the therapists' record and keeps
 its span, notes and history. Conflict belongs to the group as a whole and opens no episode.
 """
@@ -20,19 +21,20 @@ from django.utils import timezone
 
 from allianse.core.groups import session_means
 from allianse.core.signals.group import GroupKind
-from allianse.groups.models import GroupSession, GroupSignal, TherapyGroup
-from allianse.groups.series import load_group_data
+from allianse.ruptures.models import SCORE_WINDOW, EpisodeEvent, EpisodeKind, RuptureEpisode
+from allianse.ruptures.queries import latest_start
+from allianse.ruptures.rules import current_rules
 
-from .models import SCORE_WINDOW, EpisodeEvent, EpisodeKind, RuptureEpisode
-from .rules import current_rules
+from .models import GroupSession, GroupSignal, TherapyGroup
+from .series import load_group_data
 
 Action = EpisodeEvent.Action
 WITHDRAWAL, ABSENCE, CONFLICT = GroupKind.WITHDRAWAL.value, GroupKind.ABSENCE.value, GroupKind.CONFLICT.value
 # Withdrawal opens an episode; repeated absence joins one already open (absence after a rupture is
-# a dropout risk: seed 001, Muran et al. 2009) but on its own stays a signal of the group page.
+# a dropout risk: Muran et al. 2009) but on its own stays a signal of the group page.
 JOINING = (WITHDRAWAL, ABSENCE)
 
-# Needs attention, most urgent first, in the ranks of ruptures.queries.URGENCY: repeated absence
+# Needs attention, most urgent first, in the ranks of allianse.ruptures.queries.URGENCY: repeated absence
 # first (dropout risk, as an absence after a rupture), then withdrawal and conflict in the group.
 URGENCY = {ABSENCE: 0, WITHDRAWAL: 1, CONFLICT: 1}
 QUIET = 4  # an open episode with nothing from the group's latest session
@@ -224,15 +226,6 @@ class GroupAttentionItem:
     def shown_signals(self) -> list[GroupSignal]:
         """The newest signals first, at most three, as for a patient's item."""
         return sorted(self.signals, key=lambda signal: (-signal.session.number, signal.kind))[:3]
-
-
-def latest_start(signals, episode: RuptureEpisode | None) -> datetime:
-    """When an attention item's latest session started: its signals' sessions and the last session
-    of its episode (a clinic Session or a GroupSession, see RuptureEpisode.span_last)."""
-    starts = [signal.session.starts_at for signal in signals]
-    if episode is not None:
-        starts.append(episode.span_last.starts_at)
-    return max(starts)
 
 
 def attention_items(therapist) -> list[GroupAttentionItem]:

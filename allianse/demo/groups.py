@@ -18,16 +18,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from allianse.clinic import services as clinic_services
 from allianse.clinic.models import Patient
 from allianse.core.groups import ICD10, ICD11
 from allianse.core.measures import check_answers
+from allianse.groups import checks, services, signal_store, summaries
+from allianse.groups.models import Attendance, GroupSession, MemberCheck, Membership, SessionSummary, TherapyGroup
+from allianse.groups.series import ALLIANCE, CLIMATE
 from allianse.instruments import registry as instruments
 from allianse.ruptures import services as ruptures
 from allianse.ruptures.models import EpisodeEvent, Outcome, RuptureEpisode
-
-from . import checks, services, signals, summaries
-from .models import Attendance, GroupSession, MemberCheck, Membership, SessionSummary, TherapyGroup
-from .series import ALLIANCE, CLIMATE
 
 BORDERLINE = ((ICD10, "F60.31"),)
 OTHER_FACTORS = ("universality", "information", "altruism", "family", "socializing", "imitation", "existential")
@@ -124,7 +124,7 @@ def _build_group(context, story: Story, individual_patients: list[Patient]) -> T
         _answers(session, story, memberships, lead, rng, last=number == story.sessions)
         if number >= story.summaries_from:
             _summary(session, story, memberships, (lead, co), rng, draft=number > story.sessions - story.drafts)
-    signals.refresh_group_signals(group=group)
+    signal_store.refresh_group_signals(group=group)
     _work_episodes(story, memberships, (lead, co))
     return group
 
@@ -199,7 +199,7 @@ def _join(group: TherapyGroup, by, member: Member, day, patient: Patient | None)
             membership=membership, by=by, description=member.description, case_formulation=member.formulation
         )
     for system, code in member.diagnoses:
-        services.record_diagnosis(patient=patient, by=by, system=system, code=code)
+        clinic_services.record_diagnosis(patient=patient, by=by, system=system, code=code)
     return membership
 
 

@@ -1,24 +1,19 @@
 """`allianse demo`: fill an empty database with a demo clinic and print how to try it."""
 
 import random
-from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
-from allianse.clinic.demo import DEMO_PASSWORD, DemoContext
 from allianse.clinic.models import Patient, Session
+from allianse.demo import clinic, groups, rating, ruptures
+from allianse.demo.clinic import DEMO_PASSWORD, DemoContext
 from allianse.feedback.services import PATIENT_CHECK, issue_check
 
-# Builders run in this order; each adds its own part of the demo (see allianse/<app>/demo.py).
-DEMO_BUILDERS = [
-    "allianse.clinic.demo.build",
-    "allianse.ruptures.demo.build",
-    "allianse.groups.demo.build",
-    "allianse.rating.demo.build",
-]
+# Builders run in this order; each adds its own part of the demo (allianse/demo/<app>.py).
+DEMO_BUILDERS = [clinic.build, ruptures.build, groups.build, rating.build]
 
 
 class Command(BaseCommand):
@@ -29,9 +24,8 @@ class Command(BaseCommand):
             self.stdout.write("The database already has data; no demo data added.")
         else:
             context = DemoContext(now=timezone.now(), rng=random.Random(2026))
-            for dotted in DEMO_BUILDERS:
-                module, name = dotted.rsplit(".", 1)
-                getattr(import_module(module), name)(context)
+            for build in DEMO_BUILDERS:
+                build(context)
             for line in context.lines:
                 self.stdout.write(line)
         self._print_logins()

@@ -3,9 +3,9 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from allianse.groups import signals
+from allianse.groups import member_ruptures as member_episodes
+from allianse.groups import signal_store
 from allianse.groups.models import GroupSignal
-from allianse.ruptures import members as member_episodes
 from allianse.ruptures import services
 from allianse.ruptures.models import EpisodeEvent, EpisodeKind, RuptureEpisode
 from tests.ruptures.conftest import conflict_signal, group_sessions
@@ -24,8 +24,8 @@ def test_a_members_withdrawal_opens_a_withdrawal_episode_with_them(member_episod
 
 
 def test_refreshing_the_signals_again_changes_no_episode(member_episode, group):
-    signals.refresh_group_signals(group=group)
-    signals.refresh_group_signals(group=group)
+    signal_store.refresh_group_signals(group=group)
+    signal_store.refresh_group_signals(group=group)
     assert RuptureEpisode.objects.count() == 1
     assert member_episode.events.count() == 1
 

@@ -1,6 +1,6 @@
 """Demo clinic: three therapists and fourteen patients whose alliance series look real.
 
-Series follow the patterns the rupture literature describes (DOMAIN.md): most stable or
+Series follow the patterns the rupture literature describes (docs/methods.md): most stable or
 improving; withdrawal ruptures that dip and recover (V-shape, Stiles et al. 2004); a
 confrontation rupture; one unrepaired rupture ending in dropout; patients who rate higher than
 their therapist and the reverse.
@@ -17,12 +17,11 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allianse.accounts.models import Role, User
+from allianse.clinic.models import Patient, Session, Treatment
 from allianse.core.measures import check_answers
 from allianse.feedback.models import Administration, Respondent
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, store_response
 from allianse.instruments import registry as instruments
-
-from .models import Patient, Session, Treatment
 
 DEMO_PASSWORD = "allianse-demo"
 

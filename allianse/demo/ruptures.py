@@ -14,16 +14,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from allianse.feedback.services import THERAPIST_CHECK, latest_response
-
-from .models import EpisodeEvent, EpisodeKind, Outcome, Recovery, RuptureEpisode, Signal
-from .services import (
+from allianse.ruptures.models import EpisodeEvent, EpisodeKind, Outcome, Recovery, RuptureEpisode, Signal
+from allianse.ruptures.services import (
     add_note,
     change_kind,
     close_episode,
     open_episode,
     stage_count,
 )
-from .updates import observed_kind, update_for_treatment
+from allianse.ruptures.updates import observed_kind, update_for_treatment
 
 # What a therapist might write at each stage of each path: (strategies tried, note).
 NOTES = {

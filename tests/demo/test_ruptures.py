@@ -4,9 +4,9 @@ import random
 
 from django.utils import timezone
 
-from allianse.clinic.demo import DemoContext
-from allianse.clinic.demo import build as build_clinic
-from allianse.ruptures.demo import build
+from allianse.demo.clinic import DemoContext
+from allianse.demo.clinic import build as build_clinic
+from allianse.demo.ruptures import build
 from allianse.ruptures.models import EpisodeStageNote, RuptureEpisode, Signal, SignalKind
 from allianse.ruptures.queries import clinic_overview
 
