@@ -20,7 +20,7 @@ from allianse.feedback.services import (
     patient_links,
 )
 from allianse.instruments import registry as instruments
-from allianse.ruptures.queries import TreatmentRuptures, treatment_ruptures
+from allianse.ruptures.pages import TreatmentRuptures, treatment_ruptures
 
 from .charts import trajectory_spec
 

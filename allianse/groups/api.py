@@ -28,7 +28,7 @@ from allianse.accounts.models import AuditEvent
 from allianse.core.groups import Eligibility
 from allianse.instruments.language import current_language
 
-from . import checks, dashboard, services
+from . import checks, pages, services
 from .access import get_group_for_user, get_group_session_for_user
 from .models import Attendance, GroupSession, GroupSignal, MemberCheck, Membership, TherapyGroup
 from .series import CLIMATE_SCORES, load_group_data
@@ -47,7 +47,7 @@ class EligibilitySerializer(serializers.Serializer):
     reason = serializers.SerializerMethodField()
 
     def get_reason(self, eligibility: Eligibility) -> str:
-        return dashboard.eligibility_reason(eligibility)
+        return pages.eligibility_reason(eligibility)
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -99,7 +99,7 @@ class SignalSerializer(serializers.ModelSerializer):
 
 
 class MemberSerializer(serializers.Serializer):
-    """A membership (dashboard.MemberRow) by its public id and the patient's pseudonymous code."""
+    """A membership (pages.MemberRow) by its public id and the patient's pseudonymous code."""
 
     public_id = serializers.UUIDField(source="membership.public_id")
     code = serializers.CharField(source="membership.patient.code")
@@ -120,7 +120,7 @@ class SessionSerializer(serializers.Serializer):
 
 
 class GroupDetailSerializer(GroupSerializer):
-    """`context` also holds `members` (dashboard.MemberRow), `sessions` (rows of the session table)
+    """`context` also holds `members` (pages.MemberRow), `sessions` (rows of the session table)
     and `signals` (about the whole group)."""
 
     members = serializers.SerializerMethodField()
@@ -243,7 +243,7 @@ class MemberLinkSerializer(serializers.ModelSerializer):
 
 def _eligibility(groups: list[TherapyGroup]) -> dict[int, Eligibility]:
     """Each group's eligibility from its memberships (patients' diagnoses prefetched)."""
-    return {group.pk: dashboard.eligibility_of(list(group.memberships.all())) for group in groups}
+    return {group.pk: pages.eligibility_of(list(group.memberships.all())) for group in groups}
 
 
 def _rule_error(error: services.GroupRuleError) -> serializers.ValidationError:
@@ -274,12 +274,12 @@ class GroupDetail(APIView):
         memberships = list(group.memberships.select_related("patient").prefetch_related("patient__diagnoses"))
         frame = load_group_data(group).frame
         sessions = list(group.sessions.select_related("summary").order_by("number"))
-        rows = [dashboard.MemberRow(membership, membership.patient.code) for membership in memberships]
+        rows = [pages.MemberRow(membership, membership.patient.code) for membership in memberships]
         context = {
-            "eligibility": {group.pk: dashboard.eligibility_of(memberships)},
+            "eligibility": {group.pk: pages.eligibility_of(memberships)},
             "members": rows,
-            "signals": dashboard.latest_signals(rows, group, [session.number for session in sessions]),
-            "sessions": dashboard.session_table(sessions, frame, current_language()).rows,
+            "signals": pages.latest_signals(rows, group, [session.number for session in sessions]),
+            "sessions": pages.session_table(sessions, frame, current_language()).rows,
         }
         audit.record_for_patients(
             request, VIEW, group, [membership.patient_id for membership in memberships], detail="api group"

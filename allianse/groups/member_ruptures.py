@@ -22,7 +22,7 @@ from django.utils import timezone
 from allianse.core.groups import session_means
 from allianse.core.signals.group import GroupKind
 from allianse.ruptures.models import SCORE_WINDOW, EpisodeEvent, EpisodeKind, RuptureEpisode
-from allianse.ruptures.queries import latest_start
+from allianse.ruptures.pages import latest_start
 from allianse.ruptures.rules import current_rules
 
 from .models import GroupSession, GroupSignal, TherapyGroup
@@ -34,7 +34,7 @@ WITHDRAWAL, ABSENCE, CONFLICT = GroupKind.WITHDRAWAL.value, GroupKind.ABSENCE.va
 # a dropout risk: Muran et al. 2009) but on its own stays a signal of the group page.
 JOINING = (WITHDRAWAL, ABSENCE)
 
-# Needs attention, most urgent first, in the ranks of allianse.ruptures.queries.URGENCY: repeated absence
+# Needs attention, most urgent first, in the ranks of allianse.ruptures.pages.URGENCY: repeated absence
 # first (dropout risk, as an absence after a rupture), then withdrawal and conflict in the group.
 URGENCY = {ABSENCE: 0, WITHDRAWAL: 1, CONFLICT: 1}
 QUIET = 4  # an open episode with nothing from the group's latest session

@@ -17,7 +17,7 @@ from allianse.instruments import registry as instruments
 from allianse.instruments.forms import InstrumentForm
 from allianse.instruments.language import current_language, respondent_language
 
-from . import checks, dashboard, services, summaries
+from . import checks, pages, services, summaries
 from .access import get_group_for_user, get_group_session_for_user, get_membership_for_user, get_summary_for_user
 from .forms import (
     AddendumForm,
@@ -59,10 +59,10 @@ def group_new(request):
 @staff_required
 def group(request, public_id):
     group = get_group_for_user(request.user, public_id)
-    measure = request.GET.get("measure", dashboard.DEFAULT_MEASURE)
-    if measure not in dict(dashboard.measure_choices(current_language())):
-        measure = dashboard.DEFAULT_MEASURE
-    context = dashboard.group_context(
+    measure = request.GET.get("measure", pages.DEFAULT_MEASURE)
+    if measure not in dict(pages.measure_choices(current_language())):
+        measure = pages.DEFAULT_MEASURE
+    context = pages.group_context(
         group,
         measure=measure,
         show_all=request.GET.get("sessions") == "all",
@@ -109,7 +109,7 @@ def _member_page(request, membership, *, status: int = 200, **forms):
         "diagnosis_form": DiagnosisForm(),
         "end_form": EndMembershipForm() if membership.is_current else None,
         **forms,
-        **dashboard.member_context(membership, language=current_language()),
+        **pages.member_context(membership, language=current_language()),
     }
     return render(request, "groups/member.html", context, status=status)
 

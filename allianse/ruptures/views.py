@@ -10,7 +10,7 @@ from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
 
-from . import guide, queries, services
+from . import guide, pages, services
 from . import rules as signal_rules
 from .access import get_episode_for_user, require_administrator
 from .forms import CloseForm, KindForm, NoteForm, OpenEpisodeForm, OverviewFilterForm, RulesForm, StageForm
@@ -28,7 +28,7 @@ def episode(request, public_id):
 
 
 def _episode_page(request, episode, status=200, **forms):
-    context = queries.episode_context(episode)
+    context = pages.episode_context(episode)
     context.update(
         note_form=forms.get("note_form") or NoteForm(episode=episode),
         stage_form=forms.get("stage_form") or StageForm(episode=episode),
@@ -135,7 +135,7 @@ def overview(request):
     require_administrator(request.user)
     form = OverviewFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    figures = queries.clinic_overview(
+    figures = pages.clinic_overview(
         start=filters.get("start"), end=filters.get("end"), therapist=filters.get("therapist")
     )
     return render(request, "ruptures/overview.html", {"form": form, "figures": figures})

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from allianse.demo import groups as demo
 from allianse.demo.clinic import DemoContext, create_staff
-from allianse.groups.dashboard import eligibility_of
 from allianse.groups.models import GroupSignal, MemberResponse, Membership, SessionSummary, TherapyGroup
+from allianse.groups.pages import eligibility_of
 from allianse.ruptures.models import Outcome, RuptureEpisode
 
 

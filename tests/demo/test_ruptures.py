@@ -8,7 +8,7 @@ from allianse.demo.clinic import DemoContext
 from allianse.demo.clinic import build as build_clinic
 from allianse.demo.ruptures import build
 from allianse.ruptures.models import EpisodeStageNote, RuptureEpisode, Signal, SignalKind
-from allianse.ruptures.queries import clinic_overview
+from allianse.ruptures.pages import clinic_overview
 
 
 def test_the_demo_shows_every_part_of_the_ruptures(db):

@@ -1,4 +1,4 @@
-"""The therapists' pages of a group: who may see them, what they show, and how many queries."""
+"""The therapists' pages of a group: who may see them, what they show, and how many pages."""
 
 from __future__ import annotations
 

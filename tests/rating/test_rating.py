@@ -4,8 +4,10 @@ import re
 
 from django.urls import reverse
 
+from allianse.accounts.models import AuditEvent, Role
 from allianse.rating import services
 from allianse.rating.models import Assignment, Rating, RatingDraft
+from tests.conftest import make_user, sign_in
 
 from .conftest import full_answers
 
@@ -45,6 +47,28 @@ class TestAssignments:
 
     def test_a_rater_cannot_open_the_study_page(self, rater_client, study):
         assert rater_client.get(reverse("rating:study", args=[study.public_id])).status_code == 403
+
+    def test_the_leader_sees_the_studys_segments_and_assignments(self, leader_client, study, assignments, rater):
+        services.submit_rating(
+            assignment=assignments[0], entered=services.RatingInput(answers=full_answers()), by=rater
+        )
+        response = leader_client.get(reverse("rating:study", args=[study.public_id]))
+        page = response.content.decode()
+        assert response.status_code == 200 and "<h1>MBT-G course, meeting 7</h1>" in page
+        assert re.search(r"<li>Opening <span class=\"muted\">0?0:02–0?0:12</span></li>", page)
+        assert "1 of 2 assignments submitted." in page
+        rows = re.findall(r"<tr><td>Opening</td><td>(\w+)</td><td>[^<]+</td>\s*<td>([^<]+)</td></tr>", page)
+        assert sorted(rows) == [("rater1", "submitted"), ("rater2", "not started")]
+        assert AuditEvent.objects.filter(detail="study", actor=study.leader).exists()
+
+    def test_no_one_but_the_leader_opens_the_study_page(self, client, study, therapist):
+        url = reverse("rating:study", args=[study.public_id])
+        for someone in (therapist, make_user("leader2", Role.COURSE_LEADER)):
+            sign_in(client, someone)
+            response = client.get(url)
+            assert response.status_code == 403 and study.name not in response.content.decode()
+        client.logout()
+        assert client.get(url).url.startswith(reverse("accounts:login"))
 
 
 class TestDrafts:

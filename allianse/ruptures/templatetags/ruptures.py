@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from allianse.accounts import audit
 from allianse.instruments.language import current_language
 from allianse.instruments.templatetags.instrument_text import tr
-from allianse.ruptures import guide, queries, services
+from allianse.ruptures import guide, pages, services
 from allianse.ruptures.models import EpisodeEvent, EpisodeKind, Outcome, Recovery
 
 register = template.Library()
@@ -21,7 +21,7 @@ def needs_attention(context) -> dict:
     """'Needs attention' on the therapist's home: most urgent first, each with why and what to do.
     Every patient listed is written to the audit log (one query for all)."""
     request = context["request"]
-    items = queries.needs_attention(request.user)
+    items = pages.needs_attention(request.user)
     audit.record_patients_shown(
         request, [patient for item in items for patient in item.patients], detail="needs attention"
     )
@@ -30,7 +30,7 @@ def needs_attention(context) -> dict:
 
 @register.inclusion_tag("ruptures/_session_ruptures.html", takes_context=True)
 def session_ruptures(context, session) -> dict:
-    return {**queries.session_ruptures(session), "request": context["request"]}
+    return {**pages.session_ruptures(session), "request": context["request"]}
 
 
 @register.filter
