@@ -19,7 +19,7 @@ from allianse.accounts.models import Role, User
 from allianse.core.measures import Instrument
 from allianse.demo.clinic import DEMO_PASSWORD, DemoContext, demo_user
 from allianse.instruments import registry as instruments
-from allianse.rating import services
+from allianse.rating import consents, services
 from allianse.rating.media import session_recording
 from allianse.rating.models import Assignment, Purpose, Rating, RatingStudy, Recording, Segment
 
@@ -65,7 +65,7 @@ def build(context: DemoContext) -> None:
     blocked = _segments(course_recordings[3], 1)
     _rate_study(context, course, blocked, raters[:2], supervisor)
     consent = sessions[3].treatment.patient.consents.get(purpose=Purpose.COURSE)
-    services.withdraw_consent(consent=consent, by=consent.recorded_by)
+    consents.withdraw_consent(consent=consent, by=consent.recorded_by)
     supervision_recording = _supervision_study(context, sessions[0], raters[:3], supervisor)
     context.say(
         "Video rating: 'supervisor' leads the MBT-G course study (agreement pages under Video rating);"
@@ -92,7 +92,7 @@ def _recorded_session(context: DemoContext, index: int):
     session = treatment.sessions.filter(attended=True).order_by("-number")[index % 2]
     therapist = treatment.therapists.first()
     for purpose in (Purpose.COURSE, Purpose.SUPERVISION):
-        services.record_consent(
+        consents.record_consent(
             patient=treatment.patient,
             purpose=purpose,
             given_at=(context.now - timedelta(days=60)).date(),

@@ -26,7 +26,7 @@ from allianse.accounts.models import AuditEvent
 from allianse.instruments.answer_errors import AnswerErrorSerializer, AnswerErrorsSerializer, answer_errors
 from allianse.instruments.language import current_language
 
-from . import access, agreement, pages, services
+from . import access, agreement, consents, pages, services
 from .forms import RATING_ERRORS
 from .models import Assignment, RatingDraft
 
@@ -182,7 +182,7 @@ class AgreementSerializer(serializers.Serializer):
 
 def _refuse_if_blocked(assignment: Assignment) -> None:
     """The consent gate of the rating screen (views.rate): 403 with the reasons."""
-    problems = services.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
+    problems = consents.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
     if problems:
         raise PermissionDenied(" ".join(pages.consent_sentences(problems)))
 

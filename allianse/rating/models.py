@@ -29,7 +29,7 @@ class ConsentRecord(models.Model):
     therapist's superior: docs/methods.md#recording-consent).
 
     Exactly one of `patient` and `therapist` is set. A consent is valid from `given_at` until it is
-    withdrawn; withdrawal blocks every recording it covered at once (see services.consent_problems).
+    withdrawn; withdrawal blocks every recording it covered at once (see consents.consent_problems).
     """
 
     class Kind(models.TextChoices):

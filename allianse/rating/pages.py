@@ -18,7 +18,7 @@ from allianse.accounts.models import User
 from allianse.clinic.models import Session
 from allianse.core.measures import Instrument, Item
 
-from . import access, services
+from . import access, consents, services
 from .files import RecordingRejected
 from .forms import (
     MISSING_REASON_LABELS,
@@ -33,7 +33,7 @@ from .forms import (
 from .models import Assignment, Purpose, Rating, RatingDraft, RatingStudy, Recording, Segment
 
 
-def consent_sentences(problems: list[services.ConsentProblem]) -> list[str]:
+def consent_sentences(problems: list[consents.ConsentProblem]) -> list[str]:
     texts = {
         "patient_missing": _("Patient %(person)s has no written consent on record for this purpose."),
         "patient_withdrawn": _("Patient %(person)s has withdrawn their consent for this purpose."),
@@ -93,7 +93,7 @@ def upload(form: RecordingForm, *, session: Session, by: User) -> Recording | No
             duration_seconds=data["duration"],
             by=by,
         )
-    except services.ConsentMissing as missing:
+    except consents.ConsentMissing as missing:
         for sentence in consent_sentences(missing.problems):
             form.add_error(None, sentence)
         form.add_error(None, _("Record the written consent first; then upload the recording."))
@@ -104,11 +104,11 @@ def upload(form: RecordingForm, *, session: Session, by: User) -> Recording | No
 
 
 def session_recordings_context(session: Session, form: RecordingForm) -> dict[str, Any]:
-    gates = [(label, consent_sentences(services.consent_problems(session, value))) for value, label in Purpose.choices]
+    gates = [(label, consent_sentences(consents.consent_problems(session, value))) for value, label in Purpose.choices]
     return {
         "session": session,
         "patient": session.treatment.patient,
-        "patients": services.patients_present(session),
+        "patients": consents.patients_present(session),
         "gates": gates,
         "recordings": session.recordings.annotate(segment_count=Count("segments")),
         "form": form,
@@ -128,7 +128,7 @@ def add_segment(form: SegmentForm, *, recording: Recording, by: User) -> Segment
 
 def recording_context(recording: Recording, form: SegmentForm) -> dict[str, Any]:
     segments = recording.segments.prefetch_related("studies")
-    problems = services.consent_problems(recording.session, recording.purpose)
+    problems = consents.consent_problems(recording.session, recording.purpose)
     return {
         "recording": recording,
         "session": recording.session,
@@ -145,7 +145,7 @@ def add_to_study(request, *, segment: Segment, study: RatingStudy) -> None:
         services.add_to_study(study=study, segment=segment)
     except services.SegmentProblem:
         messages.error(request, _("The study's purpose is not the one the recording may be used for."))
-    except services.ConsentMissing as missing:
+    except consents.ConsentMissing as missing:
         for sentence in consent_sentences(missing.problems):
             messages.error(request, sentence)
     else:
@@ -187,7 +187,7 @@ def study_context(study: RatingStudy, form) -> dict[str, Any]:
 def assign(request, *, study: RatingStudy, segments, raters, kind: str) -> bool:
     try:
         created = services.assign(study=study, segments=segments, raters=raters, kind=kind, by=request.user)
-    except services.ConsentMissing as missing:
+    except consents.ConsentMissing as missing:
         for sentence in consent_sentences(missing.problems):
             messages.error(request, sentence)
         return False

@@ -13,7 +13,7 @@ from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
 from allianse.instruments.language import current_language
 
-from . import access, agreement, exports, files, pages, services
+from . import access, agreement, consents, exports, files, pages, services
 from .forms import (
     AddToStudyForm,
     AssignForm,
@@ -47,13 +47,13 @@ def patient_consents(request, public_id):
     patient = access.get_patient_for_consent(request.user, public_id)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        consent = services.record_consent(patient=patient, by=request.user, **form.cleaned_data)
+        consent = consents.record_consent(patient=patient, by=request.user, **form.cleaned_data)
         audit.record(request, CREATE, consent, patient=patient, detail="consent recorded")
         messages.success(request, _("The consent is recorded."))
         return redirect("rating:patient_consents", public_id=patient.public_id)
     audit.record(request, VIEW, patient, patient=patient, detail="consents")
-    consents = patient.consents.select_related("recorded_by", "withdrawn_by")
-    return render(request, "rating/patient_consents.html", {"patient": patient, "consents": consents, "form": form})
+    records = patient.consents.select_related("recorded_by", "withdrawn_by")
+    return render(request, "rating/patient_consents.html", {"patient": patient, "consents": records, "form": form})
 
 
 @staff_required
@@ -61,12 +61,15 @@ def patient_consents(request, public_id):
 def superior_consents(request):
     form = SuperiorConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        consent = services.record_consent(therapist=request.user, by=request.user, **form.cleaned_data)
+        consent = consents.record_consent(therapist=request.user, by=request.user, **form.cleaned_data)
         audit.record(request, CREATE, consent, detail="superior's consent recorded")
         messages.success(request, _("The consent is recorded."))
         return redirect("rating:superior_consents")
-    consents = request.user.superior_consents.all()
-    context = {"consents": consents, "form": form, "required": settings.RECORDING_REQUIRES_SUPERIOR_CONSENT}
+    context = {
+        "consents": request.user.superior_consents.all(),
+        "form": form,
+        "required": settings.RECORDING_REQUIRES_SUPERIOR_CONSENT,
+    }
     return render(request, "rating/superior_consents.html", context)
 
 
@@ -85,12 +88,12 @@ def consent(request, public_id):
     """A consent and where the recordings it covers have been used; withdrawal on POST."""
     record = _consent_for_user(request.user, public_id)
     if request.method == "POST" and record.withdrawn_at is None:
-        services.withdraw_consent(consent=record, by=request.user)
+        consents.withdraw_consent(consent=record, by=request.user)
         audit.record(request, AuditEvent.Action.UPDATE, record, patient=record.patient, detail="consent withdrawn")
         messages.warning(request, _("The consent is withdrawn. The recordings it covered are blocked from now on."))
         return redirect("rating:consent", public_id=record.public_id)
     audit.record(request, VIEW, record, patient=record.patient, detail="consent and its use")
-    return render(request, "rating/consent.html", {"consent": record, "usage": services.consent_usage(record)})
+    return render(request, "rating/consent.html", {"consent": record, "usage": consents.consent_usage(record)})
 
 
 # -- Recordings -------------------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def recording_add_to_study(request, public_id):
 def stream(request, public_id):
     """The recording's bytes, for authorised users only, with range requests so players can seek."""
     recording = access.get_recording_to_play(request.user, public_id)
-    if services.is_blocked(recording):
+    if consents.is_blocked(recording):
         raise PermissionDenied
     try:
         byte_range = files.parse_range(request.headers.get("Range"), recording.size_bytes)
@@ -242,7 +245,7 @@ def rate(request, public_id):
     if current is not None:
         return redirect("rating:rating", public_id=current.public_id)
     patient = assignment.segment.recording.session.treatment.patient
-    blocked = services.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
+    blocked = consents.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
     if blocked:
         return render(request, "rating/blocked.html", {"problems": blocked, "assignment": assignment}, status=403)
     outcome = pages.rate(request, assignment, current_language())
@@ -259,7 +262,7 @@ def rate(request, public_id):
 def autosave(request, public_id):
     """The rating screen's script saves the draft here every few seconds (204, no page)."""
     assignment = access.get_assignment_for_rater(request.user, public_id)
-    if services.current_rating(assignment) is not None or services.is_blocked(assignment.segment.recording):
+    if services.current_rating(assignment) is not None or consents.is_blocked(assignment.segment.recording):
         return HttpResponse(status=409)
     pages.save_draft(request, assignment, current_language())
     return HttpResponse(status=204)

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from allianse.accounts.models import Role
-from allianse.rating import services
+from allianse.rating import consents, services
 from allianse.rating.media import GeneratedRecording, session_recording
 from allianse.rating.models import Purpose, Rating, RatingDraft
 from tests.conftest import make_user
@@ -28,7 +28,7 @@ def video() -> GeneratedRecording:
 def assignment(settings, tmp_path, therapist, session, video):
     settings.MEDIA_ROOT = tmp_path
     patient = session.treatment.patient
-    services.record_consent(
+    consents.record_consent(
         patient=patient, purpose=Purpose.COURSE, given_at=timezone.localdate(), document_reference="form", by=therapist
     )
     recording = services.store_recording(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from allianse.accounts.models import Role
 from allianse.instruments import registry as instruments
-from allianse.rating import services
+from allianse.rating import consents, services
 from allianse.rating.media import session_wav
 from allianse.rating.models import Assignment, Purpose
 from tests.conftest import make_user, sign_in
@@ -50,7 +50,7 @@ def wav() -> bytes:
 
 @pytest.fixture
 def consent(session, therapist):
-    return services.record_consent(
+    return consents.record_consent(
         patient=session.treatment.patient,
         purpose=Purpose.COURSE,
         given_at=timezone.localdate(),

@@ -12,7 +12,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from allianse.rating import agreement, services
+from allianse.rating import agreement, consents, services
 from allianse.rating.models import Assignment
 from tests.conftest import make_user
 
@@ -105,7 +105,7 @@ def test_a_rater_cannot_see_the_agreement_page(rater_client, rated_study):
 
 
 def test_segments_whose_consent_was_withdrawn_are_left_out(rated_study, consent, therapist):
-    services.withdraw_consent(consent=consent, by=therapist)
+    consents.withdraw_consent(consent=consent, by=therapist)
     result = agreement.study_agreement(rated_study, "en")
     assert result.segments == 0 and result.blocked_segments == 4
 

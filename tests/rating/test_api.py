@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from allianse.accounts.models import AuditEvent
-from allianse.rating import services
+from allianse.rating import consents, services
 from allianse.rating.models import Rating, RatingDraft
 from tests.api.conftest import signed_in
 
@@ -85,7 +85,7 @@ class TestAssignments:
         assert outsider.get(url("assignment", "00000000-0000-0000-0000-000000000000")).status_code == 404
 
     def test_an_assignment_without_consent_is_refused_with_the_reason(self, rater_api, assignment, consent, therapist):
-        services.withdraw_consent(consent=consent, by=therapist)
+        consents.withdraw_consent(consent=consent, by=therapist)
         response = rater_api.get(url("assignment", assignment.public_id))
         assert response.status_code == 403 and "has withdrawn their consent" in response.json()["detail"]
         assert rater_api.put(url("draft", assignment.public_id), answers(), format="json").status_code == 403

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from allianse.rating import services
+from allianse.rating import consents, services
 from allianse.rating.models import ConsentRecord, Purpose
 from tests.conftest import sign_in
 
@@ -13,25 +13,25 @@ from .conftest import full_answers, upload
 
 
 def test_a_recording_cannot_be_stored_without_written_consent(session, therapist, wav):
-    with pytest.raises(services.ConsentMissing) as missing:
+    with pytest.raises(consents.ConsentMissing) as missing:
         upload(session, therapist, wav)
     assert [problem.code for problem in missing.value.problems] == ["patient_missing"]
 
 
 def test_consent_for_one_purpose_does_not_cover_another(consent, session, therapist, wav):
-    with pytest.raises(services.ConsentMissing):
+    with pytest.raises(consents.ConsentMissing):
         upload(session, therapist, wav, purpose=Purpose.RESEARCH)
 
 
 def test_a_consent_dated_in_the_future_is_not_yet_valid(session, therapist, wav):
-    services.record_consent(
+    consents.record_consent(
         patient=session.treatment.patient,
         purpose=Purpose.COURSE,
         given_at=timezone.localdate() + timezone.timedelta(days=3),
         document_reference="form",
         by=therapist,
     )
-    with pytest.raises(services.ConsentMissing):
+    with pytest.raises(consents.ConsentMissing):
         upload(session, therapist, wav)
 
 
@@ -45,10 +45,10 @@ def test_the_upload_page_says_whose_consent_is_missing(therapist_client, session
 
 def test_the_superior_must_consent_where_the_clinic_requires_it(consent, session, therapist, wav, settings):
     settings.RECORDING_REQUIRES_SUPERIOR_CONSENT = True
-    with pytest.raises(services.ConsentMissing) as missing:
+    with pytest.raises(consents.ConsentMissing) as missing:
         upload(session, therapist, wav)
     assert [problem.code for problem in missing.value.problems] == ["superior_missing"]
-    services.record_consent(
+    consents.record_consent(
         therapist=therapist,
         superior_name="Head of unit",
         purpose=Purpose.COURSE,
@@ -61,13 +61,13 @@ def test_the_superior_must_consent_where_the_clinic_requires_it(consent, session
 
 class TestWithdrawal:
     def test_it_blocks_playback_at_once(self, therapist_client, consent, recording, therapist):
-        services.withdraw_consent(consent=consent, by=therapist)
+        consents.withdraw_consent(consent=consent, by=therapist)
         url = reverse("rating:stream", args=[recording.public_id])
         assert therapist_client.get(url, HTTP_RANGE="bytes=0-9").status_code == 403
 
     def test_it_blocks_rating_and_keeps_the_draft(self, rater_client, consent, assignment, therapist):
         rater_client.post(reverse("rating:rate", args=[assignment.public_id]), {**full_answers(), "action": "draft"})
-        services.withdraw_consent(consent=consent, by=therapist)
+        consents.withdraw_consent(consent=consent, by=therapist)
         response = rater_client.post(
             reverse("rating:rate", args=[assignment.public_id]), {**full_answers(), "action": "submit"}
         )
@@ -75,8 +75,8 @@ class TestWithdrawal:
         assert not assignment.ratings.exists() and assignment.draft.answers
 
     def test_it_blocks_new_assignments(self, consent, study, segment, rater, leader, therapist):
-        services.withdraw_consent(consent=consent, by=therapist)
-        with pytest.raises(services.ConsentMissing):
+        consents.withdraw_consent(consent=consent, by=therapist)
+        with pytest.raises(consents.ConsentMissing):
             services.assign(study=study, segments=[segment], raters=[rater], kind="rater", by=leader)
 
     def test_it_lists_where_the_recording_was_used(self, therapist_client, consent, assignment, study, segment):
@@ -90,14 +90,14 @@ class TestWithdrawal:
         assert "2 assignments to raters" in page
 
     def test_the_usage_counts_segments_assignments_and_ratings(self, consent, assignments, recording, segment, study):
-        usage = services.consent_usage(consent)
+        usage = consents.consent_usage(consent)
         assert usage.recordings == [recording] and usage.segments == [segment] and usage.studies == [study]
         assert (usage.assignments, usage.ratings) == (2, 0)
 
     def test_a_withdrawn_consent_is_not_withdrawn_twice(self, consent, therapist, administrator):
-        services.withdraw_consent(consent=consent, by=therapist)
+        consents.withdraw_consent(consent=consent, by=therapist)
         first = ConsentRecord.objects.get(pk=consent.pk).withdrawn_at
-        services.withdraw_consent(consent=consent, by=administrator)
+        consents.withdraw_consent(consent=consent, by=administrator)
         assert ConsentRecord.objects.get(pk=consent.pk).withdrawn_at == first
 
 
@@ -147,7 +147,7 @@ class TestSuperiorConsents:
         assert "Head of unit" in page and "L-4" in page
 
     def test_another_therapist_neither_sees_nor_opens_it(self, client, therapist, other_therapist):
-        record = services.record_consent(
+        record = consents.record_consent(
             therapist=therapist, by=therapist, **{**self.DATA, "given_at": date(2026, 1, 15)}
         )
         sign_in(client, other_therapist)
