@@ -1,17 +1,13 @@
-"""What the rating pages show, and the glue between their forms and the services (kept out of
-views.py so that each view stays a few lines: fetch with permission check, call, render)."""
+"""What the rating pages show, built without the request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from allianse.accounts.models import User
@@ -23,12 +19,10 @@ from .files import RecordingRejected
 from .forms import (
     MISSING_REASON_LABELS,
     AddToStudyForm,
-    CorrectionForm,
     RatingForm,
     RecordingForm,
     SegmentForm,
     format_clock,
-    initial_from,
 )
 from .models import Assignment, Purpose, Rating, RatingDraft, RatingStudy, Recording, Segment
 
@@ -140,18 +134,6 @@ def recording_context(recording: Recording, form: SegmentForm) -> dict[str, Any]
     }
 
 
-def add_to_study(request, *, segment: Segment, study: RatingStudy) -> None:
-    try:
-        services.add_to_study(study=study, segment=segment)
-    except services.SegmentProblem:
-        messages.error(request, _("The study's purpose is not the one the recording may be used for."))
-    except consents.ConsentMissing as missing:
-        for sentence in consent_sentences(missing.problems):
-            messages.error(request, sentence)
-    else:
-        messages.success(request, _("The segment is added to the study."))
-
-
 def player(recording: Recording, segment: Segment | None) -> dict[str, Any]:
     """The player's source; a media fragment (#t=start,end) plays the segment even without script."""
     url = reverse("rating:stream", args=[recording.public_id])
@@ -184,17 +166,6 @@ def study_context(study: RatingStudy, form) -> dict[str, Any]:
     }
 
 
-def assign(request, *, study: RatingStudy, segments, raters, kind: str) -> bool:
-    try:
-        created = services.assign(study=study, segments=segments, raters=raters, kind=kind, by=request.user)
-    except consents.ConsentMissing as missing:
-        for sentence in consent_sentences(missing.problems):
-            messages.error(request, sentence)
-        return False
-    messages.success(request, _("%(count)s assignments are in place.") % {"count": len(created)})
-    return True
-
-
 def study_raters(study: RatingStudy) -> list[User]:
     """The study's raters, each with a link to their calibration page."""
     return list(
@@ -207,52 +178,7 @@ def study_raters(study: RatingStudy) -> list[User]:
 # -- Rating ---------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    context: dict[str, Any] = field(default_factory=dict)
-    redirect_to: str | None = None
-    rating: Rating | None = None
-
-
-def _draft(assignment: Assignment) -> RatingDraft | None:
-    return RatingDraft.objects.filter(assignment=assignment).first()
-
-
-def _rating_form(request, assignment: Assignment, language: str, initial: dict) -> RatingForm:
-    instrument = services.instrument_of(assignment)
-    return RatingForm(request.POST or None, instrument=instrument, language=language, initial=initial)
-
-
-def rate(request, assignment: Assignment, language: str) -> Outcome:
-    """Save draft (button or script) or submit; a submit with problems keeps the draft too."""
-    draft = _draft(assignment)
-    initial = initial_from(draft.answers, draft.missing_reasons, draft.time_stamps) if draft else {}
-    form = _rating_form(request, assignment, language, initial)
-    if request.method == "POST":
-        form.is_valid()
-        entered = form.entered()
-        if request.POST.get("action") == "submit" and not form.errors:
-            submission = services.submit_rating(assignment=assignment, entered=entered, by=request.user)
-            if submission.rating is not None:
-                return Outcome(
-                    redirect_to=reverse("rating:rating", args=[submission.rating.public_id]), rating=submission.rating
-                )
-            form.show_errors(submission.errors)
-        draft = services.save_draft(assignment=assignment, entered=entered)
-        if not form.errors:
-            saved = formats.time_format(timezone.localtime(draft.saved_at), "H:i")
-            messages.success(request, _("Draft saved at %(time)s.") % {"time": saved})
-            return Outcome(redirect_to=reverse("rating:rate", args=[assignment.public_id]))
-    return Outcome(context=_screen_context(assignment, form, draft))
-
-
-def save_draft(request, assignment: Assignment, language: str) -> None:
-    form = _rating_form(request, assignment, language, {})
-    form.is_valid()
-    services.save_draft(assignment=assignment, entered=form.entered())
-
-
-def _screen_context(assignment: Assignment, form: RatingForm, draft: RatingDraft | None) -> dict[str, Any]:
+def screen_context(assignment: Assignment, form: RatingForm, draft: RatingDraft | None) -> dict[str, Any]:
     segment = assignment.segment
     return {
         "assignment": assignment,
@@ -317,21 +243,3 @@ def rating_context(user: User, rating: Rating, language: str) -> dict[str, Any]:
         "leads": leads,
         "current": services.current_rating(assignment),
     }
-
-
-def correct(request, rating: Rating, language: str) -> Outcome:
-    initial = initial_from(rating.answers, rating.missing_reasons, rating.time_stamps)
-    form = _rating_form(request, rating.assignment, language, initial)
-    correction = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() & correction.is_valid():
-        submission = services.correct_rating(
-            rating=rating, entered=form.entered(), reason=correction.cleaned_data["reason"], by=request.user
-        )
-        if submission.rating is not None:
-            return Outcome(
-                redirect_to=reverse("rating:rating", args=[submission.rating.public_id]), rating=submission.rating
-            )
-        form.show_errors(submission.errors)
-    context = _screen_context(rating.assignment, form, None)
-    context.update({"rating": rating, "correction": correction})
-    return Outcome(context=context)

@@ -1,9 +1,14 @@
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,12 +23,15 @@ from .forms import (
     AddToStudyForm,
     AssignForm,
     ConsentForm,
+    CorrectionForm,
+    RatingForm,
     RecordingForm,
     SegmentForm,
     StudyForm,
     SuperiorConsentForm,
+    initial_from,
 )
-from .models import ConsentRecord
+from .models import Assignment, ConsentRecord, Rating, RatingDraft, RatingStudy, Segment
 
 VIEW, CREATE, SUBMIT, EXPORT = (
     AuditEvent.Action.VIEW,
@@ -138,7 +146,7 @@ def recording_add_to_study(request, public_id):
         request.POST, segments=recording.segments.all(), studies=services.open_studies(recording.purpose)
     )
     if form.is_valid():
-        pages.add_to_study(request, **form.cleaned_data)
+        _add_to_study(request, **form.cleaned_data)
     return redirect("rating:recording", public_id=recording.public_id)
 
 
@@ -191,7 +199,7 @@ def studies(request):
 def study(request, public_id):
     study = access.get_study_for_leader(request.user, public_id)
     form = AssignForm(request.POST or None, study=study)
-    if request.method == "POST" and form.is_valid() and pages.assign(request, study=study, **form.cleaned_data):
+    if request.method == "POST" and form.is_valid() and _assign(request, study=study, **form.cleaned_data):
         return redirect("rating:study", public_id=study.public_id)
     audit.record(request, VIEW, study, detail="study")
     return render(request, "rating/study.html", pages.study_context(study, form))
@@ -248,7 +256,7 @@ def rate(request, public_id):
     blocked = consents.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
     if blocked:
         return render(request, "rating/blocked.html", {"problems": blocked, "assignment": assignment}, status=403)
-    outcome = pages.rate(request, assignment, current_language())
+    outcome = _rate(request, assignment, current_language())
     if outcome.redirect_to is not None:
         if outcome.rating is not None:
             audit.record(request, SUBMIT, outcome.rating, patient=patient)
@@ -264,7 +272,7 @@ def autosave(request, public_id):
     assignment = access.get_assignment_for_rater(request.user, public_id)
     if services.current_rating(assignment) is not None or consents.is_blocked(assignment.segment.recording):
         return HttpResponse(status=409)
-    pages.save_draft(request, assignment, current_language())
+    _save_draft(request, assignment, current_language())
     return HttpResponse(status=204)
 
 
@@ -283,10 +291,99 @@ def correct(request, public_id):
     rating = access.get_rating_for_user(request.user, public_id)
     if rating.assignment.rater_id != request.user.pk or hasattr(rating, "superseded_by"):
         raise PermissionDenied
-    outcome = pages.correct(request, rating, current_language())
+    outcome = _correct(request, rating, current_language())
     if outcome.redirect_to is not None:
         patient = rating.assignment.segment.recording.session.treatment.patient
         audit.record(request, SUBMIT, outcome.rating, patient=patient)
         return redirect(outcome.redirect_to)
     status = 400 if outcome.context["form"].errors or outcome.context["correction"].errors else 200
     return render(request, "rating/correct.html", outcome.context, status=status)
+
+
+# -- Forms into services, with the user's messages -----------------------------------------------------
+
+
+def _add_to_study(request, *, segment: Segment, study: RatingStudy) -> None:
+    try:
+        services.add_to_study(study=study, segment=segment)
+    except services.SegmentProblem:
+        messages.error(request, _("The study's purpose is not the one the recording may be used for."))
+    except consents.ConsentMissing as missing:
+        for sentence in pages.consent_sentences(missing.problems):
+            messages.error(request, sentence)
+    else:
+        messages.success(request, _("The segment is added to the study."))
+
+
+def _assign(request, *, study: RatingStudy, segments, raters, kind: str) -> bool:
+    try:
+        created = services.assign(study=study, segments=segments, raters=raters, kind=kind, by=request.user)
+    except consents.ConsentMissing as missing:
+        for sentence in pages.consent_sentences(missing.problems):
+            messages.error(request, sentence)
+        return False
+    messages.success(request, _("%(count)s assignments are in place.") % {"count": len(created)})
+    return True
+
+
+@dataclass
+class Outcome:
+    context: dict[str, Any] = field(default_factory=dict)
+    redirect_to: str | None = None
+    rating: Rating | None = None
+
+
+def _draft(assignment: Assignment) -> RatingDraft | None:
+    return RatingDraft.objects.filter(assignment=assignment).first()
+
+
+def _rating_form(request, assignment: Assignment, language: str, initial: dict) -> RatingForm:
+    instrument = services.instrument_of(assignment)
+    return RatingForm(request.POST or None, instrument=instrument, language=language, initial=initial)
+
+
+def _rate(request, assignment: Assignment, language: str) -> Outcome:
+    """Save draft (button or script) or submit; a submit with problems keeps the draft too."""
+    draft = _draft(assignment)
+    initial = initial_from(draft.answers, draft.missing_reasons, draft.time_stamps) if draft else {}
+    form = _rating_form(request, assignment, language, initial)
+    if request.method == "POST":
+        form.is_valid()
+        entered = form.entered()
+        if request.POST.get("action") == "submit" and not form.errors:
+            submission = services.submit_rating(assignment=assignment, entered=entered, by=request.user)
+            if submission.rating is not None:
+                return Outcome(
+                    redirect_to=reverse("rating:rating", args=[submission.rating.public_id]), rating=submission.rating
+                )
+            form.show_errors(submission.errors)
+        draft = services.save_draft(assignment=assignment, entered=entered)
+        if not form.errors:
+            saved = formats.time_format(timezone.localtime(draft.saved_at), "H:i")
+            messages.success(request, _("Draft saved at %(time)s.") % {"time": saved})
+            return Outcome(redirect_to=reverse("rating:rate", args=[assignment.public_id]))
+    return Outcome(context=pages.screen_context(assignment, form, draft))
+
+
+def _save_draft(request, assignment: Assignment, language: str) -> None:
+    form = _rating_form(request, assignment, language, {})
+    form.is_valid()
+    services.save_draft(assignment=assignment, entered=form.entered())
+
+
+def _correct(request, rating: Rating, language: str) -> Outcome:
+    initial = initial_from(rating.answers, rating.missing_reasons, rating.time_stamps)
+    form = _rating_form(request, rating.assignment, language, initial)
+    correction = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() & correction.is_valid():
+        submission = services.correct_rating(
+            rating=rating, entered=form.entered(), reason=correction.cleaned_data["reason"], by=request.user
+        )
+        if submission.rating is not None:
+            return Outcome(
+                redirect_to=reverse("rating:rating", args=[submission.rating.public_id]), rating=submission.rating
+            )
+        form.show_errors(submission.errors)
+    context = pages.screen_context(rating.assignment, form, None)
+    context.update({"rating": rating, "correction": correction})
+    return Outcome(context=context)
