@@ -120,7 +120,7 @@ def test_a_therapist_of_the_group_starts_the_summary_from_the_session(client, co
     assert "Opening:" in client.get(response.url).content.decode()
 
 
-def test_a_therapist_of_another_group_cannot_start_a_summary(outsider_client, client, therapist, group_session):
+def test_a_therapist_of_another_group_cannot_start_a_summary(outsider_client, group_session):
     url = reverse("groups:summary_start", args=[group_session.public_id])
     assert outsider_client.post(url, {"language": "en"}).status_code == 403
     assert not SessionSummary.objects.exists()
