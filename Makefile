@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test install lock hooks system-deps bench lint migrations-check translations clean
+.PHONY: run test install install-test lock hooks system-deps bench lint migrations-check translations clean
 
 # One environment for running, the demo and the tests: every dependency at the version and hashes
 # of requirements.lock, then the project itself (its dependencies are already there).
@@ -14,6 +14,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# The same environment: the lock holds the test tools too, so `pytest` runs after either.
+install-test: install
 
 # After a change of pyproject.toml: the whole tree with every extra, with hashes, for Python 3.11
 # on Linux x86_64. Versions that pyproject.toml does not pin stay as locked unless UPGRADE=1.
