@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from allianse.charts import render_svg
 from allianse.clinic.models import Session, Treatment
+from allianse.core.measures import roles
 from allianse.feedback.models import Response
-from allianse.feedback.series import SUBSCALES, series_frame, session_rows
+from allianse.feedback.series import series_frame, session_rows
 from allianse.feedback.services import (
     PATIENT_CHECK,
     THERAPIST_CHECK,
@@ -20,22 +21,24 @@ from allianse.feedback.services import (
     patient_links,
 )
 from allianse.instruments import registry as instruments
+from allianse.instruments.templatetags.instrument_text import tr
 from allianse.ruptures.pages import TreatmentRuptures, treatment_ruptures
 
 from .charts import trajectory_spec
-
-MEASURES = ("alliance", *SUBSCALES)
 
 
 def trajectory_context(treatment, shown: list[str]) -> dict:
     rows = session_rows(treatment)
     frame = series_frame(str(treatment.public_id), rows)
-    shown_subscales = [name for name in shown if name in SUBSCALES]
+    subscales = instruments.get(PATIENT_CHECK).scores_with_role(roles.SUBSCALE)
+    ids = {score.id for score in subscales}
+    shown_subscales = [name for name in shown if name in ids]
     ruptures = treatment_ruptures(treatment)
     return {
         "rows": rows,
         "shown_subscales": shown_subscales,
-        "subscale_choices": [(name, _label(name)) for name in SUBSCALES],
+        "subscale_choices": [(score.id, tr(score.title)) for score in subscales],
+        "alliance_range": alliance_range(),
         "ruptures": ruptures,
         "chart_svg": render_svg(_spec(frame, shown_subscales, ruptures))
         if rows and (frame["alliance"].notna().any() or frame["therapist_alliance"].notna().any())
@@ -43,24 +46,21 @@ def trajectory_context(treatment, shown: list[str]) -> dict:
     }
 
 
-def _label(key: str) -> str:
-    return {
-        "alliance": _("Alliance"),
-        "goal": _("Goals"),
-        "task": _("Tasks"),
-        "bond": _("Bond"),
-        "patient": _("Patient"),
-        "therapist": _("Therapist"),
-        "observer": _("Observer"),
-        "session": _("Session"),
-    }[key]
+def alliance_range() -> tuple[float, float]:
+    """The range of the patient check's alliance score, for the pages' headings and captions."""
+    instrument = instruments.get(PATIENT_CHECK)
+    return instrument.score_range(instrument.score_with_role(roles.ALLIANCE))
 
 
 def _spec(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures) -> dict:
-    measures = ["alliance", *subscales]
+    """The chart of the alliance (the series' `alliance` column, the score with role alliance) and
+    the chosen subscales, from both perspectives, labelled with the scores' titles."""
+    instrument = instruments.get(PATIENT_CHECK)
+    alliance = instrument.score_with_role(roles.ALLIANCE)
+    titles = {score.id: tr(score.title) for score in instrument.scores_with_role(roles.SUBSCALE)}
     parts = []
     for perspective, prefix in (("patient", ""), ("therapist", "therapist_")):
-        for measure in measures:
+        for measure in ["alliance", *subscales]:
             parts.append(
                 pd.DataFrame(
                     {
@@ -71,15 +71,20 @@ def _spec(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures
                     }
                 )
             )
-    instrument = instruments.get(PATIENT_CHECK)
-    primary = instrument.primary_score
-    concern = [band.max for band in instrument.bands.get(primary.id, ()) if band.concern]
-    y_range = instrument.score_range(primary)
+    y_range = instrument.score_range(alliance)
+    labels = {
+        **titles,
+        "alliance": tr(alliance.title),
+        "patient": _("Patient"),
+        "therapist": _("Therapist"),
+        "observer": _("Observer"),
+        "session": _("Session"),
+    }
     return trajectory_spec(
         pd.concat(parts, ignore_index=True),
-        labels={key: _label(key) for key in (*MEASURES, "patient", "therapist", "observer", "session")},
+        labels=labels,
         y_range=y_range,
-        concern_below=max(concern) if concern else None,
+        concern_below=instrument.concern_below(alliance),
         markers=ruptures.markers(frame, floor=y_range[0]),
         bands=ruptures.bands(),
     )

@@ -9,12 +9,14 @@ from allianse.clinic.access import get_patient_for_user, get_session_for_user, g
 from allianse.clinic.forms import NewPatientForm, SessionForm
 from allianse.deferred import after_response
 
-from .pages import caseload, session_context, trajectory_context
+from .pages import alliance_range, caseload, session_context, trajectory_context
 
 
 @staff_required
 def home(request):
-    return render(request, "caseload/home.html", {"treatments": caseload(request.user)})
+    return render(
+        request, "caseload/home.html", {"treatments": caseload(request.user), "alliance_range": alliance_range()}
+    )
 
 
 @staff_required

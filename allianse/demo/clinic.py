@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allianse.accounts.models import Role, User
 from allianse.clinic.models import Patient, Session, Treatment
-from allianse.core.measures import check_answers
+from allianse.core.measures import Instrument, check_answers, roles
 from allianse.feedback.models import Administration, Respondent
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, store_response
 from allianse.instruments import registry as instruments
@@ -141,40 +141,53 @@ def _treatment(context: DemoContext, story: Story, therapists: list[User]) -> Tr
 
 
 def _level(story: Story, number: int, rng: random.Random, offset: float = 0.0) -> float:
+    instrument = instruments.get(PATIENT_CHECK)
+    low, high = instrument.score_range(instrument.score_with_role(roles.ALLIANCE))
     value = story.start + story.trend * number - story.dips.get(number, 0.0) + offset + rng.gauss(0, 0.25)
-    return min(7.0, max(1.0, value))
+    return min(high, max(low, value))
 
 
-def _items(level: float, rng: random.Random) -> dict[str, int]:
+def alliance_answers(instrument: Instrument, level: float, rng: random.Random, spread: float = 0.5) -> dict[str, int]:
+    """Answers near `level` to the items of the alliance score, a reversed item answered the other
+    way round (min + max - value) so that it scores near `level` too."""
     answers = {}
-    for item in ("goal_1", "goal_2", "task_1", "task_2", "bond_1", "bond_2"):
-        value = min(7, max(1, round(level + rng.gauss(0, 0.5))))
-        answers[item] = 8 - value if item == "task_2" else value  # task_2 is reversed
+    for item in map(instrument.item, instrument.score_with_role(roles.ALLIANCE).items):
+        value = min(item.max, max(item.min, round(level + rng.gauss(0, spread))))
+        answers[item.id] = item.min + item.max - value if item.reversed else value
     return answers
 
 
 def _patient_answers(story: Story, number: int, rng: random.Random) -> dict:
-    answers = _items(_level(story, number, rng), rng)
-    rupture = number in story.withdrawal or number in story.confrontation
-    answers["rupture"] = rupture and (number in story.confrontation or rng.random() < 0.5)
-    if answers["rupture"]:
-        answers["rupture_intensity"] = rng.randint(3, 5)
-        answers["rupture_resolution"] = rng.randint(1, 3)
-    answers["held_back"] = number in story.held_back
+    instrument = instruments.get(PATIENT_CHECK)
+    rupture, intensity, resolution, held_back = (
+        instrument.item_with_role(role).id
+        for role in (roles.RUPTURE, roles.RUPTURE_INTENSITY, roles.RUPTURE_RESOLUTION, roles.HELD_BACK)
+    )
+    answers = alliance_answers(instrument, _level(story, number, rng), rng)
+    noticed = number in story.withdrawal or number in story.confrontation
+    answers[rupture] = noticed and (number in story.confrontation or rng.random() < 0.5)
+    if answers[rupture]:
+        answers[intensity] = rng.randint(3, 5)
+        answers[resolution] = rng.randint(1, 3)
+    answers[held_back] = number in story.held_back
     return answers
 
 
 def _therapist_answers(story: Story, number: int, rng: random.Random) -> dict:
-    answers = _items(_level(story, number, rng, story.therapist_offset), rng)
+    instrument = instruments.get(THERAPIST_CHECK)
+    answers = alliance_answers(instrument, _level(story, number, rng, story.therapist_offset), rng)
     noticed = number in story.confrontation or (number in story.withdrawal and rng.random() < 0.4)
-    answers["rupture"] = noticed
+    answers[instrument.item_with_role(roles.RUPTURE).id] = noticed
     if noticed:
         kind = "confrontation" if number in story.confrontation else "withdrawal"
-        answers["rupture_kind"] = kind
-        answers["rupture_intensity"] = rng.randint(2, 4)
-        answers["rupture_resolution"] = rng.randint(2, 4)
-        key = "confrontation_markers" if kind == "confrontation" else "withdrawal_markers"
-        answers[key] = ["complaints_about_therapist"] if kind == "confrontation" else ["minimal_response"]
+        answers[instrument.item_with_role(roles.RUPTURE_KIND).id] = kind
+        answers[instrument.item_with_role(roles.RUPTURE_INTENSITY).id] = rng.randint(2, 4)
+        answers[instrument.item_with_role(roles.RUPTURE_RESOLUTION).id] = rng.randint(2, 4)
+        if kind == "confrontation":
+            marker_role, marker = roles.CONFRONTATION_MARKERS, "complaints_about_therapist"
+        else:
+            marker_role, marker = roles.WITHDRAWAL_MARKERS, "minimal_response"
+        answers[instrument.item_with_role(marker_role).id] = [marker]
     return answers
 
 

@@ -19,14 +19,15 @@ from django.utils import timezone
 
 from allianse.clinic import services as clinic_services
 from allianse.clinic.models import Patient
-from allianse.core.measures import check_answers
+from allianse.core.measures import check_answers, roles
 from allianse.groups import checks, services, signal_store, summaries
 from allianse.groups.models import Attendance, GroupSession, MemberCheck, Membership, SessionSummary, TherapyGroup
-from allianse.groups.series import ALLIANCE, CLIMATE
+from allianse.groups.series import ALLIANCE, CLIMATE, FACTORS
 from allianse.instruments import registry as instruments
 from allianse.ruptures import services as ruptures
 from allianse.ruptures.models import EpisodeEvent, Outcome, RuptureEpisode
 
+from .clinic import alliance_answers
 from .group_stories import (
     AGREEMENTS,
     DYNAMIC,
@@ -223,29 +224,34 @@ def _cohesion(story: Story, member: Member, number: int, rng: random.Random) -> 
 
 
 def _instrument_answers(key: str, story, member, cohesion: float, number: int, rng: random.Random) -> dict:
+    instrument = instruments.get(key)
     if key == CLIMATE:
-        conflict = 4.4 if number in story.conflict else 1.1
         levels = {
             "engagement": cohesion - 0.2 + (0.4 if number in story.conflict else 0.0),
             "avoidance": 2.4 - 0.4 * (cohesion - 4.0),
-            "conflict": conflict,
-            "cohesion": cohesion,
+            instrument.score_with_role(roles.CONFLICT).id: 4.4 if number in story.conflict else 1.1,
+            instrument.score_with_role(roles.COHESION).id: cohesion,
         }
-        return {f"{scale}_{i}": _item(levels[scale], 0, 6, rng) for scale in levels for i in (1, 2, 3)}
+        return {
+            item: _item(instrument, item, level, rng)
+            for score, level in levels.items()
+            for item in instrument.score(score).items
+        }
     if key == ALLIANCE:
-        level = 5.3 + 0.5 * (cohesion - 4.3)
-        answers = {item: _item(level, 1, 7, rng) for item in ("goal_1", "goal_2", "task_1", "bond_1", "bond_2")}
-        answers["task_2"] = 8 - _item(level, 1, 7, rng)  # reversed item
+        answers = alliance_answers(instrument, 5.3 + 0.5 * (cohesion - 4.3), rng, spread=0.45)
         withdrawing = bool(member.withdraws_from and number >= member.withdraws_from)
-        answers["rupture"] = "no"
-        answers["held_back"] = "yes" if withdrawing else "no"
+        answers[instrument.item_with_role(roles.RUPTURE).id] = "no"
+        answers[instrument.item_with_role(roles.HELD_BACK).id] = "yes" if withdrawing else "no"
         return answers
     weights = {**dict.fromkeys(OTHER_FACTORS, 3.0), **story.factor_profile}
     growth = 0.02 * (number - member.joins)
-    return {name: _item(weight + growth, 1, 5, rng) for name, weight in weights.items()}
+    factors = instruments.get(FACTORS)
+    return {name: _item(factors, name, weight + growth, rng) for name, weight in weights.items()}
 
 
-def _item(level: float, low: int, high: int, rng: random.Random) -> int:
+def _item(instrument, item_id: str, level: float, rng: random.Random) -> int:
+    """An answer near `level`, within the item's scale."""
+    low, high = instrument.item(item_id).bounds
     return min(high, max(low, round(level + rng.gauss(0, 0.45))))
 
 

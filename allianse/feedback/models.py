@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from allianse.core.measures import roles
+from allianse.instruments import registry as instruments
 from allianse.instruments.links import ScoredAnswers, SignedLink
 
 
@@ -69,8 +71,14 @@ class Response(ScoredAnswers):
 
     @property
     def rupture_reported(self) -> bool:
-        return bool(self.answers.get("rupture"))
+        return self._answered_yes(roles.RUPTURE)
 
     @property
     def held_back(self) -> bool:
-        return bool(self.answers.get("held_back"))
+        return self._answered_yes(roles.HELD_BACK)
+
+    def _answered_yes(self, role: str) -> bool:
+        """Whether an item with `role` of the response's instrument was answered yes (False if
+        the instrument has no such item: the therapist check asks nothing held back)."""
+        items = instruments.get(self.instrument_key).items_with_role(role)
+        return any(self.answers.get(item.id) for item in items)

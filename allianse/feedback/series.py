@@ -8,10 +8,31 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import Prefetch
 
+from allianse.core.measures import Requirement, roles
 from allianse.feedback.models import Administration, Response
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, check_status
+from allianse.instruments import registry as instruments
 
-SUBSCALES = ("goal", "task", "bond")
+# What the series reads from the patient's and the therapist's checks (checked at start-up).
+REQUIRED = [
+    *(
+        requirement
+        for key in (PATIENT_CHECK, THERAPIST_CHECK)
+        for requirement in (
+            Requirement(key, "score", role=roles.ALLIANCE, needed_by="the session series"),
+            Requirement(key, "score", role=roles.SUBSCALE, single=False, needed_by="the session series"),
+            Requirement(key, "item", role=roles.RUPTURE, types=("yes_no",), needed_by="the session series"),
+        )
+    ),
+    Requirement(PATIENT_CHECK, "item", role=roles.RUPTURE_INTENSITY, types=("scale",), needed_by="the session series"),
+    Requirement(PATIENT_CHECK, "item", role=roles.RUPTURE_RESOLUTION, types=("scale",), needed_by="the session series"),
+    Requirement(PATIENT_CHECK, "item", role=roles.HELD_BACK, types=("yes_no",), needed_by="the session series"),
+]
+
+
+def subscales() -> list[str]:
+    """The ids of the patient check's subscales, in the order charts show them."""
+    return [score.id for score in instruments.get(PATIENT_CHECK).scores_with_role(roles.SUBSCALE)]
 
 
 @dataclass(frozen=True)
@@ -50,7 +71,18 @@ def session_rows(treatment) -> list[SessionRow]:
 
 
 def series_frame(treatment_key: str, rows: list[SessionRow]) -> pd.DataFrame:
-    """The signal engine's input columns (allianse.core.signals) for one treatment."""
+    """The signal engine's input columns (allianse.core.signals) for one treatment, with the
+    patient's and the therapist's subscales (`therapist_` before the therapist's score ids)."""
+    patient_check, therapist_check = instruments.get(PATIENT_CHECK), instruments.get(THERAPIST_CHECK)
+    alliance = patient_check.score_with_role(roles.ALLIANCE).id
+    therapist_alliance = therapist_check.score_with_role(roles.ALLIANCE).id
+    rupture, intensity, resolution, held_back = (
+        patient_check.item_with_role(role).id
+        for role in (roles.RUPTURE, roles.RUPTURE_INTENSITY, roles.RUPTURE_RESOLUTION, roles.HELD_BACK)
+    )
+    therapist_rupture = therapist_check.item_with_role(roles.RUPTURE).id
+    patient_subscales = [score.id for score in patient_check.scores_with_role(roles.SUBSCALE)]
+    therapist_subscales = [score.id for score in therapist_check.scores_with_role(roles.SUBSCALE)]
     records = []
     for row in rows:
         patient, therapist = row.patient, row.therapist
@@ -58,16 +90,16 @@ def series_frame(treatment_key: str, rows: list[SessionRow]) -> pd.DataFrame:
             {
                 "treatment": treatment_key,
                 "session": row.session.number,
-                "alliance": _score(patient, "alliance"),
-                "therapist_alliance": _score(therapist, "alliance"),
-                "rupture": _flag(patient, "rupture"),
-                "rupture_intensity": _answer(patient, "rupture_intensity"),
-                "rupture_resolution": _answer(patient, "rupture_resolution"),
-                "held_back": _flag(patient, "held_back"),
-                "therapist_rupture": _flag(therapist, "rupture"),
+                "alliance": _score(patient, alliance),
+                "therapist_alliance": _score(therapist, therapist_alliance),
+                "rupture": _flag(patient, rupture),
+                "rupture_intensity": _answer(patient, intensity),
+                "rupture_resolution": _answer(patient, resolution),
+                "held_back": _flag(patient, held_back),
+                "therapist_rupture": _flag(therapist, therapist_rupture),
                 "attended": 1 if row.session.attended else 0,
-                **{name: _score(patient, name) for name in SUBSCALES},
-                **{f"therapist_{name}": _score(therapist, name) for name in SUBSCALES},
+                **{name: _score(patient, name) for name in patient_subscales},
+                **{f"therapist_{name}": _score(therapist, name) for name in therapist_subscales},
             }
         )
     return pd.DataFrame.from_records(records)

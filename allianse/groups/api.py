@@ -31,11 +31,10 @@ from allianse.instruments.language import current_language
 from . import checks, pages, services
 from .access import get_group_for_user, get_group_session_for_user
 from .models import Attendance, GroupSession, GroupSignal, MemberCheck, Membership, TherapyGroup
-from .series import CLIMATE_SCORES, load_group_data
+from .series import group_scores, load_group_data
 
 VIEW = AuditEvent.Action.VIEW
 CREATE = AuditEvent.Action.CREATE
-HEATMAP_COLUMNS = ("session", "status", "attended", *CLIMATE_SCORES)
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -169,7 +168,7 @@ class HeatmapSerializer(serializers.Serializer):
 def heatmap_rows(memberships: list[Membership], frame: pd.DataFrame) -> list[dict]:
     """Each membership with its rows of series.load_group_data's frame, missing values (NaN) as None."""
     cells: dict[int, list[dict]] = {membership.pk: [] for membership in memberships}
-    shown = frame.loc[:, ["member", *HEATMAP_COLUMNS]]
+    shown = frame.loc[:, ["member", "session", "status", "attended", *group_scores().climate]]
     for record in shown.astype(object).where(shown.notna(), None).to_dict("records"):
         cells[record.pop("member")].append(record)
     return [{"membership": membership, "cells": cells[membership.pk]} for membership in memberships]

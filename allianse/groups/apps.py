@@ -6,9 +6,12 @@ class GroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from allianse.instruments import registry
         from allianse.ruptures import extensions
 
-        from . import member_ruptures
+        from . import member_ruptures, series, signal_store
 
+        registry.require(series.REQUIRED)
+        registry.require_build("the group signal rules", signal_store.group_rules)
         extensions.register_attention_source(member_ruptures.attention_items)
         extensions.register_episode_details(member_ruptures.episode_context)

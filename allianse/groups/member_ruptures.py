@@ -20,24 +20,22 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from allianse.core.groups import session_means
+from allianse.core.measures import roles
 from allianse.core.signals.group import GroupKind
+from allianse.instruments import registry as instruments
+from allianse.ruptures.attention import QUIET, URGENCY
 from allianse.ruptures.models import SCORE_WINDOW, EpisodeEvent, EpisodeKind, RuptureEpisode
 from allianse.ruptures.pages import latest_start
 from allianse.ruptures.rules import current_rules
 
 from .models import GroupSession, GroupSignal, TherapyGroup
-from .series import load_group_data
+from .series import ALLIANCE, CLIMATE, group_scores, load_group_data
 
 Action = EpisodeEvent.Action
-WITHDRAWAL, ABSENCE, CONFLICT = GroupKind.WITHDRAWAL.value, GroupKind.ABSENCE.value, GroupKind.CONFLICT.value
+WITHDRAWAL, ABSENCE = GroupKind.WITHDRAWAL.value, GroupKind.ABSENCE.value
 # Withdrawal opens an episode; repeated absence joins one already open (absence after a rupture is
 # a dropout risk: Muran et al. 2009) but on its own stays a signal of the group page.
 JOINING = (WITHDRAWAL, ABSENCE)
-
-# Needs attention, most urgent first, in the ranks of allianse.ruptures.pages.URGENCY: repeated absence
-# first (dropout risk, as an absence after a rupture), then withdrawal and conflict in the group.
-URGENCY = {ABSENCE: 0, WITHDRAWAL: 1, CONFLICT: 1}
-QUIET = 4  # an open episode with nothing from the group's latest session
 
 
 # --- opening and widening episodes as the group signals change --------------------------------
@@ -155,6 +153,16 @@ def episode_context(episode: RuptureEpisode) -> dict:
         "group": membership.group,
         "signals": list(signals.select_related("session").order_by("session__number", "kind")),
         "scores": member_scores(episode),
+        **score_ranges(),
+    }
+
+
+def score_ranges() -> dict[str, tuple[float, float]]:
+    """The ranges of a member's cohesion and alliance scores, for the column heads."""
+    climate, alliance = instruments.get(CLIMATE), instruments.get(ALLIANCE)
+    return {
+        "cohesion_range": climate.score_range(climate.score_with_role(roles.COHESION)),
+        "alliance_range": alliance.score_range(alliance.score_with_role(roles.ALLIANCE)),
     }
 
 
@@ -162,8 +170,9 @@ def member_scores(episode: RuptureEpisode) -> list[MemberScoreRow]:
     """The member's attendance, cohesion and alliance before, during and after the episode, with
     the group's mean cohesion (4 queries)."""
     group = episode.membership.group
+    scores = group_scores()
     frame = load_group_data(group).frame
-    means = session_means(frame, ["cohesion"]).set_index("session")["cohesion"]
+    means = session_means(frame, [scores.cohesion]).set_index("session")[scores.cohesion]
     mine = frame[frame["member"] == episode.membership_id].set_index("session")
     first, last = episode.first_group_session.number, episode.last_group_session.number
     around = group.sessions.filter(
@@ -174,9 +183,9 @@ def member_scores(episode: RuptureEpisode) -> list[MemberScoreRow]:
             phase=episode.phase_of(session.number),
             session=session,
             status=mine.at[session.number, "status"],
-            cohesion=_number(mine.at[session.number, "cohesion"]),
+            cohesion=_number(mine.at[session.number, scores.cohesion]),
             group_cohesion=_number(means.get(session.number)),
-            alliance=_number(mine.at[session.number, "alliance"]),
+            alliance=_number(mine.at[session.number, scores.alliance]),
         )
         for session in around.order_by("number")
     ]

@@ -19,16 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from allianse.core.groups import Eligibility, certification_eligibility, factor_profile, session_means
+from allianse.core.measures import roles
 from allianse.instruments import registry as instruments
+from allianse.instruments.templatetags.instrument_text import range_text
 from allianse.ruptures.models import RuptureEpisode
 
 from .charts import CACHE_SECONDS, cached_svg, heatmap_spec, trajectory_spec
 from .models import Attendance, GroupSession, GroupSignal, Membership, TherapyGroup
-from .series import CLIMATE, CLIMATE_SCORES, FACTORS, load_group_data
+from .series import ALLIANCE, CLIMATE, FACTORS, factor_ids, group_scores, load_group_data
 
 RECENT_SESSIONS = 24  # sessions shown unless all are asked for
 SIGNAL_SESSIONS = 6  # the group page lists the signals of the latest sessions; older ones are in the history
-DEFAULT_MEASURE = "cohesion"
 MARKS = {
     Attendance.Status.ABSENT_NOTICE: "○",
     Attendance.Status.ABSENT_NO_NOTICE: "×",
@@ -67,9 +68,20 @@ class CachedTable:
         return self._build()
 
 
+def default_measure() -> str:
+    """The measure the group page shows first: group-climate's score with role cohesion."""
+    return group_scores().cohesion
+
+
 def measure_choices(language: str) -> list[tuple[str, str]]:
-    scores = {score.id: score.title for score in instruments.get(CLIMATE).scores}
-    return [(name, scores[name].get(language) or scores[name]["nb"]) for name in CLIMATE_SCORES]
+    """The group-climate scores with role climate, with their titles in `language`."""
+    scores = instruments.get(CLIMATE).scores_with_role(roles.CLIMATE)
+    return [(score.id, score.title.get(language) or score.title["nb"]) for score in scores]
+
+
+def score_range(instrument_key: str, score_id: str) -> tuple[float, float]:
+    instrument = instruments.get(instrument_key)
+    return instrument.score_range(instrument.score(score_id))
 
 
 def member_labels(memberships: list[Membership]) -> dict[int, str]:
@@ -144,6 +156,7 @@ def group_context(group: TherapyGroup, *, measure: str, show_all: bool, shown: l
         "hidden_sessions": len(sessions) - len(window),
         "session_numbers": numbers,
         "rows": rows,
+        "measure_range": score_range(CLIMATE, measure),
         "heatmap_table": _heatmap_table(rows, in_window, numbers, measure, language),
         "heatmap_svg": _heatmap(rows, in_window, measure, measure_names[measure]) if numbers else None,
         "trajectory_svg": _trajectory(data.frame, measure, measure_names[measure], shown_ids, labels),
@@ -163,28 +176,35 @@ def member_context(membership: Membership, *, language: str) -> dict:
     data = load_group_data(group)
     mine = data.frame[data.frame["member"] == membership.pk]
     measure_names = dict(measure_choices(language))
-    means = session_means(data.frame, CLIMATE_SCORES).set_index("session")
+    scores = group_scores()
+    means = session_means(data.frame, list(scores.climate)).set_index("session")
     series = [
         {
             "session": int(row["session"]),
             "status": row["status"],
-            "scores": [(_number(row[name]), _number(means.at[row["session"], name])) for name in CLIMATE_SCORES],
-            "alliance": _number(row["alliance"]),
+            "scores": [(_number(row[name]), _number(means.at[row["session"], name])) for name in scores.climate],
+            "alliance": _number(row[scores.alliance]),
         }
         for row in mine.to_dict("records")
     ]
+    cohesion = scores.cohesion
     points = pd.concat(
         [
-            pd.DataFrame({"session": means.index, "line": _("Group mean"), "value": means["cohesion"].to_numpy()}),
-            pd.DataFrame({"session": mine["session"], "line": membership.patient.code, "value": mine["cohesion"]}),
+            pd.DataFrame({"session": means.index, "line": _("Group mean"), "value": means[cohesion].to_numpy()}),
+            pd.DataFrame({"session": mine["session"], "line": membership.patient.code, "value": mine[cohesion]}),
         ],
         ignore_index=True,
     )
-    trajectory = _trajectory_svg(points, measure_names["cohesion"]) if mine["cohesion"].notna().any() else None
+    cohesion_range = score_range(CLIMATE, cohesion)
+    trajectory = (
+        _trajectory_svg(points, measure_names[cohesion], cohesion_range) if mine[cohesion].notna().any() else None
+    )
     return {
         "history": list(group.memberships.filter(patient=membership.patient).order_by("started_on")),
         "diagnoses": list(membership.patient.diagnoses.select_related("recorded_by")),
-        "measure_names": [measure_names[name] for name in CLIMATE_SCORES],
+        "measure_names": [measure_names[name] for name in scores.climate],
+        "cohesion_range": cohesion_range,
+        "alliance_range": score_range(ALLIANCE, scores.alliance),
         "series": series,
         "trajectory_svg": trajectory,
         "signals": list(membership.signals.select_related("session").order_by("-session__number", "kind")),
@@ -200,7 +220,11 @@ def member_context(membership: Membership, *, language: str) -> dict:
 def factor_context(factors: pd.DataFrame, language: str) -> dict:
     """The therapeutic-factors profile over time: mean per factor and wave, a chart and a table."""
     instrument = instruments.get(FACTORS)
-    names = {item.id: (item.label or item.text).get(language) or item.text["nb"] for item in instrument.items}
+    profiled = instrument.score_with_role(roles.FACTOR_PROFILE)
+    names = {
+        item.id: (item.label or item.text).get(language) or item.text["nb"]
+        for item in map(instrument.item, factor_ids())
+    }
     if factors.empty:
         return {"factor_svg": None, "factor_rows": [], "factor_waves": [], "factor_top": []}
     profile = factor_profile(factors, list(names))
@@ -210,11 +234,12 @@ def factor_context(factors: pd.DataFrame, language: str) -> dict:
     factor_rows = [(names[factor], [found[factor, wave] for wave in waves]) for factor in names]
     latest = profile[profile["session"] == waves[-1]]
     cells = profile.assign(row=profile["factor"].map(names), column=profile["session"], value=profile["mean"], mark="")
-    labels = {"column": pgettext("group", "Session"), "value": _("Mean (1–5)")}
+    domain = instrument.score_range(profiled)
+    labels = {"column": pgettext("group", "Session"), "value": _("Mean (%(range)s)") % {"range": range_text(domain)}}
     svg = cached_svg(
         cells[["row", "column", "value", "mark"]],
         labels,
-        lambda: heatmap_spec(cells, rows=list(names.values()), domain=(1, 5), labels=labels),
+        lambda: heatmap_spec(cells, rows=list(names.values()), domain=domain, labels=labels),
     )
     return {
         "factor_svg": svg,
@@ -342,7 +367,7 @@ def _heatmap(rows: list[MemberRow], shown: pd.DataFrame, measure: str, measure_n
     return cached_svg(
         cells.assign(order=cells["row"].map({label: i for i, label in enumerate(order)})),
         names,
-        lambda: heatmap_spec(cells, rows=order, domain=(0, 6), labels=names),
+        lambda: heatmap_spec(cells, rows=order, domain=score_range(CLIMATE, measure), labels=names),
     )
 
 
@@ -356,15 +381,15 @@ def _trajectory(
     for member in sorted(shown):
         mine = frame[frame["member"] == member]
         parts.append(pd.DataFrame({"session": mine["session"], "line": labels[member], "value": mine[measure]}))
-    return _trajectory_svg(pd.concat(parts, ignore_index=True), measure_name)
+    return _trajectory_svg(pd.concat(parts, ignore_index=True), measure_name, score_range(CLIMATE, measure))
 
 
-def _trajectory_svg(points: pd.DataFrame, measure_name: str) -> str:
+def _trajectory_svg(points: pd.DataFrame, measure_name: str, domain: tuple[float, float]) -> str:
     labels = {"session": pgettext("group", "Session"), "value": measure_name, "mean": _("Group mean")}
     return cached_svg(
         points,
         labels,
-        lambda: trajectory_spec(points, mean_line=labels["mean"], domain=(0, 6), labels=labels),
+        lambda: trajectory_spec(points, mean_line=labels["mean"], domain=domain, labels=labels),
     )
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from allianse.core.signals import group as core
+from allianse.instruments import registry as instruments
 
 from .member_ruptures import update_member_episodes
 from .models import GroupSession, GroupSignal, TherapyGroup
-from .series import load_group_data, signal_input
+from .series import CLIMATE, load_group_data, signal_input
 
 
 def refresh_session_signals(*, session: GroupSession) -> list[GroupSignal]:
@@ -33,7 +34,7 @@ def _refresh(group: TherapyGroup, *, since: int) -> list[GroupSignal]:
     """Replace the stored signals, then let a member's withdrawal open or widen a rupture episode
     with them (allianse.groups.member_ruptures): the repair guide supports the therapists from there."""
     frame = signal_input(group, load_group_data(group).frame)
-    table = core.detect_group_signals(frame) if len(frame) else None
+    table = core.detect_group_signals(frame, group_rules()) if len(frame) else None
     found = [] if table is None else core.signals_from_group_table(table[table["session"] >= since])
     sessions = {session.number: session for session in group.sessions.filter(number__gte=since)}
     with transaction.atomic():
@@ -41,6 +42,11 @@ def _refresh(group: TherapyGroup, *, since: int) -> list[GroupSignal]:
         stored = GroupSignal.objects.bulk_create(_rows(group, sessions, found))
         update_member_episodes(group=group, signals=stored)
     return stored
+
+
+def group_rules() -> core.GroupSignalRules:
+    """The group signal rules for group-climate's scores (its high-conflict level)."""
+    return core.GroupSignalRules.for_instrument(instruments.get(CLIMATE))
 
 
 def _rows(group: TherapyGroup, sessions: dict[int, GroupSession], found: list[core.GroupSignal]) -> list[GroupSignal]:

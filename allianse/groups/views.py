@@ -59,9 +59,9 @@ def group_new(request):
 @staff_required
 def group(request, public_id):
     group = get_group_for_user(request.user, public_id)
-    measure = request.GET.get("measure", pages.DEFAULT_MEASURE)
+    measure = request.GET.get("measure", pages.default_measure())
     if measure not in dict(pages.measure_choices(current_language())):
-        measure = pages.DEFAULT_MEASURE
+        measure = pages.default_measure()
     context = pages.group_context(
         group,
         measure=measure,

@@ -15,3 +15,4 @@ class InstrumentsConfig(AppConfig):
 
         registry.load()
         checks.register(registry.check_definitions)
+        checks.register(registry.check_requirements)

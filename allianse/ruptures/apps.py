@@ -9,9 +9,12 @@ class RupturesConfig(AppConfig):
     def ready(self) -> None:
         from allianse.clinic import events as clinic_events
         from allianse.feedback import events as feedback_events
+        from allianse.instruments import registry
 
-        from . import guide, receivers
+        from . import guide, receivers, rules
 
+        registry.require(rules.REQUIRED)
+        registry.require_build("the rupture signal rules", rules.default_rules)
         guide.load()
         checks.register(guide.check_guide)
         feedback_events.response_stored.connect(receivers.response_stored, dispatch_uid="ruptures.response_stored")

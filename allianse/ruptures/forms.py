@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import fields
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +9,9 @@ from allianse.instruments.templatetags.instrument_text import tr
 
 from . import guide
 from .models import EpisodeKind, Outcome, RuptureEpisode
+from .pages import intensity_item
+from .rules import rules_with
 from .services import marker_options
-
-INTENSITY_CHOICES = [("", _("not rated"))] + [(str(value), str(value)) for value in range(1, 6)]
 
 
 class KindForm(forms.Form):
@@ -24,8 +22,7 @@ class KindForm(forms.Form):
         label=_("Markers you have seen"), required=False, widget=forms.CheckboxSelectMultiple
     )
     intensity = forms.TypedChoiceField(
-        label=_("Intensity (1 = slight tension, 5 = the collaboration broke down)"),
-        choices=INTENSITY_CHOICES,
+        label=_("Intensity"),
         coerce=int,
         empty_value=None,
         required=False,
@@ -33,10 +30,21 @@ class KindForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["intensity"].choices = [("", _("not rated")), *intensity_choices()]
         self.fields["markers"].choices = [
             (EpisodeKind(kind).label, [(value, tr(text)) for k, value, text in marker_options() if k == kind])
             for kind in (EpisodeKind.WITHDRAWAL, EpisodeKind.CONFRONTATION)
         ]
+
+
+def intensity_choices() -> list[tuple[str, str]]:
+    """The answers of the intensity scale, each with its anchor where the definition has one."""
+    item = intensity_item()
+    low, high = item.bounds
+    return [
+        (str(value), f"{value} – {tr(item.anchors[value])}" if value in item.anchors else str(value))
+        for value in range(low, high + 1)
+    ]
 
 
 class OpenEpisodeForm(KindForm):
@@ -119,7 +127,10 @@ RULE_LABELS = {
         _("Repair window (sessions)"),
         _("The V-shape: recovery within this many sessions (Stiles et al. 2004)."),
     ),
-    "intensity_threshold": (_("Reported tension counts from intensity"), _("1 means any reported tension.")),
+    "intensity_threshold": (
+        _("Reported tension counts from intensity"),
+        _("The lowest intensity means any reported tension."),
+    ),
 }
 
 
@@ -128,23 +139,24 @@ class RulesForm(forms.Form):
 
     def __init__(self, *args, rules: SignalRules, defaults: SignalRules, **kwargs):
         super().__init__(*args, **kwargs)
-        for spec in fields(SignalRules):
-            label, source = RULE_LABELS.get(spec.name, (spec.name, ""))
-            default = _("Default: %(value)s.") % {"value": getattr(defaults, spec.name)}
-            field_class = forms.IntegerField if type(spec.default) is int else forms.FloatField
-            self.fields[spec.name] = field_class(
+        for name in SignalRules.thresholds():
+            label, source = RULE_LABELS.get(name, (name, ""))
+            default = _("Default: %(value)s.") % {"value": getattr(defaults, name)}
+            limits = defaults.limits(name)
+            field_class = forms.IntegerField if limits.kind is int else forms.FloatField
+            self.fields[name] = field_class(
                 label=label,
                 help_text=f"{source} {default}",
-                initial=getattr(rules, spec.name),
-                min_value=spec.metadata["low"],
-                max_value=spec.metadata["high"],
+                initial=getattr(rules, name),
+                min_value=limits.low,
+                max_value=limits.high,
             )
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
             try:
-                SignalRules.from_dict(cleaned)
+                rules_with(cleaned)
             except InvalidRules:
                 raise forms.ValidationError(
                     _(

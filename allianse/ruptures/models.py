@@ -153,7 +153,7 @@ class RuptureEpisode(models.Model):
     )
     kind = models.CharField(_("kind of rupture"), max_length=20, choices=EpisodeKind, default=EpisodeKind.UNCLEAR)
     markers = models.JSONField(_("markers"), default=list, blank=True)
-    intensity = models.PositiveSmallIntegerField(_("intensity (1–5)"), null=True, blank=True)
+    intensity = models.PositiveSmallIntegerField(_("intensity"), null=True, blank=True)
     first_session = models.ForeignKey(
         "clinic.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,26 +13,15 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from allianse.clinic.models import Treatment
+from allianse.core.measures import Item, roles
 from allianse.core.signals.overview import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
 from allianse.feedback.series import SessionRow, session_rows
+from allianse.feedback.services import THERAPIST_CHECK
+from allianse.instruments import registry as instruments
 
 from . import extensions, guide
-from .models import Recovery, RuptureEpisode, Signal, SignalKind
-
-# Most urgent first. An absence after a rupture and a rupture not repaired within the window
-# come first: unrepaired ruptures lead to dropout (Muran et al. 2009; McLaughlin et al. 2014;
-# docs/methods.md#urgency). Then ruptures the data show, then disagreements and what the patient held back
-# (therapists notice few of the feelings patients hold back: Regan & Hill 1992), then episodes
-# whose alliance has recovered (to be closed), then open episodes with nothing new.
-URGENCY = {
-    SignalKind.ABSENCE: 0,
-    SignalKind.REPORTED: 1,
-    SignalKind.DROP: 1,
-    SignalKind.LOW: 1,
-    SignalKind.DISCREPANCY: 2,
-    SignalKind.HELD_BACK: 2,
-}
-NOT_RECOVERED, CLOSE_SUGGESTED, QUIET = 0, 3, 4
+from .attention import CLOSE_SUGGESTED, NOT_RECOVERED, QUIET, URGENCY
+from .models import Recovery, RuptureEpisode, Signal
 
 
 @dataclass
@@ -127,6 +116,7 @@ def episode_context(episode: RuptureEpisode) -> dict:
     kind_guide = repair.for_kind(episode.kind)
     context = {
         "episode": episode,
+        "intensity_max": intensity_item().max,
         "patient": episode.patient,
         "guide": repair,
         "kind_guide": kind_guide,
@@ -143,6 +133,12 @@ def episode_context(episode: RuptureEpisode) -> dict:
         "signals": list(episode.signals.current().select_related("session").order_by("session__number", "id")),
         "scores": scores_around(episode),
     }
+
+
+def intensity_item() -> Item:
+    """The scale of an episode's intensity: the therapist check's item with role rupture_intensity
+    (an episode takes the highest intensity the patient's and therapist's checks report)."""
+    return instruments.get(THERAPIST_CHECK).item_with_role(roles.RUPTURE_INTENSITY)
 
 
 def scores_around(episode: RuptureEpisode) -> list[ScoreRow]:

@@ -1,46 +1,51 @@
-"""The clinic's signal rules: the core's rules with the patient check's own thresholds (its reliable
-change and its concern band) and an administrator's overrides."""
+"""The clinic's signal rules: the core's rules for the patient check (its scales, its reliable
+change and its concern band) with an administrator's overrides."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import transaction
 
+from allianse.core.measures import Requirement, roles
 from allianse.core.signals import SignalRules
-from allianse.feedback.services import PATIENT_CHECK
+from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
 from allianse.instruments import registry as instruments
 
 from .models import (
     SignalRuleSettings,
 )
 
+# What the rupture work reads from the therapist's check besides the session series (checked at
+# start-up, with the patient check's rules: `rules_with`).
+REQUIRED = [
+    Requirement(THERAPIST_CHECK, "item", role=roles.RUPTURE_INTENSITY, types=("scale",), needed_by="rupture episodes"),
+    Requirement(THERAPIST_CHECK, "item", role=roles.RUPTURE_KIND, types=("choice",), needed_by="rupture episodes"),
+    *(
+        Requirement(THERAPIST_CHECK, "item", role=role, types=("multi_choice",), needed_by="rupture episodes")
+        for role in (roles.WITHDRAWAL_MARKERS, roles.CONFRONTATION_MARKERS)
+    ),
+]
 
-def instrument_rules() -> dict[str, float]:
-    """Thresholds that come from the patient check's definition: its reliable change and the
-    upper bound of its concern band (one clinical fact, one place: the instrument file)."""
-    instrument = instruments.get(PATIENT_CHECK)
-    primary = instrument.primary_score
-    values: dict[str, float] = {}
-    if primary.reliable_change:
-        values["reliable_change"] = primary.reliable_change
-    concern = [band.max for band in instrument.bands.get(primary.id, ()) if band.concern]
-    if concern:
-        values["low_threshold"] = max(concern)
-    return values
+
+def rules_with(overrides: Mapping[str, object] | None = None) -> SignalRules:
+    """The patient check's rules with `overrides`; raises core InvalidRules for a value out of range."""
+    return SignalRules.for_instrument(instruments.get(PATIENT_CHECK), overrides)
 
 
 def default_rules() -> SignalRules:
     """The rules before any clinic override: the core's defaults and the instrument's thresholds."""
-    return SignalRules.from_dict(instrument_rules())
+    return rules_with()
 
 
 def current_rules() -> SignalRules:
     row = SignalRuleSettings.objects.first()
-    return SignalRules.from_dict({**instrument_rules(), **(row.overrides if row else {})})
+    return rules_with(row.overrides if row else None)
 
 
 def save_rules(*, overrides: dict[str, float], by) -> SignalRuleSettings:
     """Store an administrator's thresholds; raises core InvalidRules for a value out of range."""
-    SignalRules.from_dict({**instrument_rules(), **overrides})
+    rules_with(overrides)
     with transaction.atomic():
         row = SignalRuleSettings.objects.select_for_update().first() or SignalRuleSettings()
         row.overrides, row.updated_by = overrides, by

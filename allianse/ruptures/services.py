@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from allianse.clinic.models import Session, Treatment
+from allianse.core.measures import Instrument, roles
 from allianse.feedback.services import THERAPIST_CHECK
 from allianse.instruments import registry as instruments
 
@@ -23,7 +24,11 @@ from .models import (
 )
 
 Action = EpisodeEvent.Action
-MARKER_ITEMS = {"withdrawal_markers": EpisodeKind.WITHDRAWAL, "confrontation_markers": EpisodeKind.CONFRONTATION}
+# The roles of the therapist check's marker items -> the kind of rupture they mark (Safran & Muran 2000).
+MARKER_ROLES = {
+    roles.WITHDRAWAL_MARKERS: EpisodeKind.WITHDRAWAL,
+    roles.CONFRONTATION_MARKERS: EpisodeKind.CONFRONTATION,
+}
 
 
 def log_event(episode: RuptureEpisode, action: str, actor, at: datetime, **data) -> EpisodeEvent:
@@ -41,12 +46,17 @@ class NoLooseSignals(Exception):
     """Every signal of the treatment already belongs to an episode or has been acknowledged."""
 
 
+def marker_items_of(therapist_check: Instrument) -> dict[str, str]:
+    """The ids of the therapist check's marker items -> the episode kind each marks."""
+    return {therapist_check.item_with_role(role).id: kind for role, kind in MARKER_ROLES.items()}
+
+
 def marker_options() -> list[tuple[str, str, dict[str, str]]]:
     """(episode kind, marker key, text) for every marker the therapist's check offers."""
     instrument = instruments.get(THERAPIST_CHECK)
     return [
         (kind, option.value, option.text)
-        for item_id, kind in MARKER_ITEMS.items()
+        for item_id, kind in marker_items_of(instrument).items()
         for option in instrument.item(item_id).options
     ]
 

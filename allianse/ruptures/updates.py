@@ -17,11 +17,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from allianse.clinic.models import Treatment
+from allianse.core.measures import roles
 from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table
 from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
 from allianse.feedback.models import CheckStatus
 from allianse.feedback.series import SessionRow, series_frame, session_rows
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
+from allianse.instruments import registry as instruments
 
 from .models import (
     EpisodeEvent,
@@ -31,12 +33,13 @@ from .models import (
     Signal,
 )
 from .rules import current_rules
-from .services import MARKER_ITEMS, log_event
+from .services import log_event, marker_items_of
 
 logger = logging.getLogger(__name__)
 
 Action = EpisodeEvent.Action
-# The therapist's answer about the kind of rupture (alliance-therapist.yaml) -> episode kind.
+# The therapist's answer about the kind of rupture (the options of the therapist check's item with
+# role rupture_kind, alliance-therapist.yaml) -> episode kind.
 THERAPIST_KINDS = {
     "withdrawal": EpisodeKind.WITHDRAWAL,
     "confrontation": EpisodeKind.CONFRONTATION,
@@ -77,8 +80,8 @@ def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: date
         rows = [row for row in session_rows(treatment) if _is_due(row, now)]
         if not rows:
             return UpdateResult()
-        series = prepare_series(series_frame(str(treatment.public_id), rows))  # validated once for both tables
         rules = current_rules()
+        series = prepare_series(series_frame(str(treatment.public_id), rows), rules.scales)  # once for both tables
         table = signal_table(series, rules)
         book = _EpisodeBook(treatment, rows, series, table, rules, now)
         retracted = book.store_signals()
@@ -236,7 +239,7 @@ class _EpisodeBook:
         kind, markers = observed_kind(row.therapist)
         episode.kind = merged_kind(episode.kind, kind)
         episode.markers = sorted(set(episode.markers) | set(markers))
-        reported = [r.answers.get("rupture_intensity") for r in (row.patient, row.therapist) if r is not None]
+        reported = [_intensity(r) for r in (row.patient, row.therapist) if r is not None]
         episode.intensity = max((i for i in (episode.intensity, *reported) if i is not None), default=None)
 
     def update_recovery(self) -> None:
@@ -258,14 +261,23 @@ class _EpisodeBook:
             log_event(episode, Action.RECOVERY_CHANGED, None, self.now, recovery=recovery, session=number)
 
 
+def _intensity(response) -> int | None:
+    """The rupture intensity a patient's or therapist's check reports, if answered."""
+    item = instruments.get(response.instrument_key).item_with_role(roles.RUPTURE_INTENSITY)
+    return response.answers.get(item.id)
+
+
 def observed_kind(response) -> tuple[str, list[str]]:
     """The kind and markers a therapist's check names (unclear when it names none)."""
-    if response is None or not response.answers.get("rupture"):
+    if response is None or not response.rupture_reported:
         return EpisodeKind.UNCLEAR, []
-    markers = [marker for item in MARKER_ITEMS for marker in response.answers.get(item) or []]
-    kind = THERAPIST_KINDS.get(response.answers.get("rupture_kind"), EpisodeKind.UNCLEAR)
+    therapist_check = instruments.get(response.instrument_key)
+    marker_items = marker_items_of(therapist_check)
+    markers = [marker for item in marker_items for marker in response.answers.get(item) or []]
+    answered_kind = response.answers.get(therapist_check.item_with_role(roles.RUPTURE_KIND).id)
+    kind = THERAPIST_KINDS.get(answered_kind, EpisodeKind.UNCLEAR)
     if kind == EpisodeKind.UNCLEAR:
-        seen = {kind for item, kind in MARKER_ITEMS.items() if response.answers.get(item)}
+        seen = {kind for item, kind in marker_items.items() if response.answers.get(item)}
         kind = seen.pop() if len(seen) == 1 else EpisodeKind.BOTH if seen else EpisodeKind.UNCLEAR
     return kind, markers
 

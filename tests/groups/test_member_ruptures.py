@@ -8,7 +8,10 @@ from allianse.groups import signal_store
 from allianse.groups.models import GroupSignal
 from allianse.ruptures import services
 from allianse.ruptures.models import EpisodeEvent, EpisodeKind, RuptureEpisode
+from tests.ruptures import conftest as rupture_fixtures
 from tests.ruptures.conftest import conflict_signal, group_sessions
+
+withdrawing, member_episode = rupture_fixtures.withdrawing, rupture_fixtures.member_episode  # fixtures used here
 
 OPENED, JOINED = EpisodeEvent.Action.OPENED, EpisodeEvent.Action.SIGNAL_JOINED
 

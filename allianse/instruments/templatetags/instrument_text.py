@@ -1,6 +1,7 @@
 """Pick the current language's text from an instrument's {"nb": ..., "en": ...} mapping."""
 
 from django import template
+from django.utils.formats import number_format
 
 from allianse.instruments import registry as instruments
 from allianse.instruments.language import current_language
@@ -19,6 +20,44 @@ def tr(text: dict | None) -> str:
 def anchor(item, value) -> str:
     """The anchor text of a scale value, or an empty string."""
     return tr(item.anchors.get(int(value)))
+
+
+@register.filter
+def range_text(bounds: tuple[float, float]) -> str:
+    """A score's range as the pages write it: (0.0, 6.0) -> "0–6"."""
+    return "–".join(_number(value) for value in bounds)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else number_format(value)
+
+
+@register.filter
+def role_score(response, role: str) -> float | None:
+    """The response's score with `role` (roles in allianse.core.measures.roles); None without a response."""
+    if response is None:
+        return None
+    instrument = instruments.get(response.instrument_key)
+    return response.scores.get(instrument.score_with_role(role).id)
+
+
+@register.filter
+def role_scores(response, role: str) -> list[float | None]:
+    """The response's scores with `role`, in definition order."""
+    instrument = instruments.get(response.instrument_key)
+    return [response.scores.get(score.id) for score in instrument.scores_with_role(role)]
+
+
+@register.filter
+def role_item(response, role: str):
+    """The item with `role` of the response's instrument."""
+    return instruments.get(response.instrument_key).item_with_role(role)
+
+
+@register.filter
+def role_answer(response, role: str):
+    """The response's answer to the item with `role`."""
+    return response.answers.get(role_item(response, role).id)
 
 
 @register.filter
