@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import Prefetch
 
+from allianse.clinic.models import Session
 from allianse.core.measures import Requirement, roles
 from allianse.feedback.models import Administration, Response
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK, check_status
@@ -37,7 +38,7 @@ def subscales() -> list[str]:
 
 @dataclass(frozen=True)
 class SessionRow:
-    session: object
+    session: Session
     status: str
     patient: Response | None
     therapist: Response | None

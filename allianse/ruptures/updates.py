@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 import pandas as pd
 from django.conf import settings
@@ -211,6 +212,7 @@ class _EpisodeBook:
         for episode in reversed(self.open):
             latest = self._latest_rupture_session(episode)
             if latest is None:
+                assert episode.last_session is not None  # a patient's episode spans clinic sessions
                 within = 0 <= number - episode.last_session.number <= self.rules.repair_window
                 if episode.recovery == Recovery.PENDING and within:
                     return episode
@@ -234,6 +236,7 @@ class _EpisodeBook:
     def _extend(self, episode: RuptureEpisode, signal: Signal) -> None:
         """Widen the episode to the signal's session and take in what that session's checks say."""
         row = self.rows[signal.session.number]
+        assert episode.last_session is not None  # a patient's episode spans clinic sessions
         if signal.session.number > episode.last_session.number:
             episode.last_session = signal.session
         kind, markers = observed_kind(row.therapist)
@@ -250,9 +253,9 @@ class _EpisodeBook:
             core = self._core_of(latest) if latest is not None else None
             if core is None:
                 continue
-            span = self.core_episodes.loc[core]
-            recovery = statuses[span["status"]]
-            session = None if recovery == Recovery.PENDING else self.rows[int(span["last_session"])].session
+            recovery = statuses[str(self.core_episodes.at[core, "status"])]
+            last_session = int(cast(int, self.core_episodes.at[core, "last_session"]))  # a session number
+            session = None if recovery == Recovery.PENDING else self.rows[last_session].session
             if recovery == episode.recovery and session == episode.recovery_session:
                 continue
             episode.recovery, episode.recovery_session = recovery, session
@@ -275,7 +278,7 @@ def observed_kind(response) -> tuple[str, list[str]]:
     marker_items = marker_items_of(therapist_check)
     markers = [marker for item in marker_items for marker in response.answers.get(item) or []]
     answered_kind = response.answers.get(therapist_check.item_with_role(roles.RUPTURE_KIND).id)
-    kind = THERAPIST_KINDS.get(answered_kind, EpisodeKind.UNCLEAR)
+    kind: str = THERAPIST_KINDS.get(answered_kind, EpisodeKind.UNCLEAR)
     if kind == EpisodeKind.UNCLEAR:
         seen = {kind for item, kind in marker_items.items() if response.answers.get(item)}
         kind = seen.pop() if len(seen) == 1 else EpisodeKind.BOTH if seen else EpisodeKind.UNCLEAR
