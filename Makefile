@@ -36,7 +36,7 @@ run: install system-deps
 	scripts/translations.sh compile
 	DEBUG=1 $(PY) -m allianse migrate --noinput -v0
 	DEBUG=1 SITE_URL=http://127.0.0.1:$${PORT:-8000} $(PY) -m allianse demo
-	DEBUG=1 $(PY) -m allianse runserver 127.0.0.1:$${PORT:-8000}
+	DEBUG=1 scripts/run.sh
 
 test: install system-deps
 	scripts/test.sh

@@ -60,21 +60,24 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "allianse.instruments",
     "allianse.accounts",
+    "allianse.delivery",
     "allianse.clinic",
     "allianse.feedback",
     "allianse.ruptures",
     "allianse.caseload",
     "allianse.groups",
     "allianse.rating",
+    "allianse.home",
     "allianse.api",
     "allianse.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "allianse.deferred.DeferredTasksMiddleware",
     "allianse.accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "caseload:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "nb"
@@ -182,6 +185,28 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "allianse@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Links and reminders by SMS (allianse.delivery.sms): printed with DEBUG on, else posted to the
+# HTTP gateway. Contact details kept for sending are encrypted with CONTACT_ENCRYPTION_KEY (a Fernet
+# key; derived from SECRET_KEY when empty, see allianse.delivery.contacts).
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND", "allianse.delivery.sms.ConsoleBackend" if DEBUG else "allianse.delivery.sms.GatewayBackend"
+)
+SMS_FILE_DIR = Path(os.environ.get("SMS_FILE_DIR", VAR_DIR / "sms"))
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+SMS_SENDER = os.environ.get("SMS_SENDER", "Allianse")
+SMS_DEFAULT_COUNTRY_CODE = os.environ.get("SMS_DEFAULT_COUNTRY_CODE", "47")
+CONTACT_ENCRYPTION_KEY = os.environ.get("CONTACT_ENCRYPTION_KEY", "")
+
+# Background work (allianse.background): tasks are rows of this database, run by `allianse db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

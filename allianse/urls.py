@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from allianse.clinic.health import healthz
 
 urlpatterns = [
+    path("", include("allianse.home.urls")),
     path("", include("allianse.caseload.urls")),
     path("", include("allianse.feedback.urls")),
     path("", include("allianse.groups.urls")),

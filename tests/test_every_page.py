@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.views import defaults
 
 from allianse.accounts.models import Role, User
+from allianse.accounts.staff import enrolment_token
 from allianse.clinic.services import register_patient
 from allianse.instruments import registry as instruments
 from allianse.rating import services as rating
@@ -138,6 +139,19 @@ class Links:
 
 
 @dataclass(frozen=True)
+class EnrolmentLinks:
+    """A new staff member's enrolment link: one made now for the first account, and one never made."""
+
+    def candidates(self, user, previous, breadth: Breadth, among=None) -> list:
+        first = User.objects.order_by("pk").first()
+        return ([enrolment_token(first)] if first else []) + ["not-a-link"]
+
+    @staticmethod
+    def value(token) -> str:
+        return token
+
+
+@dataclass(frozen=True)
 class Values:
     """A parameter taking one of a few words (every one is tried)."""
 
@@ -180,6 +194,8 @@ SOURCES = {
     "ratings": Rows("rating.Rating", ("assignment__rater", "assignment__study__leader")),
     "episodes": Rows("ruptures.RuptureEpisode", ("treatment__therapists", "membership__group__therapists")),
     "signals": Rows("ruptures.Signal", ("treatment__therapists",)),
+    "staff": Rows("accounts.User", ("pk",)),
+    "enrol": EnrolmentLinks(),
 }
 
 
@@ -214,7 +230,7 @@ UNKNOWN = Route("no such page", "/no-such-page/", ())
 
 # --- who walks ---
 
-ROLES = ("anonymous", "therapist", "group therapist", "rater", "course leader", "administrator")
+ROLES = ("anonymous", "therapist", "group therapist", "rater", "course leader", "supervisor", "administrator")
 
 
 def user_for(role: str) -> User | None:
@@ -232,6 +248,7 @@ def user_for(role: str) -> User | None:
             or staff.filter(groups__name=Role.RATER).first()
         ),
         "course leader": staff.filter(groups__name=Role.COURSE_LEADER).exclude(led_studies=None).first(),
+        "supervisor": staff.filter(groups__name=Role.SUPERVISOR).first(),
         "administrator": staff.filter(groups__name=Role.ADMINISTRATOR).first(),
     }[role]
     assert role == "anonymous" or found is not None, f"no {role} in the database"
@@ -249,6 +266,7 @@ def new_clinic() -> None:
     make_user("rater", Role.RATER)
     leader = make_user("leader", Role.COURSE_LEADER)
     rating.create_study(name="Kurs", description="", instrument_key="mbt-g-aqs", purpose=Purpose.COURSE, leader=leader)
+    make_user("supervisor", Role.SUPERVISOR)
     make_user("administrator", Role.ADMINISTRATOR)
 
 

@@ -8,10 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
+        from django.core import checks
 
-        from . import audit
+        from . import audit, extensions
 
         user_login_failed.connect(audit.record_failed_sign_in, dispatch_uid="allianse.accounts.failed_sign_in")
+        checks.register(extensions.check_patient_lookup)
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

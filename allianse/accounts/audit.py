@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.http import HttpRequest
@@ -27,6 +28,7 @@ def record_many(
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else None
     address = request.META.get("REMOTE_ADDR") if request is not None else None
+    shared_id = request_id(request)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor,
@@ -36,9 +38,20 @@ def record_many(
             patient_id=patient_id,
             detail=detail[:200],
             ip_address=address,
+            request_id=shared_id,
         )
         for obj, patient_id in dict.fromkeys(entries)
     )
+
+
+def request_id(request: HttpRequest | None) -> uuid.UUID:
+    """The id shared by every event of one request (set on the request the first time it is asked
+    for); an event written outside a request gets one of its own."""
+    if request is None:
+        return uuid.uuid4()
+    if not hasattr(request, "audit_request_id"):
+        request.audit_request_id = uuid.uuid4()
+    return request.audit_request_id
 
 
 def record_patients_shown(request: HttpRequest | None, patients: Iterable, *, detail: str) -> None:
@@ -66,4 +79,5 @@ def record_failed_sign_in(sender, credentials: dict, request: HttpRequest | None
         object_id=str(account.public_id) if account is not None else "",
         detail="password" if account is not None else f"unknown username, hash {digest}",
         ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        request_id=request_id(request),
     )

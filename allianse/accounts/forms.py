@@ -1,5 +1,10 @@
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, Role, User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TokenForm(forms.Form):
@@ -19,3 +24,84 @@ class TokenForm(forms.Form):
         if not self.device.verify_token(token):
             raise forms.ValidationError(_("That code is not right or has expired. Try the code shown now."))
         return token
+
+
+class PlainForm(forms.Form):
+    """A form whose labels end without a colon, like the rest of the product's forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def roles_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one role.")},
+    )
+
+
+class RolesForm(PlainForm):
+    roles = roles_field()
+
+
+class InviteForm(PlainForm):
+    username = forms.CharField(label=_("Username"), max_length=150, validators=[UnicodeUsernameValidator()])
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address (optional)"), required=False)
+    roles = roles_field()
+    send_email = forms.BooleanField(label=_("Also send the enrolment link to this e-mail address"), required=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Someone already has this username."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("send_email") and not data.get("email"):
+            self.add_error("email", _("Give the e-mail address to send the link to."))
+        return data
+
+
+class ResetSecondFactorForm(PlainForm):
+    reason = forms.CharField(
+        label=_("Reason for the reset"),
+        max_length=160,
+        help_text=_("For example: lost phone. The reason is kept in the audit log."),
+        widget=forms.TextInput,
+    )
+
+
+class AuditFilterForm(PlainForm):
+    patient = forms.CharField(label=_("Patient code"), max_length=12, required=False)
+    actor = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Everyone"),
+        to_field_name="public_id",
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("", _("All actions")), *AuditEvent.Action.choices], required=False
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = User.objects.order_by("last_name", "first_name", "username")
+        self.fields["actor"].label_from_instance = lambda user: f"{user.display_name} ({user.username})"
+
+    def clean_patient(self):
+        return self.cleaned_data["patient"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data

@@ -62,10 +62,18 @@ class AuditEvent(models.Model):
     patient = models.ForeignKey("clinic.Patient", null=True, blank=True, on_delete=models.PROTECT)
     detail = models.CharField(max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The same for every event one request writes, so the log can show them as one line.
+    request_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["patient", "at"])]
+        # The audit log is searched by patient, staff member or action within a period, newest first.
+        indexes = [
+            models.Index(fields=["patient", "at"]),
+            models.Index(fields=["actor", "at"], name="accounts_audit_actor_at"),
+            models.Index(fields=["action", "at"], name="accounts_audit_action_at"),
+            models.Index(fields=["request_id"], name="accounts_audit_request"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}"

@@ -1,6 +1,7 @@
 from base64 import b32encode
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -42,7 +43,7 @@ def two_factor(request):
             device.save(update_fields=["confirmed"])
         otp_login(request, device)
         audit.record(request, AuditEvent.Action.LOGIN, request.user, detail="second factor")
-        return redirect(_safe_next(request) or "caseload:home")
+        return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
     context = {
         "form": form,
         "enrolling": enrolling,

@@ -19,10 +19,10 @@ from rest_framework.views import APIView
 
 from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
+from allianse.accounts.permissions import Therapist
 from allianse.caseload.pages import caseload
 from allianse.clinic import services as clinic
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
-from allianse.deferred import after_response
 from allianse.feedback import services as feedback
 from allianse.feedback.series import series_frame, session_rows
 from allianse.instruments import registry as instruments
@@ -32,9 +32,11 @@ from . import serializers
 
 
 class Patients(APIView):
+    permission_classes = [Therapist]
+
     @extend_schema(responses=serializers.PatientSerializer(many=True))
     def get(self, request):
-        """The user's active treatments with their latest patient check, as on the home page."""
+        """The user's active treatments with their latest patient check, as on the caseload page."""
         treatments = caseload(request.user)
         audit.record_patients_shown(request, [treatment.patient for treatment in treatments], detail="api patient list")
         return Response(serializers.PatientSerializer(treatments, many=True).data)
@@ -107,9 +109,7 @@ class TherapistCheck(APIView):
         unknown = {item: "unknown_item" for item in answers if item not in known}
         if unknown:
             return Response(answer_errors(unknown), status=status.HTTP_400_BAD_REQUEST)
-        submission = feedback.record_therapist_check(
-            session=session, therapist=request.user, answers=answers, defer=after_response(request)
-        )
+        submission = feedback.record_therapist_check(session=session, therapist=request.user, answers=answers)
         if submission.response is None:
             return Response(answer_errors(submission.checked.errors), status=status.HTTP_400_BAD_REQUEST)
         audit.record(request, AuditEvent.Action.SUBMIT, submission.response, patient=session.treatment.patient)

@@ -11,6 +11,7 @@ from allianse.charts import render_svg
 from allianse.clinic.models import Session, Treatment
 from allianse.core.measures import roles
 from allianse.feedback.models import Response
+from allianse.feedback.sending import link_delivery
 from allianse.feedback.series import series_frame, session_rows
 from allianse.feedback.services import (
     PATIENT_CHECK,
@@ -109,14 +110,17 @@ def caseload(therapist) -> list[Treatment]:
 
 
 def session_context(session: Session) -> dict:
-    """What the session page shows: the patient's check (status, link) and both responses."""
+    """What the session page shows: the patient's check (status, link and whether it was sent) and
+    both responses."""
     administrations = patient_links(session)
+    link = open_link(administrations)
     return {
         "session": session,
         "treatment": session.treatment,
         "patient": session.treatment.patient,
         "status": check_status(administrations),
-        "open_link": open_link(administrations),
+        "open_link": link,
+        "link_delivery": link_delivery(link) if link is not None else None,
         "patient_response": latest_response(session, PATIENT_CHECK),
         "therapist_response": latest_response(session, THERAPIST_CHECK),
     }

@@ -1,36 +1,51 @@
+from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from allianse.accounts import audit
-from allianse.accounts.decorators import staff_required
+from allianse.accounts.decorators import therapist_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic import services
 from allianse.clinic.access import get_patient_for_user, get_session_for_user, get_treatment_for_user
 from allianse.clinic.forms import NewPatientForm, SessionForm
-from allianse.deferred import after_response
+from allianse.feedback.models import CheckStatus
+from allianse.feedback.services import check_status, issue_check, patient_links
+from allianse.ruptures.forms import PeriodForm
 
 from .pages import alliance_range, caseload, session_context, trajectory_context
+from .response_rates import rates_context
+from .services import register_patient
 
 
-@staff_required
+@therapist_required
 def home(request):
     return render(
         request, "caseload/home.html", {"treatments": caseload(request.user), "alliance_range": alliance_range()}
     )
 
 
-@staff_required
+@therapist_required
 @require_http_methods(["GET", "POST"])
 def patient_new(request):
+    """The patient, their treatment and, if asked, the first session and its check link, in one
+    step; then the link's page to hand it over, or else the patient's page."""
     form = NewPatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        treatment = services.register_patient(therapist=request.user, **form.cleaned_data)
-        audit.record(request, AuditEvent.Action.CREATE, treatment.patient, patient=treatment.patient)
-        return redirect("caseload:patient", public_id=treatment.patient.public_id)
+        new = register_patient(therapist=request.user, **form.cleaned_data)
+        patient = new.treatment.patient
+        audit.record(request, AuditEvent.Action.CREATE, patient, patient=patient)
+        if new.session is not None:
+            audit.record(request, AuditEvent.Action.CREATE, new.session, patient=patient)
+        if new.link is not None:
+            audit.record(request, AuditEvent.Action.CREATE, new.link, patient=patient, detail="check link issued")
+            return redirect("feedback:check_link", public_id=new.session.public_id)
+        return redirect("caseload:patient", public_id=patient.public_id)
     return render(request, "caseload/patient_new.html", {"form": form})
 
 
-@staff_required
+@therapist_required
 def patient(request, public_id):
     patient, treatments = get_patient_for_user(request.user, public_id)
     chosen = request.GET.get("treatment")
@@ -41,20 +56,47 @@ def patient(request, public_id):
     return render(request, "caseload/patient.html", context)
 
 
-@staff_required
+@therapist_required
 @require_http_methods(["GET", "POST"])
 def session_new(request, public_id):
     treatment = get_treatment_for_user(request.user, public_id)
     form = SessionForm(request.POST or None, initial={"attended": True})
     if request.method == "POST" and form.is_valid():
-        session = services.add_session(treatment=treatment, defer=after_response(request), **form.cleaned_data)
+        session = services.add_session(treatment=treatment, **form.cleaned_data)
         audit.record(request, AuditEvent.Action.CREATE, session, patient=treatment.patient)
         return redirect("caseload:session", public_id=session.public_id)
     return render(request, "caseload/session_new.html", {"form": form, "treatment": treatment})
 
 
-@staff_required
+@therapist_required
 def session(request, public_id):
     session = get_session_for_user(request.user, public_id)
     audit.record(request, AuditEvent.Action.VIEW, session, patient=session.treatment.patient, detail="session page")
     return render(request, "caseload/session.html", session_context(session))
+
+
+@therapist_required
+def response_rates(request):
+    """How many of the therapist's patients' checks were answered, and this week's unanswered ones."""
+    form = PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    context = rates_context(request.user, period=form.period(today), today=today)
+    audit.record_patients_shown(
+        request, [row.patient for row in context["patients"]], detail="response rates: unanswered checks"
+    )
+    return render(request, "caseload/response_rates.html", {"form": form, **context})
+
+
+@therapist_required
+@require_POST
+def resend_check(request, public_id):
+    """A new link for a session's unanswered check (the old one stops working), then its page to
+    hand it over or send it."""
+    session = get_session_for_user(request.user, public_id)
+    patient = session.treatment.patient
+    if check_status(patient_links(session)) == CheckStatus.ANSWERED:
+        messages.info(request, _("The patient has answered this check already."))
+        return redirect("caseload:session", public_id=session.public_id)
+    link = issue_check(session=session, by=request.user)
+    audit.record(request, AuditEvent.Action.CREATE, link, patient=patient, detail="check link reissued")
+    return redirect("feedback:check_link", public_id=session.public_id)

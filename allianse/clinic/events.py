@@ -2,8 +2,9 @@
 
 Receivers connect in their app's `AppConfig.ready()` (see docs/architecture.md):
 
-- `session_missed(sender=Session, session, defer)`: a session was recorded as missed. `defer`
-  takes a callable to run once the HTTP response has been sent (`allianse.deferred`).
+- `session_missed(sender=Session, session)`: a session was recorded as missed. Sent inside the
+  transaction that stores it: work a receiver enqueues (`allianse.background.enqueue`) is committed
+  or rolled back with the session.
 """
 
 from django.dispatch import Signal

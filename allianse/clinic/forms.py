@@ -1,13 +1,38 @@
+from datetime import datetime, timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Patient, Session
 
+# The browser's own date-and-time picker; the value it reads and writes has no seconds.
+DATE_AND_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def now_to_the_quarter_hour() -> datetime:
+    """Now in local time, to the nearest quarter hour: what a form for a session starts with, so the
+    browser's picker is never empty (an empty required picker blocks the form without a word)."""
+    now = timezone.localtime()
+    quarters = round((now.minute * 60 + now.second) / (15 * 60))
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=15 * quarters)
+
 
 class NewPatientForm(forms.ModelForm):
+    """The patient and their treatment; optionally, in the same step, the first session and the
+    patient's check link for it."""
+
     started_on = forms.DateField(
         label=_("Treatment started"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first_session = forms.BooleanField(label=_("Add the first session"), required=False, initial=True)
+    first_session_at = forms.DateTimeField(
+        label=_("First session: date and time"), required=False, initial=now_to_the_quarter_hour, widget=DATE_AND_TIME
+    )
+    check_link = forms.BooleanField(
+        label=_("Make a check link for the patient (QR code, short code and a card to print)"),
+        required=False,
+        initial=True,
     )
 
     class Meta:
@@ -15,9 +40,20 @@ class NewPatientForm(forms.ModelForm):
         fields = ["name", "language"]
         help_texts = {"name": _("Leave empty to keep the patient identified by code only.")}
 
+    def clean(self):
+        data = super().clean()
+        if data.get("first_session") and not data.get("first_session_at") and "first_session_at" not in self.errors:
+            self.add_error("first_session_at", _("Give the date and time of the first session."))
+        if data.get("check_link") and not data.get("first_session"):
+            self.add_error("check_link", _("A check link belongs to a session: add the first session too."))
+        return data
+
 
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["starts_at", "attended"]
-        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        widgets = {"starts_at": DATE_AND_TIME}
+
+    def __init__(self, *args, initial=None, **kwargs):
+        super().__init__(*args, initial={"starts_at": now_to_the_quarter_hour(), **(initial or {})}, **kwargs)

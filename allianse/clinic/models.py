@@ -13,10 +13,15 @@ from allianse.core import groups as core_groups
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, easy to read aloud
 
 
-def new_patient_code() -> str:
-    """A pseudonymous code such as 'K7QF-3M9X' (40 bits): the only identifier staff see by default."""
+def readable_code() -> str:
+    """Eight random characters of `CODE_ALPHABET` in two groups, such as 'K7QF-3M9X' (40 bits)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def new_patient_code() -> str:
+    """A pseudonymous code: the only identifier staff see by default."""
+    return readable_code()
 
 
 class Language(models.TextChoices):

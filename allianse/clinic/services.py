@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 
 from allianse.core.groups import normalise_code
-from allianse.deferred import Defer, run_now
 
 from . import events
 from .models import Diagnosis, Patient, Session, Treatment
@@ -19,16 +18,17 @@ def register_patient(*, therapist, name: str, language: str, started_on) -> Trea
     return treatment
 
 
-def add_session(*, treatment: Treatment, starts_at, attended: bool, defer: Defer = run_now) -> Session:
-    """The next session. A missed one is announced (`events.session_missed`): it may be an absence
-    after a rupture, which the apps above (rupture signals) handle through `defer`, as for a check."""
+def add_session(*, treatment: Treatment, starts_at, attended: bool) -> Session:
+    """The next session. A missed one is announced (`events.session_missed`) inside the transaction
+    that stores it: it may be an absence after a rupture, which the apps above (rupture signals)
+    enqueue as work in that transaction, as for a check."""
     with transaction.atomic():
         Treatment.objects.select_for_update().filter(pk=treatment.pk).first()
         session = Session.objects.create(
             treatment=treatment, number=treatment.next_session_number(), starts_at=starts_at, attended=attended
         )
-    if not attended:
-        events.session_missed.send(Session, session=session, defer=defer)
+        if not attended:
+            events.session_missed.send(Session, session=session)
     return session
 
 

@@ -128,7 +128,6 @@ def _segments(recording: Recording, count: int) -> list[Segment]:
     return [
         services.add_segment(
             recording=recording,
-            name=f"Time {recording.session.number}, minutt {n + 1}–{n + 2}",
             start_seconds=n * SEGMENT_SECONDS + 30,
             end_seconds=(n + 1) * SEGMENT_SECONDS + 30,
             by=by,

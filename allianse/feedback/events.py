@@ -2,9 +2,9 @@
 
 Receivers connect in their app's `AppConfig.ready()` (see docs/architecture.md):
 
-- `response_stored(sender=Response, response, defer)`: a new patient or therapist response was
-  stored (not a duplicate submit). `defer` takes a callable to run once the HTTP response has been
-  sent (`allianse.deferred`).
+- `response_stored(sender=Response, response)`: a new patient or therapist response was stored
+  (not a duplicate submit). Sent inside the transaction that stores it: work a receiver enqueues
+  (`allianse.background.enqueue`) is committed or rolled back with the response.
 """
 
 from django.dispatch import Signal

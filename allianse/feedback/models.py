@@ -27,7 +27,8 @@ class Administration(SignedLink):
     """A form requested from one respondent about one session: the link a patient opens.
 
     The link carries a signed token of the public id (unguessable without the server's key);
-    it expires at `expires_at` and accepts one response (a unique constraint on Response).
+    it expires at `expires_at` and accepts one response (a unique constraint on Response). A
+    patient's link also has a short code to type on the start page instead (`short_codes`).
     """
 
     link_salt = "allianse.feedback.check-link"
@@ -36,6 +37,7 @@ class Administration(SignedLink):
     patient = models.ForeignKey("clinic.Patient", null=True, blank=True, on_delete=models.PROTECT)
     instrument_key = models.CharField(max_length=60)
     respondent = models.CharField(max_length=20, choices=Respondent)
+    short_code = models.CharField(max_length=9, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

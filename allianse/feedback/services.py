@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from allianse.clinic.models import readable_code
 from allianse.core.measures import CheckedAnswers, check_answers
-from allianse.deferred import Defer, run_now
 from allianse.instruments import registry as instruments
 from allianse.instruments.links import scored_fields
 
-from . import events
+from . import events, short_codes
 from .models import Administration, CheckStatus, Respondent, Response
 
 PATIENT_CHECK = "alliance-patient"
@@ -41,7 +41,8 @@ class Submission:
 
 
 def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int | None = None) -> Administration:
-    """A new link for the patient; earlier unanswered links for the same session stop working."""
+    """A new link for the patient, with its short code; earlier unanswered links for the same
+    session stop working."""
     now = timezone.now()
     patient = session.treatment.patient
     with transaction.atomic():
@@ -56,14 +57,38 @@ def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int 
             language=patient.language,
             created_by=by,
             expires_at=now + timedelta(hours=hours or settings.CHECK_LINK_HOURS),
+            short_code=_unused_short_code(),
         )
+
+
+def _unused_short_code() -> str:
+    """A short code no link has had (see `short_codes`; a repeat is rare enough that one query
+    per draw costs nothing)."""
+    code = readable_code()
+    while Administration.objects.filter(short_code=code).exists():
+        code = readable_code()
+    return code
 
 
 def open_check(token: str) -> Administration:
     """The administration behind a link, if it can still be answered (one query): what the form
     asks before it is shown. An answered link says so even once it has expired."""
-    administration = _by_token(
-        token, Administration.objects.annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk"))))
+    return _open(public_id=Administration.public_id_from_token(token))
+
+
+def open_short_code(typed: str) -> Administration:
+    """The administration behind a short code as a patient typed it on the start page, if it can
+    still be answered (as `open_check`)."""
+    code = short_codes.normalise(typed)
+    if code is None:
+        raise LinkProblem("invalid")
+    return _open(short_code=code)
+
+
+def _open(**lookup) -> Administration:
+    administration = _get(
+        Administration.objects.annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk")))),
+        **lookup,
     )
     if administration.answered:  # type: ignore[attr-defined]  # the annotation just above
         raise LinkProblem("used", administration)
@@ -73,12 +98,12 @@ def open_check(token: str) -> Administration:
 def find_link(token: str) -> Administration:
     """The administration behind a link that has neither expired nor been revoked, answered or
     not: a submit learns that from `submit_check`, which saves the patient one query's wait."""
-    return _unexpired(_by_token(token, Administration.objects.all()))
+    return _unexpired(_get(Administration.objects.all(), public_id=Administration.public_id_from_token(token)))
 
 
-def _by_token(token: str, queryset) -> Administration:
+def _get(queryset, **lookup) -> Administration:
     try:
-        return queryset.get(public_id=Administration.public_id_from_token(token))
+        return queryset.get(**lookup)
     except (Administration.DoesNotExist, ValidationError) as error:
         raise LinkProblem("invalid") from error
 
@@ -94,26 +119,26 @@ def submit_check(
     administration: Administration,
     answers: dict[str, Any],
     missing_reasons: dict[str, str] | None = None,
-    defer: Defer = run_now,
 ) -> Submission:
     """Store one response for a link (see `find_link`), once. Whether it was answered before is
     the unique constraint's to say at insert: the same answers again are a second tap or a retry
     and get the stored response back; other answers mean someone else is reusing the link
-    (`LinkProblem('used')`). Signal updates go to `defer`, so the patient need not wait for them."""
+    (`LinkProblem('used')`). A new response is announced in the transaction that stores it."""
     _unexpired(administration)
     checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
     if not checked.is_valid:
         if administration.responses.exists():
             raise LinkProblem("used", administration)
         return Submission(checked=checked)
-    submission = store_response(administration, checked, submitted_by=None)
+    with transaction.atomic():
+        submission = _announced(store_response(administration, checked, submitted_by=None))
     assert submission.response is not None, "store_response always returns the stored response"
     if submission.was_duplicate and submission.response.answers != checked.answers:
         raise LinkProblem("used", administration)
-    return _after_store(submission, defer)
+    return submission
 
 
-def record_therapist_check(*, session, therapist, answers: dict[str, Any], defer: Defer = run_now) -> Submission:
+def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Submission:
     """The therapist's own view of a session; a later one supersedes the earlier."""
     checked = check_answers(instruments.get(THERAPIST_CHECK), answers)
     if not checked.is_valid:
@@ -127,15 +152,14 @@ def record_therapist_check(*, session, therapist, answers: dict[str, Any], defer
             expires_at=timezone.now(),
         )
         previous = latest_response(session, THERAPIST_CHECK)
-        submission = store_response(administration, checked, submitted_by=therapist, supersedes=previous)
-    return _after_store(submission, defer)
+        return _announced(store_response(administration, checked, submitted_by=therapist, supersedes=previous))
 
 
-def _after_store(submission: Submission, defer: Defer) -> Submission:
-    """A new response is announced (`events.response_stored`): it may raise rupture signals, which
-    the apps above handle through `defer`, so the respondent need not wait for them."""
+def _announced(submission: Submission) -> Submission:
+    """A new response is announced (`events.response_stored`) inside the transaction that stores
+    it: it may raise rupture signals, which the apps above enqueue as work in that transaction."""
     if submission.response is not None and not submission.was_duplicate:
-        events.response_stored.send(Response, response=submission.response, defer=defer)
+        events.response_stored.send(Response, response=submission.response)
     return submission
 
 

@@ -1,22 +1,29 @@
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 
 from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
-from allianse.deferred import after_response
+from allianse.delivery import services as delivery
+from allianse.delivery.forms import SendForm, outcome
 from allianse.instruments import registry as instruments
 from allianse.instruments.forms import InstrumentForm, raw_answers
 from allianse.instruments.language import current_language, respondent_language
 
-from . import services
+from . import sending, services
 
 ANSWERED_COOKIE = "answered_checks"
+# Wrong short codes one client address may type on the start page in a window of minutes.
+WRONG_CODES = 10
+WRONG_CODES_MINUTES = 10
 
 
 @staff_required
@@ -31,17 +38,92 @@ def issue_check(request, public_id):
 
 
 @staff_required
-def check_link(request, public_id):
-    """The link and its QR code, to show the patient's phone or send."""
+def check_link(request, public_id, send_form=None):
+    """The link as a QR code, its short code and the start page's address: to show the patient's
+    phone, print on a card or send."""
     session = get_session_for_user(request.user, public_id)
     link = services.session_link(session)
     if link is None:
         return redirect("caseload:session", public_id=session.public_id)
+    audit.record(request, AuditEvent.Action.VIEW, link, patient=session.treatment.patient, detail="check link page")
     url = request.build_absolute_uri(reverse("feedback:check", args=[link.token]))
-    qr = segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
-    return render(
-        request, "feedback/check_link.html", {"session": session, "url": url, "qr_svg": qr, "administration": link}
+    context = {
+        "session": session,
+        "url": url,
+        "qr_svg": segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff", omitsize=True),
+        "administration": link,
+        "start_url": request.build_absolute_uri(reverse("feedback:start")),
+        "send_form": send_form or _send_form(link),
+        "link_delivery": sending.link_delivery(link),
+    }
+    return render(request, "feedback/check_link.html", context, status=400 if send_form else 200)
+
+
+@staff_required
+@require_POST
+def send_check_link(request, public_id):
+    """Send the session's live link by e-mail or SMS; a form with errors shows the link page again."""
+    session = get_session_for_user(request.user, public_id)
+    link = services.session_link(session)
+    if link is None:
+        return redirect("caseload:session", public_id=session.public_id)
+    form = _send_form(link, request.POST)
+    if not form.is_valid():
+        return check_link(request, public_id, send_form=form)
+    message = sending.send_check_link(link, form.cleaned_data["channel"], form.cleaned_data["to"], request.user)
+    audit.record(
+        request, AuditEvent.Action.CREATE, message, patient=session.treatment.patient, detail=f"check link {message}"
     )
+    sent = message.status == message.Status.SENT
+    (messages.success if sent else messages.error)(request, outcome(message))
+    return redirect("feedback:check_link", public_id=session.public_id)
+
+
+def _send_form(link, data=None) -> SendForm:
+    return SendForm(data, stored=delivery.stored_recipients(sending.owner(link)))
+
+
+@require_http_methods(["GET", "POST"])
+def start(request):
+    """Where a patient types the short code of their check (see `short_codes`), in bokmål unless
+    they switch; a good code leads to the check. Wrong codes are counted per client address in
+    Django's cache, which must be shared (memcached, Redis) where several processes serve."""
+    language = respondent_language(request, "nb")
+    chosen = request.GET.get("lang")
+    problem = None
+    if request.method == "POST":
+        if _wrong_codes(request, add=False) >= WRONG_CODES:
+            problem = "too_many"
+        else:
+            try:
+                administration = services.open_short_code(request.POST.get("code", ""))
+            except services.LinkProblem as error:
+                _wrong_codes(request, add=True)
+                problem = error.reason
+            else:
+                url = reverse("feedback:check", args=[administration.token])
+                return redirect(f"{url}?lang={language}" if chosen else url)
+    context = {
+        "language": language,
+        "problem": problem,
+        "code": request.POST.get("code", ""),
+        "minutes": WRONG_CODES_MINUTES,
+    }
+    status = 429 if problem == "too_many" else 400 if problem else 200
+    return render(request, "feedback/start.html", context, status=status)
+
+
+def _wrong_codes(request, *, add: bool) -> int:
+    """How many wrong codes this client address has typed in the current window (one more if `add`)."""
+    usage = get_usage(
+        request,
+        group="feedback.start",
+        key="ip",
+        rate=f"{WRONG_CODES}/{WRONG_CODES_MINUTES}m",
+        method=ALL,
+        increment=add,
+    )
+    return usage["count"]
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,9 +135,7 @@ def check(request, token):
             return _check_form(request, token, services.open_check(token))
         administration = services.find_link(token)
         instrument = instruments.get(administration.instrument_key)
-        submission = services.submit_check(
-            administration=administration, answers=raw_answers(instrument, request.POST), defer=after_response(request)
-        )
+        submission = services.submit_check(administration=administration, answers=raw_answers(instrument, request.POST))
     except services.LinkProblem as problem:
         return _link_problem(request, token, problem)
     if submission.response is None:
@@ -93,7 +173,7 @@ def therapist_check(request, public_id):
     form = InstrumentForm(request.POST or None, instrument=instrument, language=current_language())
     if request.method == "POST":
         submission = services.record_therapist_check(
-            session=session, therapist=request.user, answers=form.raw_answers(), defer=after_response(request)
+            session=session, therapist=request.user, answers=form.raw_answers()
         )
         if submission.response is not None:
             audit.record(request, AuditEvent.Action.SUBMIT, submission.response, patient=session.treatment.patient)
@@ -129,6 +209,6 @@ def _answered(request) -> list[str]:
 
 def _link_problem(request, token, problem):
     respondent_language(request, problem.administration.language if problem.administration else "nb")
-    just_answered = token[-24:] in _answered(request)
+    just_answered = problem.reason == "used" and token[-24:] in _answered(request)  # never for a damaged link
     template = "feedback/thanks.html" if just_answered else "feedback/link_problem.html"
     return render(request, template, {"reason": problem.reason}, status=200 if just_answered else 410)

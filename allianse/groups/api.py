@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
+from allianse.accounts.permissions import Therapist
 from allianse.core.groups import Eligibility
 from allianse.instruments.language import current_language
 
@@ -250,6 +251,8 @@ def _rule_error(error: services.GroupRuleError) -> serializers.ValidationError:
 
 
 class Groups(APIView):
+    permission_classes = [Therapist]
+
     @extend_schema(responses=GroupSerializer(many=True))
     def get(self, request):
         """The groups the user leads, with their frame, current size and certification eligibility."""

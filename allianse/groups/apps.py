@@ -9,9 +9,10 @@ class GroupsConfig(AppConfig):
         from allianse.instruments import registry
         from allianse.ruptures import extensions
 
-        from . import member_ruptures, series, signal_store
+        from . import member_ruptures, response_rates, series, signal_store
 
         registry.require(series.REQUIRED)
         registry.require_build("the group signal rules", signal_store.group_rules)
         extensions.register_attention_source(member_ruptures.attention_items)
         extensions.register_episode_details(member_ruptures.episode_context)
+        extensions.register_response_source(response_rates.COLUMN_TITLE, response_rates.member_check_links)

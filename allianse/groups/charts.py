@@ -15,8 +15,10 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 from django.core.cache import cache
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from allianse.charts import render_svg
+from allianse.charts import render_svg, vega_text
 
 # Cividis: a sequential scheme made for readers with colour-vision deficiency (Nuñez et al. 2018).
 HEATMAP_SCHEME = "cividis"
@@ -30,7 +32,7 @@ CACHE_SECONDS = 3600
 def cached_svg(data: pd.DataFrame, labels: dict, build: Callable[[], dict]) -> str:
     """The SVG of `build()`, cached under a fingerprint of the data and labels it shows."""
     fingerprint = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
-    fingerprint.update(repr(sorted(labels.items())).encode())
+    fingerprint.update(repr([sorted(labels.items()), get_language()]).encode())
     key = "group-chart:" + fingerprint.hexdigest()
     svg = cache.get(key)
     if svg is None:
@@ -45,23 +47,40 @@ def heatmap_spec(cells: pd.DataFrame, *, rows: list[str], domain: tuple[float, f
     base = alt.Chart(cells)
     x = alt.X("column:O", title=labels["column"], axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y = alt.Y("row:N", title=None, sort=rows)
-    background = base.mark_rect(color=MISSING_FILL, aria=False).encode(x=x, y=y)
-    values = base.mark_rect(stroke="#fff", strokeWidth=0.5, aria=False).encode(
-        x=x,
-        y=y,
-        color=alt.Color(
-            "value:Q",
-            title=labels["value"],
-            scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=list(domain)),
-            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220),
-        ),
+    no_answer = vega_text(_("no answer"))
+    cell = f"datum.row + ', ' + {vega_text(labels['column'].lower())} + ' ' + datum.column + ': '"
+    background = (
+        base.transform_filter("!isValid(datum.value)")
+        .transform_calculate(description=f"{cell} + {no_answer}")
+        .mark_rect(color=MISSING_FILL)
+        .encode(x=x, y=y, description="description:N")
+    )
+    values = (
+        base.transform_calculate(description=f"{cell} + format(datum.value, '.1f')")
+        .mark_rect(stroke="#fff", strokeWidth=0.5)
+        .encode(
+            x=x,
+            y=y,
+            description="description:N",
+            color=alt.Color(
+                "value:Q",
+                title=labels["value"],
+                scale=alt.Scale(scheme=HEATMAP_SCHEME, domain=list(domain)),
+                legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220),
+            ),
+        )
     )
     marks = (
         base.transform_filter("datum.mark != ''")
         .mark_text(fontSize=12, fontWeight="bold", color="#000", aria=False)
         .encode(x=x, y=y, text="mark:N")
     )
-    chart = alt.layer(background, values, marks).properties(width=720, height=max(120, 22 * len(rows)))
+    chart = alt.layer(background, values, marks).properties(
+        width=720,
+        height=max(120, 22 * len(rows)),
+        description=_("%(value)s per %(column)s, one row each; the table below has the same numbers.")
+        % {"value": labels["value"], "column": labels["column"].lower()},
+    )
     return chart.configure_view(stroke=None).to_dict(validate=False)
 
 
@@ -75,14 +94,26 @@ def trajectory_spec(points: pd.DataFrame, *, mean_line: str, domain: tuple[float
     y = alt.Y("value:Q", title=labels["value"], scale=alt.Scale(domain=list(domain)))
     line = (
         alt.Chart(data)
-        .mark_line(point=True)
+        .mark_line(point=alt.OverlayMarkDef(aria=True), aria=False)
         .encode(
             x=x,
             y=y,
+            description="description:N",
             color=alt.Color("line:N", title=None, scale=alt.Scale(domain=lines, range=colours)),
             strokeDash=alt.StrokeDash("line:N", title=None, scale=alt.Scale(domain=lines, range=dashes)),
             strokeWidth=alt.condition(f"datum.line == {json.dumps(mean_line)}", alt.value(3.5), alt.value(1.5)),
         )
+        .transform_calculate(
+            description=f"datum.line + ', ' + {vega_text(labels['session'].lower())} + ' ' + datum.session + ': ' + "
+            "format(datum.value, '.1f')"
+        )
     )
-    chart = line.properties(width=720, height=260)
+    chart = line.properties(
+        width=720,
+        height=260,
+        description=_(
+            "%(value)s per %(session)s: the group mean and the members chosen; the table has the same numbers."
+        )
+        % {"value": labels["value"], "session": labels["session"].lower()},
+    )
     return chart.configure_legend(orient="bottom").configure_view(stroke=None).to_dict(validate=False)

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from allianse.core.measures import CheckedAnswers, check_answers
+from allianse.core.measures import CheckedAnswers, Instrument, check_answers
 from allianse.feedback.services import LinkProblem, Submission
 from allianse.instruments import registry as instruments
 from allianse.instruments.links import scored_fields
@@ -27,6 +27,29 @@ from .models import Attendance, GroupSession, MemberCheck, MemberResponse, Membe
 from .series import ALLIANCE, CLIMATE, FACTORS
 
 SIGNAL_INSTRUMENTS = (CLIMATE, ALLIANCE)  # answers to these can change the group signals
+RESPONDENT = "group_member"  # the wording a member's forms are shown in
+
+
+@dataclass(frozen=True)
+class CheckLength:
+    """How long a member's check is: its parts, the questions always shown, and at most (when every
+    follow-up question applies)."""
+
+    parts: int
+    questions: int
+    at_most: int
+
+
+def check_length(check: MemberCheck) -> CheckLength:
+    counts = [instruments.get(key).question_count for key in check.instrument_keys]
+    return CheckLength(
+        parts=len(counts), questions=sum(shown for shown, _ in counts), at_most=sum(most for _, most in counts)
+    )
+
+
+def member_form_instrument(key: str) -> Instrument:
+    """The instrument `key` as a group member reads it (about the group's therapists, not one)."""
+    return instruments.get(key).worded_for(RESPONDENT)
 
 
 def instruments_for(session: GroupSession, membership: Membership) -> list[str]:

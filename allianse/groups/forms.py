@@ -176,3 +176,12 @@ class EventForm(forms.ModelForm):
 
 class AddendumForm(forms.Form):
     text = forms.CharField(label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SignSummaryForm(forms.Form):
+    """Signing locks the summary for good, so it asks for a confirmation first."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read the summary; signing locks it"),
+        error_messages={"required": _("Tick the box to confirm that you have read the summary before you sign it.")},
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("groups/sessions/<uuid:public_id>/attendance/", views.session_attendance, name="session_attendance"),
     path("groups/sessions/<uuid:public_id>/links/", views.checks_issue, name="checks_issue"),
     path("groups/sessions/<uuid:public_id>/links/show/", views.check_links, name="check_links"),
+    path("groups/sessions/<uuid:public_id>/links/send/", views.check_link_send, name="check_link_send"),
     path("groups/sessions/<uuid:public_id>/summary/", views.summary_start, name="summary_start"),
     path("groups/summaries/<uuid:public_id>/", views.summary, name="summary"),
     path("groups/summaries/<uuid:public_id>/sign/", views.summary_sign, name="summary_sign"),

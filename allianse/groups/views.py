@@ -2,6 +2,7 @@ import contextlib
 
 import segno
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,15 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from allianse.accounts import audit
-from allianse.accounts.decorators import staff_required
+from allianse.accounts.decorators import staff_required, therapist_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic import services as clinic_services
+from allianse.delivery.forms import outcome
 from allianse.feedback.services import LinkProblem
-from allianse.instruments import registry as instruments
 from allianse.instruments.forms import InstrumentForm
 from allianse.instruments.language import current_language, respondent_language
+from allianse.ruptures.forms import PeriodForm
 
-from . import checks, pages, services, summaries
+from . import checks, pages, response_rates, sending, services, summaries
 from .access import get_group_for_user, get_group_session_for_user, get_membership_for_user, get_summary_for_user
 from .forms import (
     AddendumForm,
@@ -29,6 +31,7 @@ from .forms import (
     GroupSessionForm,
     MemberForm,
     ProfileForm,
+    SignSummaryForm,
     StartSummaryForm,
     SummaryForm,
 )
@@ -39,13 +42,13 @@ CREATE = AuditEvent.Action.CREATE
 UPDATE = AuditEvent.Action.UPDATE
 
 
-@staff_required
+@therapist_required
 def group_list(request):
     groups = TherapyGroup.objects.filter(therapists=request.user).prefetch_related("therapists").order_by("name")
     return render(request, "groups/list.html", {"groups": groups})
 
 
-@staff_required
+@therapist_required
 @require_http_methods(["GET", "POST"])
 def group_new(request):
     form = GroupForm(request.POST or None, therapist=request.user)
@@ -69,14 +72,13 @@ def group(request, public_id):
         shown=request.GET.getlist("member"),
         language=current_language(),
     )
+    memberships = [*context["current"], *context["former"]]
+    period_form = PeriodForm(request.GET or None)
+    context |= response_rates.group_rates_context(group, period_form.period(timezone.localdate()), memberships)
     audit.record_for_patients(
-        request,
-        VIEW,
-        group,
-        [membership.patient_id for membership in [*context["current"], *context["former"]]],
-        detail="group page",
+        request, VIEW, group, [membership.patient_id for membership in memberships], detail="group page"
     )
-    return render(request, "groups/group.html", {"group": group, **context})
+    return render(request, "groups/group.html", {"group": group, "period_form": period_form, **context})
 
 
 @staff_required
@@ -198,7 +200,7 @@ def session(request, public_id):
             memberships=[row.membership for row in attendance],
             initial_status={row.membership_id: row.status for row in attendance},
         ),
-        "statuses": checks.member_statuses(session, [row for row in attendance if row.present]),
+        **response_rates.session_checks(session, [row for row in attendance if row.present]),
         "summary": getattr(session, "summary", None),
         "start_summary_form": StartSummaryForm(initial={"language": current_language()}),
     }
@@ -243,11 +245,30 @@ def check_links(request, public_id):
     links = []
     for check in checks.live_checks(session):
         url = request.build_absolute_uri(reverse("groups:member_check", args=[check.token]))
-        links.append({"check": check, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=4)})
+        qr = segno.make(url, error="m").svg_inline(scale=4)
+        links.append({"check": check, "url": url, "qr": qr, "send_form": sending.send_form(check)})
     audit.record_for_patients(
         request, VIEW, session, [link["check"].membership.patient_id for link in links], detail="member links shown"
     )
     return render(request, "groups/check_links.html", {"session": session, "group": session.group, "links": links})
+
+
+@staff_required
+@require_POST
+def check_link_send(request, public_id):
+    """Send one member's live link (the form's `link`, its public id) by e-mail or SMS."""
+    session = get_group_session_for_user(request.user, public_id)
+    check = next((c for c in checks.live_checks(session) if str(c.public_id) == request.POST.get("link")), None)
+    if check is None:
+        raise Http404
+    form = sending.send_form(check, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("groups:check_links", public_id=session.public_id)
+    message = sending.send_member_check_link(check, form.cleaned_data["channel"], form.cleaned_data["to"], request.user)
+    audit.record(request, CREATE, message, patient=check.membership.patient, detail=f"member link {message}")
+    (messages.success if message.status == message.Status.SENT else messages.error)(request, outcome(message))
+    return redirect("groups:check_links", public_id=session.public_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -258,7 +279,7 @@ def member_check(request, token):
     except LinkProblem as problem:
         return _link_problem(request, problem)
     language = respondent_language(request, check.language)
-    instrument = instruments.get(key)
+    instrument = checks.member_form_instrument(key)
     form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
     if request.method == "POST":
         try:
@@ -273,7 +294,13 @@ def member_check(request, token):
         form.is_valid()
         form.show_errors(submission.checked)
     part = (check.instrument_keys.index(key) + 1, len(check.instrument_keys))
-    context = {"form": form, "instrument": instrument, "language": language, "part": part}
+    context = {
+        "form": form,
+        "instrument": instrument,
+        "language": language,
+        "part": part,
+        "length": checks.check_length(check),
+    }
     return render(request, "groups/member_check.html", context, status=400 if form.errors else 200)
 
 
@@ -329,6 +356,7 @@ def _summary_page(request, summary, *, status: int = 200, **forms):
         "addenda": summary.addenda.select_related("written_by"),
         "event_form": EventForm(session=session),
         "addendum_form": AddendumForm(),
+        "sign_form": SignSummaryForm(),
         **forms,
     }
     return render(request, "groups/summary.html", context, status=status)
@@ -368,6 +396,9 @@ def event_remove(request, public_id, event_id):
 @require_POST
 def summary_sign(request, public_id):
     summary = get_summary_for_user(request.user, public_id)
+    form = SignSummaryForm(request.POST)
+    if not form.is_valid():
+        return _summary_page(request, summary, sign_form=form, status=400)
     with contextlib.suppress(summaries.SummarySigned):  # already signed: the page shows by whom
         summaries.sign_summary(summary=summary, by=request.user)
     audit.record(request, UPDATE, summary, detail="group session summary signed")

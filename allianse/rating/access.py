@@ -27,7 +27,7 @@ def is_study_leader(user: User) -> bool:
 
 
 def uses_rating(user: User) -> bool:
-    """Whether the rating pages are of use to this user (the navigation link)."""
+    """Whether the rating pages are of use to this user: the menu link, and the rating home refuses the others."""
     return is_study_leader(user) or user.has_role(Role.RATER) or user.is_therapist
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +8,9 @@ from allianse.core.measures import Instrument
 from allianse.instruments import registry as instruments
 from allianse.instruments.forms import ERROR_MESSAGES, FIELD_BUILDERS
 
+from .clock import format_clock, parse_clock
 from .models import Assignment, ConsentRecord, Purpose, RatingStudy, Segment
 from .services import RATING_SCALES, RatingInput
-
-_CLOCK = re.compile(r"^(?:(\d+):)?(?:(\d+):)?(\d+(?:[.,]\d+)?)$")
 
 RATING_ERRORS = {
     **ERROR_MESSAGES,
@@ -21,25 +18,6 @@ RATING_ERRORS = {
     "unknown_item": _("This time stamp belongs to no item of the scale."),
 }
 MISSING_REASON_LABELS = {"not_applicable": _("not applicable"), "not_observed": _("not observed")}
-
-
-def parse_clock(text: str) -> float | None:
-    """Seconds from "12:40", "1:02:03", "75" or "75.5"; None if the text is not a time."""
-    match = _CLOCK.match(text.strip())
-    if match is None:
-        return None
-    first, second, seconds = match.groups()
-    hours, minutes = (first, second) if second is not None else (None, first)
-    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds.replace(",", "."))
-
-
-def format_clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    whole = int(round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class ClockField(forms.CharField):
@@ -87,9 +65,20 @@ class RecordingForm(forms.Form):
         ),
     }
 
+    def __init__(self, *args, purposes: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = purposes
+
 
 class SegmentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "Leave it empty to name the segment by its session, start and end, for example Session 20, 1:30–2:30."
+        ),
+    )
     start = ClockField(label=_("Start (minutes:seconds)"))
     end = ClockField(label=_("End (minutes:seconds)"))
 

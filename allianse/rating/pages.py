@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,9 +40,9 @@ def consent_sentences(problems: list[consents.ConsentProblem]) -> list[str]:
 # -- Home ---------------------------------------------------------------------------------------------------
 
 
-def home_context(user: User) -> dict[str, Any]:
-    is_leader = access.is_study_leader(user)
-    assignments = (
+def assignments_of(user: User) -> QuerySet[Assignment]:
+    """The user's assignments, each with `submitted` and `drafted`; those still to rate first."""
+    return (
         Assignment.objects.filter(rater=user)
         .select_related("study", "segment__recording")
         .annotate(
@@ -51,6 +51,10 @@ def home_context(user: User) -> dict[str, Any]:
         )
         .order_by("submitted", "study__name", "segment__name")
     )
+
+
+def home_context(user: User) -> dict[str, Any]:
+    is_leader = access.is_study_leader(user)
     sessions = (
         Session.objects.filter(treatment__therapists=user)
         .select_related("treatment__patient")
@@ -60,7 +64,7 @@ def home_context(user: User) -> dict[str, Any]:
         else []
     )
     return {
-        "assignments": assignments,
+        "assignments": assignments_of(user),
         "studies": user.led_studies.annotate(segment_count=Count("segments")) if is_leader else None,
         "sessions": sessions,
         "is_leader": is_leader,
@@ -95,6 +99,15 @@ def upload(form: RecordingForm, *, session: Session, by: User) -> Recording | No
         message = RecordingForm.REJECTIONS[rejected.code] % {"limit": filesizeformat(settings.RECORDING_MAX_BYTES)}
         form.add_error("file", message)
     return None
+
+
+def upload_purposes(session: Session) -> list[tuple[str, str]]:
+    """The purposes a recording of `session` may be uploaded for: none whose consent was withdrawn."""
+    return [
+        (value, label)
+        for value, label in Purpose.choices
+        if not any(problem.code.endswith("_withdrawn") for problem in consents.consent_problems(session, value))
+    ]
 
 
 def session_recordings_context(session: Session, form: RecordingForm) -> dict[str, Any]:

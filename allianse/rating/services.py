@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from allianse.accounts.models import User
 from allianse.clinic.models import Session
@@ -17,6 +18,7 @@ from allianse.core.measures import CheckedAnswers, Instrument, check_answers, sc
 from allianse.instruments import registry as instruments
 
 from . import files
+from .clock import format_clock
 from .consents import is_blocked, require_consent
 from .models import Assignment, Rating, RatingDraft, RatingStudy, Recording, Segment
 
@@ -71,13 +73,24 @@ class SegmentProblem(ValueError):
         self.code = code
 
 
-def add_segment(*, recording: Recording, name: str, start_seconds: float, end_seconds: float, by: User) -> Segment:
+def add_segment(*, recording: Recording, name: str = "", start_seconds: float, end_seconds: float, by: User) -> Segment:
+    """A segment of the recording; without a name it is named by its session and its real times."""
+    name = name or segment_name(recording, start_seconds, end_seconds)
     if recording.duration_seconds is not None and end_seconds > recording.duration_seconds + 0.5:
         raise SegmentProblem("beyond_end")
     with transaction.atomic():
         return Segment.objects.create(
             recording=recording, name=name, start_seconds=start_seconds, end_seconds=end_seconds, created_by=by
         )
+
+
+def segment_name(recording: Recording, start_seconds: float, end_seconds: float) -> str:
+    """E.g. "Session 20, 1:30–2:30": the session and the segment's start and end as m:ss."""
+    return _("Session %(number)s, %(start)s–%(end)s") % {
+        "number": recording.session.number,
+        "start": format_clock(start_seconds),
+        "end": format_clock(end_seconds),
+    }
 
 
 # -- Studies and assignments -------------------------------------------------------------------------

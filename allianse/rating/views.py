@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allianse.accounts import audit
-from allianse.accounts.decorators import staff_required
+from allianse.accounts.decorators import staff_required, therapist_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
 from allianse.instruments.language import current_language
@@ -43,6 +43,8 @@ VIEW, CREATE, SUBMIT, EXPORT = (
 
 @staff_required
 def home(request):
+    if not access.uses_rating(request.user):
+        raise PermissionDenied
     return render(request, "rating/home.html", pages.home_context(request.user))
 
 
@@ -64,7 +66,7 @@ def patient_consents(request, public_id):
     return render(request, "rating/patient_consents.html", {"patient": patient, "consents": records, "form": form})
 
 
-@staff_required
+@therapist_required
 @require_http_methods(["GET", "POST"])
 def superior_consents(request):
     form = SuperiorConsentForm(request.POST or None)
@@ -111,7 +113,7 @@ def consent(request, public_id):
 @require_http_methods(["GET", "POST"])
 def session_recordings(request, public_id):
     session = get_session_for_user(request.user, public_id)
-    form = RecordingForm(request.POST or None, request.FILES or None)
+    form = RecordingForm(request.POST or None, request.FILES or None, purposes=pages.upload_purposes(session))
     if request.method == "POST" and form.is_valid():
         recording = pages.upload(form, session=session, by=request.user)
         if recording is not None:

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class RupturesConfig(AppConfig):
@@ -7,6 +8,7 @@ class RupturesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from allianse.accounts import extensions as accounts_extensions
         from allianse.clinic import events as clinic_events
         from allianse.feedback import events as feedback_events
         from allianse.instruments import registry
@@ -19,3 +21,13 @@ class RupturesConfig(AppConfig):
         checks.register(guide.check_guide)
         feedback_events.response_stored.connect(receivers.response_stored, dispatch_uid="ruptures.response_stored")
         clinic_events.session_missed.connect(receivers.session_missed, dispatch_uid="ruptures.session_missed")
+        accounts_extensions.register_settings_page(
+            accounts_extensions.SettingsPage(
+                _("Signal rules"),
+                _(
+                    "The thresholds the clinic uses to raise rupture signals. Each one names its source; values "
+                    "you change here apply to checks that arrive from now on."
+                ),
+                "ruptures:rules",
+            )
+        )

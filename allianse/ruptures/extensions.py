@@ -7,6 +7,9 @@ An app registers in its `AppConfig.ready()` (see docs/architecture.md):
   (None for a patient's own treatment).
 - `episode_details`: callables `(episode) -> dict | None` adding to the episode page what an episode
   with someone other than an individual patient needs (e.g. a group member's signals and scores).
+- `response_sources`: (title, callable `(period, *, therapist=None) -> list of link rows`) pairs,
+  each a column of the clinic overview's response rates (rows as `allianse.core.response_rates`
+  reads them, with a `therapist` user id; e.g. the group members' checks).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 attention_sources: list[Callable[[Any], list]] = []
 episode_details: list[Callable[[Any], dict | None]] = []
+response_sources: list[tuple[Any, Callable[..., list[dict]]]] = []
 
 
 def register_attention_source(source: Callable[[Any], list]) -> None:
@@ -26,3 +30,8 @@ def register_attention_source(source: Callable[[Any], list]) -> None:
 def register_episode_details(details: Callable[[Any], dict | None]) -> None:
     if details not in episode_details:
         episode_details.append(details)
+
+
+def register_response_source(title: Any, links: Callable[..., list[dict]]) -> None:
+    if all(known is not links for _title, known in response_sources):
+        response_sources.append((title, links))

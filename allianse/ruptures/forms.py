@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from allianse.accounts.models import Role, User
+from allianse.core.response_rates import Period, last_weeks
 from allianse.core.signals import InvalidRules, SignalRules
 from allianse.instruments.templatetags.instrument_text import tr
 
@@ -167,9 +170,27 @@ class RulesForm(forms.Form):
         return cleaned
 
 
-class OverviewFilterForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A period of days to show, both ends optional: `period` fills in what is left out."""
+
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data
+
+    def period(self, today: date) -> Period:
+        """The period asked for: without an end, up to today; without a start, the four weeks up
+        to the end; nothing valid asked, the last four weeks."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("end") or max(today, data.get("start") or today)
+        return Period(data.get("start") or last_weeks(end).start, end)
+
+
+class OverviewFilterForm(PeriodForm):
     therapist = forms.ModelChoiceField(
         label=_("Therapist"), queryset=User.objects.none(), required=False, empty_label=_("All therapists")
     )

@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce
 from allianse.clinic.models import Treatment
 from allianse.core.measures import Item, roles
 from allianse.core.signals.overview import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
+from allianse.feedback.models import Response
 from allianse.feedback.series import SessionRow, session_rows
-from allianse.feedback.services import THERAPIST_CHECK
+from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
 from allianse.instruments import registry as instruments
 
 from . import extensions, guide
@@ -29,6 +30,7 @@ class AttentionItem:
     treatment: Treatment
     episode: RuptureEpisode | None
     signals: list[Signal] = field(default_factory=list)
+    comments: list[tuple[int, str]] = field(default_factory=list)  # (session number, the patient's comment)
 
     group = None  # the template tells a patient's item from a group's (allianse.groups.member_ruptures) by this
 
@@ -75,7 +77,8 @@ def needs_attention(therapist) -> list:
 
 
 def _treatment_items(therapist) -> list[AttentionItem]:
-    """Open episodes and signals not yet dealt with, for the therapist's treatments (2 queries)."""
+    """Open episodes and signals not yet dealt with, for the therapist's treatments, with the
+    patient's comments in the sessions of the signals (3 queries)."""
     episodes = list(
         RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN)
         .select_related("treatment__patient", "first_session", "last_session", "recovery_session", "opened_by")
@@ -96,7 +99,22 @@ def _treatment_items(therapist) -> list[AttentionItem]:
     for signal in signals:
         key = ("episode", signal.episode_id) if signal.episode_id else ("treatment", signal.treatment_id)
         items.setdefault(key, AttentionItem(treatment=signal.treatment, episode=None)).signals.append(signal)
+    comments = _comments({signal.session_id for item in items.values() for signal in item.signals})
+    for item in items.values():
+        sessions = {signal.session.number: signal.session_id for signal in item.signals}
+        item.comments = [(number, comments[pk]) for number, pk in sorted(sessions.items()) if pk in comments]
     return list(items.values())
+
+
+def _comments(session_ids: set[int]) -> dict[int, str]:
+    """The patient's comment (the patient check's item with role comment) per session, where given."""
+    if not session_ids:
+        return {}
+    key = instruments.get(PATIENT_CHECK).item_with_role(roles.COMMENT).id
+    answers = Response.objects.filter(
+        session_id__in=session_ids, instrument_key=PATIENT_CHECK, superseded_by__isnull=True
+    ).values_list("session_id", "answers")
+    return {session_id: given[key] for session_id, given in answers if given.get(key)}
 
 
 # --- the episode page -------------------------------------------------------------------------
@@ -128,10 +146,17 @@ def episode_context(episode: RuptureEpisode) -> dict:
         for details in extensions.episode_details:
             context |= details(episode) or {}
         return context
+    scores = scores_around(episode)
+    comment = instruments.get(PATIENT_CHECK).item_with_role(roles.COMMENT).id
     return context | {
         "treatment": episode.treatment,
         "signals": list(episode.signals.current().select_related("session").order_by("session__number", "id")),
-        "scores": scores_around(episode),
+        "scores": scores,
+        "comments": [
+            (score.row.session.number, score.row.patient.answers[comment])
+            for score in scores
+            if score.phase == "during" and score.row.patient and score.row.patient.answers.get(comment)
+        ],
     }
 
 

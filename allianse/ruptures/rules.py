@@ -21,6 +21,7 @@ from .models import (
 REQUIRED = [
     Requirement(THERAPIST_CHECK, "item", role=roles.RUPTURE_INTENSITY, types=("scale",), needed_by="rupture episodes"),
     Requirement(THERAPIST_CHECK, "item", role=roles.RUPTURE_KIND, types=("choice",), needed_by="rupture episodes"),
+    Requirement(PATIENT_CHECK, "item", role=roles.COMMENT, types=("text",), needed_by="the patient's comment"),
     *(
         Requirement(THERAPIST_CHECK, "item", role=role, types=("multi_choice",), needed_by="rupture episodes")
         for role in (roles.WITHDRAWAL_MARKERS, roles.CONFRONTATION_MARKERS)

@@ -4,26 +4,22 @@ treating therapists."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import cast
 
 import pandas as pd
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
+from allianse import background
 from allianse.clinic.models import Treatment
 from allianse.core.measures import roles
 from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table
 from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
 from allianse.feedback.models import CheckStatus
 from allianse.feedback.series import SessionRow, series_frame, session_rows
-from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
 from allianse.instruments import registry as instruments
 
 from .models import (
@@ -33,10 +29,9 @@ from .models import (
     RuptureEpisode,
     Signal,
 )
+from .notifications import notify_therapists
 from .rules import current_rules
 from .services import log_event, marker_items_of
-
-logger = logging.getLogger(__name__)
 
 Action = EpisodeEvent.Action
 # The therapist's answer about the kind of rupture (the options of the therapist check's item with
@@ -56,19 +51,9 @@ class UpdateResult:
     retracted: int = 0
 
 
-def update_after_response(response) -> None:
-    """The hook the feedback workflows call once a response is stored. A failure here must never
-    cost the patient their answer: it is logged, and `allianse update_ruptures` catches up."""
-    if response.instrument_key not in (PATIENT_CHECK, THERAPIST_CHECK):
-        return
-    try:
-        update_for_treatment(treatment=response.session.treatment)
-    except Exception:
-        logger.exception("Rupture signal update failed after response %s", response.public_id)
-
-
 def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: datetime | None = None) -> UpdateResult:
-    """Run the signal rules over the treatment's series and bring signals and episodes up to date.
+    """Run the signal rules over the treatment's series and bring signals and episodes up to date;
+    with `notify`, new signals enqueue the therapists' e-mail (`notifications.notify_therapists`).
 
     Idempotent: a second run on the same data stores nothing new. One series read and one call
     of the core's rules; episodes are only recomputed when there is an episode to keep in step.
@@ -88,10 +73,17 @@ def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: date
         retracted = book.store_signals()
         book.assign()
         book.update_recovery()
-    result = UpdateResult(new_signals=book.new, opened=book.opened, retracted=retracted)
-    if notify and result.new_signals:
-        transaction.on_commit(lambda: notify_therapists(treatment=treatment, result=result))
+        result = UpdateResult(new_signals=book.new, opened=book.opened, retracted=retracted)
+        if notify and result.new_signals:
+            # In this transaction: the e-mail is queued if and only if the signals are stored.
+            background.enqueue(notify_therapists, treatment_id=treatment.pk, episode_id=_episode_to_show(result))
     return result
+
+
+def _episode_to_show(result: UpdateResult) -> int | None:
+    """The episode the therapists' e-mail links to: the first one opened, or the one a new signal joined."""
+    episode = result.opened[0] if result.opened else next((s.episode for s in result.new_signals if s.episode), None)
+    return episode.pk if episode else None
 
 
 def _is_due(row: SessionRow, now: datetime) -> bool:
@@ -293,35 +285,3 @@ def merged_kind(current: str, observed: str) -> str:
     if current == EpisodeKind.UNCLEAR:
         return observed
     return EpisodeKind.BOTH
-
-
-def notify_therapists(*, treatment: Treatment, result: UpdateResult) -> None:
-    """E-mail the treating therapists: the pseudonymous code and a link, never health data."""
-    episode = result.opened[0] if result.opened else next((s.episode for s in result.new_signals if s.episode), None)
-    path = (
-        reverse("ruptures:episode", args=[episode.public_id])
-        if episode
-        else reverse("caseload:patient", args=[treatment.patient.public_id])
-    )
-    link = f"{settings.SITE_URL}{path}"
-    code = treatment.patient.code
-    recipients = [t.email for t in treatment.therapists.all() if t.email]
-    if not recipients:
-        return
-    texts = []
-    for language in ("nb", "en"):
-        with translation.override(language):
-            texts.append(
-                (
-                    _("Allianse: a patient needs your attention"),
-                    _(
-                        "There is something new to look at for patient %(code)s in Allianse. "
-                        "Sign in to see it:\n%(link)s\n\n"
-                        "This message holds no health information. Please do not reply to it."
-                    )
-                    % {"code": code, "link": link},
-                )
-            )
-    subject = texts[0][0]
-    body = "\n\n—\n\n".join(text for _subject, text in texts)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

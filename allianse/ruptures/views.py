@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,7 +11,7 @@ from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
 
-from . import guide, pages, services
+from . import guide, pages, response_rates, services
 from . import rules as signal_rules
 from .access import get_episode_for_user, require_administrator
 from .forms import CloseForm, KindForm, NoteForm, OpenEpisodeForm, OverviewFilterForm, RulesForm, StageForm
@@ -138,7 +139,8 @@ def overview(request):
     figures = pages.clinic_overview(
         start=filters.get("start"), end=filters.get("end"), therapist=filters.get("therapist")
     )
-    return render(request, "ruptures/overview.html", {"form": form, "figures": figures})
+    rates = response_rates.clinic_response_rates(form.period(timezone.localdate()), therapist=filters.get("therapist"))
+    return render(request, "ruptures/overview.html", {"form": form, "figures": figures, "rates": rates})
 
 
 @staff_required

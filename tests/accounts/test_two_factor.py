@@ -17,18 +17,18 @@ def test_a_new_staff_member_enrols_an_authenticator_then_gets_in(client, db):
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     code = f"{totp(device.bin_key):06d}"
     response = client.post(reverse("accounts:two_factor"), {"token": code})
-    assert response.status_code == 302 and response.url == reverse("caseload:home")
+    assert response.status_code == 302 and response.url == reverse("home:home")
     assert TOTPDevice.objects.get(user=user).confirmed
-    home = client.get(reverse("caseload:home"))
+    home = client.get(reverse("home:home"))
     assert home.status_code == 200 and home.wsgi_request.user == user and home.wsgi_request.user.is_verified()
-    assert "Du har ingen pasienter ennå." in home.content.decode()  # the caseload, in bokmål
+    assert "Kontoen din har ingen rolle ennå" in home.content.decode()  # the home of staff without a role, in bokmål
 
 
 def test_an_enrolled_member_signs_in_with_password_and_code(client, therapist, treatment):
     client.post(reverse("accounts:login"), {"username": "therapist", "password": PASSWORD})
-    assert client.get(reverse("caseload:home"))["Location"] == reverse("accounts:two_factor")
+    assert client.get(reverse("home:home"))["Location"] == reverse("accounts:two_factor")
     response = client.post(reverse("accounts:two_factor"), {"token": current_code(therapist)}, follow=True)
-    assert response.redirect_chain == [(reverse("caseload:home"), 302)]
+    assert response.redirect_chain == [(reverse("home:home"), 302)]
     assert response.wsgi_request.user == therapist and response.wsgi_request.user.is_verified()
     patient = treatment.patient
     assert f'<a href="{reverse("caseload:patient", args=[patient.public_id])}">{patient.code}</a>' in (

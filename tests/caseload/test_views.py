@@ -2,13 +2,14 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Patient, Session
 from allianse.clinic.services import register_patient
-from allianse.feedback.services import issue_check, submit_check
+from allianse.feedback.services import issue_check, record_therapist_check, submit_check
 from tests.feedback.test_check_flow import GOOD
 
 
@@ -113,6 +114,7 @@ def test_pages_carry_strict_security_headers(therapist_client):
 def test_a_missed_session_after_a_rupture_raises_an_absence_signal(therapist_client, treatment):
     from allianse.ruptures.models import Signal
     from tests.ruptures.conftest import add_session, alliance, therapist_view
+    from tests.worker import run_tasks
 
     for _ in range(4):
         add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
@@ -120,5 +122,37 @@ def test_a_missed_session_after_a_rupture_raises_an_absence_signal(therapist_cli
     therapist_client.post(
         reverse("caseload:session_new", args=[treatment.public_id]), {"starts_at": "2026-11-20T10:00"}
     )  # "attended" left unticked
+    run_tasks()
     missed = treatment.sessions.get(number=6)
     assert Signal.objects.filter(session=missed, kind="absence").exists()
+
+
+@pytest.mark.parametrize(
+    "language, kind, description, number",
+    [
+        ("nb", "(Tilbaketrekking)", "per time slik pasienten og terapeuten opplevde den", "5,8"),
+        ("en", "(Withdrawal)", "per session as the patient and the therapist saw it", "5.8"),
+    ],
+)
+def test_the_patient_page_names_the_rupture_kind_and_describes_the_chart_in_the_users_language(
+    therapist_client, session, therapist, settings, language, kind, description, number
+):
+    settings.LANGUAGE_CODE = language
+    submit_check(administration=issue_check(session=session, by=therapist), answers=GOOD)
+    therapist_answers = {item: 5 for item in ("goal_1", "goal_2", "task_1", "task_2", "bond_1", "bond_2")}
+    record_therapist_check(
+        session=session,
+        therapist=therapist,
+        answers=therapist_answers
+        | {"rupture": "yes", "rupture_intensity": 3, "rupture_resolution": 3, "rupture_kind": "withdrawal"},
+    )
+    html = therapist_client.get(
+        reverse("caseload:patient", args=[session.treatment.patient.public_id])
+    ).content.decode()
+    assert kind in html and "(withdrawal)" not in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert description in svg  # the chart's accessible name
+    assert re.search(
+        rf"<title>[^<]*: {re.escape(number)}</title>", svg
+    )  # a point's hover text, number as the language writes it
+    assert "who:" not in svg and "Y-axis" not in svg

@@ -1,10 +1,13 @@
 """The patient's check: one link, one response, kind words when it cannot be used."""
 
+import re
 import threading
 import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -157,3 +160,34 @@ def test_a_link_reads_the_same_every_time_it_is_shown(link, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: an_hour_later)  # a timestamped token would read differently now
     assert link.token == first
     assert type(link).objects.get(pk=link.pk).token == first
+
+
+@pytest.mark.parametrize(
+    "language, invalid, thanks", [("nb", "Vi fant ikke denne sjekken", "Takk"), ("en", "We could not find", "Thank")]
+)
+def test_a_damaged_link_in_the_browser_that_answered_gets_the_invalid_link_page(
+    client, link, language, invalid, thanks
+):
+    client.post(check_url(link), GOOD)
+    damaged = ("A" if link.token[0] != "A" else "B") + link.token[1:]  # the end the browser remembers is unchanged
+    for response in (
+        client.get(reverse("feedback:check", args=[damaged]) + f"?lang={language}"),
+        client.post(reverse("feedback:check", args=[damaged]) + f"?lang={language}", GOOD),
+    ):
+        page = response.content.decode()
+        assert response.status_code == 410 and invalid in page and thanks not in page
+
+
+@pytest.mark.parametrize(
+    "language, note", [("nb", "Svar bare hvis du svarte ja ovenfor."), ("en", "Answer only if you answered yes above.")]
+)
+def test_the_follow_up_note_is_only_for_browsers_that_show_every_question(client, link, language, note):
+    page = client.get(check_url(link) + f"?lang={language}").content.decode()
+    hinted = re.findall(r"(<noscript>)?<p class=\"follow-up-hint\">([^<]*)</p>", page)
+    assert hinted and all(wrapper == "<noscript>" and text == note for wrapper, text in hinted)
+
+
+def test_every_page_has_the_favicon(client, link):
+    page = client.get(check_url(link)).content.decode()
+    (icon,) = re.findall(r'<link rel="icon" href="([^"]+)"', page)
+    assert finders.find(icon.removeprefix(settings.STATIC_URL))

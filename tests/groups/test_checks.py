@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from allianse.feedback.services import LinkProblem
 from allianse.groups import checks, services
 from allianse.groups.models import GroupSignal, MemberCheck, MemberResponse
+from allianse.instruments import registry as instruments
 from tests.groups.conftest import ALLIANCE_ANSWERS, CLIMATE_ANSWERS, add_session, answer_all, link_for
 
 CLIMATE = "group-climate"
@@ -146,3 +148,36 @@ def test_the_status_of_each_present_members_check(therapist, members, group_sess
     states = {s.membership.pk: s.state for s in checks.member_statuses(group_session, present)}
     assert states[link.membership_id] == "partly_answered"
     assert sorted(states.values()) == ["partly_answered", "sent", "sent", "sent"]
+
+
+@pytest.mark.parametrize(
+    "language, length, not_said",
+    [
+        ("nb", "Denne sjekken har 2 deler med til sammen {questions} spørsmål.", "minutt"),
+        ("en", "This check has 2 parts with {questions} questions in all.", "minute"),
+    ],
+)
+def test_the_member_check_states_its_length_counted_from_the_definitions(
+    client, therapist, members, group_session, language, length, not_said
+):
+    link = checks.issue_member_checks(session=group_session, by=therapist)[0]
+    counts = [instruments.get(key).question_count for key in link.instrument_keys]
+    page = client.get(check_url(link) + f"?lang={language}").content.decode()
+    assert length.format(questions=sum(shown for shown, _ in counts)) in page
+    assert str(sum(most for _, most in counts)) in page.split('id="check-length"')[1].split("</p>")[0]
+    assert not_said not in page
+
+
+@pytest.mark.parametrize(
+    "language, said, not_said",
+    [("nb", "behandlerne i gruppa", "behandleren"), ("en", "the group's therapists", "your therapist")],
+)
+def test_the_members_alliance_form_is_about_the_groups_therapists(
+    client, therapist, members, group_session, language, said, not_said
+):
+    checks.issue_member_checks(session=group_session, by=therapist)
+    link = link_for(group_session, members[0])
+    post_climate(client, link)
+    page = client.get(check_url(link) + f"?lang={language}").content.decode()
+    assert 'value="alliance-patient"' in page and escape(said) in page
+    assert not_said not in page.lower() and "my therapist" not in page.lower()

@@ -92,7 +92,7 @@ def test_the_co_therapist_edits_and_signs_through_the_pages(client, co_therapist
     event_url = reverse("groups:event_new", args=[draft.public_id])
     data = {"members": [members[0].pk], "what_happened": "A left the room", "failure": "teleological"}
     client.post(event_url, {**data, "intervention": "regulate_arousal"})
-    client.post(reverse("groups:summary_sign", args=[draft.public_id]))
+    client.post(reverse("groups:summary_sign", args=[draft.public_id]), {"confirm": "on"})
     draft.refresh_from_db()
     assert (draft.themes, draft.signed_by, draft.events.count()) == ("Envy", co_therapist, 1)
     response = client.post(url, {"themes": "Rewritten", "phases": "", "agreements": ""})
@@ -106,7 +106,10 @@ def test_the_co_therapist_edits_and_signs_through_the_pages(client, co_therapist
 
 def test_a_therapist_of_another_group_cannot_read_or_sign(outsider_client, draft):
     assert outsider_client.get(reverse("groups:summary", args=[draft.public_id])).status_code == 403
-    assert outsider_client.post(reverse("groups:summary_sign", args=[draft.public_id])).status_code == 403
+    assert (
+        outsider_client.post(reverse("groups:summary_sign", args=[draft.public_id]), {"confirm": "on"}).status_code
+        == 403
+    )
     draft.refresh_from_db()
     assert not draft.is_signed
 
@@ -204,3 +207,22 @@ def test_a_therapist_of_the_group_removes_an_event(client, co_therapist, event):
     assert response.url == reverse("groups:summary", args=[event.summary.public_id])
     assert not InterpersonalEvent.objects.exists()
     assert "A turned away when B spoke of her mother." not in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "language, label, error",
+    [
+        ("nb", "Jeg har lest referatet; signering låser det", "Kryss av"),
+        ("en", "I have read the summary; signing locks it", "Tick the box"),
+    ],
+)
+def test_signing_asks_for_a_confirmation_first(client, co_therapist, draft, settings, language, label, error):
+    settings.LANGUAGE_CODE = language
+    sign_in(client, co_therapist)
+    assert label in client.get(reverse("groups:summary", args=[draft.public_id])).content.decode()
+    refused = client.post(reverse("groups:summary_sign", args=[draft.public_id]))
+    draft.refresh_from_db()
+    assert refused.status_code == 400 and error in refused.content.decode() and not draft.is_signed
+    client.post(reverse("groups:summary_sign", args=[draft.public_id]), {"confirm": "on"})
+    draft.refresh_from_db()
+    assert draft.signed_by == co_therapist

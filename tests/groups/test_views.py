@@ -15,7 +15,7 @@ from tests.conftest import sign_in
 from tests.groups.conftest import add_members, add_session, answer_all, link_for, long_ago, make_group
 
 pytestmark = pytest.mark.usefixtures("english")
-GROUP_PAGE_QUERIES = 19  # 5 of them the sign-in session, the navigation and the session save
+GROUP_PAGE_QUERIES = 20  # 5 of them the sign-in session, the navigation and the session save
 
 
 def group_url(group) -> str:

@@ -163,3 +163,15 @@ class TestSuperiorConsents:
         client.force_login(therapist)
         assert client.post(self.URL, self.DATA)["Location"] == reverse("accounts:two_factor")
         assert not ConsentRecord.objects.exists()
+
+
+@pytest.mark.parametrize("language, course, research", [("nb", "kurs", "forskning"), ("en", "course", "research")])
+def test_a_purpose_whose_consent_was_withdrawn_is_not_offered_for_upload(
+    therapist_client, consent, session, therapist, language, course, research
+):
+    url = reverse("rating:session_recordings", args=[session.public_id])
+    offered = therapist_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<option value="course">{course}</option>' in offered
+    consents.withdraw_consent(consent=consent, by=therapist)
+    page = therapist_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'value="course"' not in page and f'<option value="research">{research}</option>' in page

@@ -1,7 +1,10 @@
 """Pages of the rating app that the other modules do not reach: home, studies, navigation, bokmål."""
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from allianse.accounts.models import Role
 from allianse.rating import services
 from allianse.rating.models import RatingStudy
 from tests.conftest import sign_in
@@ -55,3 +58,10 @@ def test_the_rating_screen_speaks_bokmal(rater_client, assignment):
     page = rater_client.get(reverse("rating:rate", args=[assignment.public_id]), HTTP_ACCEPT_LANGUAGE="nb").content
     page = page.decode()
     assert "Lagre utkast" in page and "Send inn vurderingen" in page and "Stopp og spol tilbake" in page
+    assert "de andre vurderingene og referansevurderingen" in page and "vurdereres" not in page
+
+
+@pytest.mark.parametrize("language, rater", [("nb", "Vurderer"), ("en", "Rater")])
+def test_a_rater_is_called_the_same_everywhere(language, rater):
+    with translation.override(language):
+        assert str(Role.RATER.label) == rater

@@ -1,5 +1,6 @@
 import hashlib
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -127,3 +128,11 @@ def test_the_first_byte_can_be_asked_for(therapist_client, recording, wav):
     assert response.status_code == 206 and response["Content-Range"] == f"bytes 0-0/{len(wav)}"
     assert response["Content-Length"] == "1"
     assert b"".join(response.streaming_content) == wav[:1]
+
+
+@pytest.mark.parametrize("language, name", [("nb", "Time 1, 0:05–0:15"), ("en", "Session 1, 0:05–0:15")])
+def test_a_segment_without_a_name_is_named_by_its_real_start_and_end(therapist_client, recording, language, name):
+    url = reverse("rating:recording", args=[recording.public_id])
+    therapist_client.post(url, {"name": "", "start": "0:05", "end": "0:15"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert recording.segments.get().name == name
+    assert name in therapist_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()

@@ -10,6 +10,7 @@ from allianse.feedback.services import issue_check
 from allianse.ruptures import rules, services, updates
 from allianse.ruptures.models import EpisodeEvent, EpisodeKind, Outcome, Recovery, RuptureEpisode, Signal
 from tests.ruptures.conftest import add_session, alliance, therapist_view
+from tests.worker import run_tasks
 
 Action = EpisodeEvent.Action
 
@@ -122,6 +123,7 @@ def test_a_signal_that_no_longer_fires_after_a_correction_is_retracted(steady, t
     from allianse.feedback.services import record_therapist_check
 
     record_therapist_check(session=session, therapist=therapist, answers=therapist_view(4))
+    run_tasks()
     gap.refresh_from_db()
     assert gap.retracted_at is not None
     assert not Signal.objects.current().filter(kind="discrepancy").exists()
@@ -136,14 +138,13 @@ def test_clinic_overrides_change_the_rules(steady, administrator):
     assert rules.current_rules().low_threshold == 3.5  # from the instrument's concern band
 
 
-def test_new_signals_mail_the_treating_therapist_a_code_and_a_link_only(
-    steady, therapist, django_capture_on_commit_callbacks
-):
+def test_new_signals_mail_the_treating_therapist_a_code_and_a_link_only(steady, therapist):
     therapist.email = "therapist@example.org"
     therapist.save()
     a_rupture(steady)
-    with django_capture_on_commit_callbacks(execute=True):
-        updates.update_for_treatment(treatment=steady)
+    updates.update_for_treatment(treatment=steady)
+    assert mail.outbox == []  # the worker sends it
+    run_tasks()
     [message] = mail.outbox
     body = message.subject + message.body
     assert message.to == ["therapist@example.org"]

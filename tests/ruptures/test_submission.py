@@ -7,6 +7,7 @@ from django.urls import reverse
 from allianse.feedback.services import issue_check, open_check, record_therapist_check, submit_check
 from allianse.ruptures.models import RuptureEpisode, Signal
 from tests.ruptures.conftest import add_session, alliance, therapist_view
+from tests.worker import run_tasks
 
 TENSE = {
     "goal_1": "3",
@@ -22,15 +23,13 @@ TENSE = {
 }
 
 
-def test_a_submitted_check_raises_signals_opens_an_episode_and_mails_without_health_data(
-    steady, therapist, django_capture_on_commit_callbacks
-):
+def test_a_submitted_check_raises_signals_opens_an_episode_and_mails_without_health_data(steady, therapist):
     therapist.email = "therapist@example.org"
     therapist.save()
     link = issue_check(session=add_session(steady, days_ago=0), by=therapist)
-    with django_capture_on_commit_callbacks(execute=True):
-        submission = submit_check(administration=open_check(link.token), answers=TENSE)
+    submission = submit_check(administration=open_check(link.token), answers=TENSE)
     assert submission.response is not None
+    run_tasks()
     assert set(Signal.objects.values_list("kind", flat=True)) >= {"reported", "held_back", "drop", "low"}
     episode = RuptureEpisode.objects.get()
     [message] = mail.outbox
@@ -43,4 +42,5 @@ def test_a_submitted_check_raises_signals_opens_an_episode_and_mails_without_hea
 def test_the_therapists_own_check_is_compared_with_the_patients(steady, therapist):
     session = add_session(steady, patient=alliance(4), days_ago=1)
     record_therapist_check(session=session, therapist=therapist, answers=therapist_view(6))
+    run_tasks()
     assert Signal.objects.get(kind="discrepancy").detail == "therapist_higher"

@@ -368,3 +368,25 @@ def test_the_api_leaves_member_episodes_out(therapist_client, member_episode):
     assert therapist_client.get(reverse("v1:ruptures-api:episode-list")).json() == []
     detail = reverse("v1:ruptures-api:episode-detail", args=[member_episode.public_id])
     assert therapist_client.get(detail).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "language, said",
+    [("nb", "Pasientens kommentar etter time 5:"), ("en", "The patient's comment after session 5:")],
+)
+def test_the_patients_comment_is_shown_with_the_episode_and_in_needs_attention(
+    client, therapist, treatment, settings, language, said
+):
+    settings.LANGUAGE_CODE = language
+    for _ in range(4):
+        add_session(treatment, patient=alliance(6), therapist=therapist_view(6))
+    add_session(
+        treatment,
+        patient=alliance(3, rupture=True, rupture_intensity=4, rupture_resolution=2, comment="Du hørte ikke etter"),
+    )
+    updates.update_for_treatment(treatment=treatment, notify=False)
+    episode = RuptureEpisode.objects.get(treatment=treatment)
+    sign_in(client, therapist)
+    for page in (client.get(url("episode", episode)), client.get(reverse("caseload:home"))):
+        html = page.content.decode()
+        assert said in html and "<q>Du hørte ikke etter</q>" in html

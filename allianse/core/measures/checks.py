@@ -21,6 +21,7 @@ def check_consistency(instrument: Instrument, source: str) -> None:
     _check_scores(instrument, source)
     _check_bands(instrument, source)
     _check_roles(instrument, source)
+    _check_wordings(instrument, source)
 
 
 def _check_unique_ids(instrument: Instrument, source: str) -> None:
@@ -91,3 +92,16 @@ def _check_roles(instrument: Instrument, source: str) -> None:
     both = sorted(item_roles & {role for score in instrument.scores for role in score.roles})
     if both:
         raise DefinitionError(source, f"role '{both[0]}'", "is given to an item and to a score")
+
+
+def _check_wordings(instrument: Instrument, source: str) -> None:
+    """Another respondent's wording names only sections and items the definition has."""
+    defined = {
+        "sections": {section.id for section in instrument.sections},
+        "items": {item.id for item in instrument.items},
+    }
+    for respondent, wording in instrument.wordings.items():
+        for kind, ids in defined.items():
+            unknown = sorted(set(wording.get(kind, {})) - ids)
+            if unknown:
+                raise DefinitionError(source, f"wordings.{respondent}", f"{kind[:-1]} '{unknown[0]}' is not defined")

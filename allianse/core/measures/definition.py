@@ -5,9 +5,9 @@ They are built only by `loader`, after validation, so every later use can trust 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 Text = dict[str, str]
 ItemType = Literal["scale", "yes_no", "choice", "multi_choice", "text"]
@@ -125,6 +125,27 @@ class Instrument:
     sections: tuple[Section, ...] = ()
     scores: tuple[Score, ...] = ()
     bands: dict[str, tuple[BandRange, ...]] = field(default_factory=dict)
+    wordings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def worded_for(self, respondent: str) -> Instrument:
+        """The instrument in the wording it has for `respondent` (itself if it has none): only
+        texts change, so items, answers and scores stay the same."""
+        wording = self.wordings.get(respondent)
+        if not wording:
+            return self
+        sections, items = wording.get("sections", {}), wording.get("items", {})
+        return replace(
+            self,
+            introduction=wording.get("introduction", self.introduction),
+            sections=tuple(replace(section, **sections.get(section.id, {})) for section in self.sections),
+            items=tuple(replace(item, **items.get(item.id, {})) for item in self.items),
+            wordings={},
+        )
+
+    @property
+    def question_count(self) -> tuple[int, int]:
+        """How many questions a respondent sees: those always shown, and at most (every follow-up)."""
+        return sum(item.shown_when is None for item in self.items), len(self.items)
 
     def item(self, item_id: str) -> Item:
         return self._items_by_id[item_id]

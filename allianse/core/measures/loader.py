@@ -38,6 +38,7 @@ def build_instrument(data: Any, *, source: str) -> Instrument:
         sections=tuple(Section(**section) for section in data.get("sections", ())),
         items=tuple(_build_item(item) for item in data["items"]),
         scores=tuple(_build_score(score) for score in data.get("scores", ())),
+        wordings=data.get("wordings", {}),
         bands={
             band["score"]: tuple(BandRange(**band_range) for band_range in band["ranges"])
             for band in data.get("bands", ())

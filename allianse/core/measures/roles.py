@@ -16,6 +16,7 @@ RUPTURE = "rupture"  # yes/no: a rupture (tension, misunderstanding) occurred in
 RUPTURE_INTENSITY = "rupture_intensity"  # scale: how strong it was
 RUPTURE_RESOLUTION = "rupture_resolution"  # scale: how far it was resolved in the session
 HELD_BACK = "held_back"  # yes/no: the patient held something back
+COMMENT = "comment"  # text: what else the patient wants the therapist to know
 RUPTURE_KIND = "rupture_kind"  # choice: the therapist's view of the kind of rupture
 WITHDRAWAL_MARKERS = "withdrawal_markers"  # multi_choice: withdrawal markers seen
 CONFRONTATION_MARKERS = "confrontation_markers"  # multi_choice: confrontation markers seen

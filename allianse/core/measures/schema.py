@@ -88,12 +88,43 @@ BAND_RANGE = {
     "additionalProperties": False,
 }
 
+RESPONDENTS = ["patient", "therapist", "group_member", "observer"]
+
+
+def _texts_by_id(*names: str) -> dict:
+    return {
+        "type": "object",
+        "propertyNames": IDENTIFIER,
+        "additionalProperties": {
+            "type": "object",
+            "properties": {name: TEXT for name in names},
+            "additionalProperties": False,
+        },
+    }
+
+
+# Another respondent's wording of the same questions (e.g. a group member asked about the group's
+# therapists): texts only, so the answers and scores are the same instrument's.
+WORDINGS = {
+    "type": "object",
+    "propertyNames": {"enum": RESPONDENTS},
+    "additionalProperties": {
+        "type": "object",
+        "properties": {
+            "introduction": TEXT,
+            "sections": _texts_by_id("title", "description"),
+            "items": _texts_by_id("text", "description"),
+        },
+        "additionalProperties": False,
+    },
+}
+
 INSTRUMENT = {
     "type": "object",
     "properties": {
         "key": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
         "version": {"type": "string", "minLength": 1},
-        "respondent": {"enum": ["patient", "therapist", "group_member", "observer"]},
+        "respondent": {"enum": RESPONDENTS},
         "validated": {"type": "boolean"},
         "licence": TEXT,
         "attribution": TEXT,
@@ -110,6 +141,7 @@ INSTRUMENT = {
             },
         },
         "items": {"type": "array", "items": ITEM, "minItems": 1},
+        "wordings": WORDINGS,
         "scores": {"type": "array", "items": SCORE},
         "bands": {
             "type": "array",

@@ -61,6 +61,15 @@ def role_answer(response, role: str):
 
 
 @register.filter
+def role_option(response, role: str) -> str:
+    """The text of the option the response chose for the choice item with `role`, in the page's
+    language (the stored value is a code, e.g. "withdrawal"); an empty string if none was chosen."""
+    item = role_item(response, role)
+    value = response.answers.get(item.id)
+    return next((tr(option.text) for option in item.options if option.value == value), "")
+
+
+@register.filter
 def shown_when(item) -> str:
     """`data-shown-when` value for the form script: "<item>=<form value>"."""
     condition = item.shown_when

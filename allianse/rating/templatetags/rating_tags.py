@@ -2,15 +2,9 @@
 
 from django import template
 
-from allianse.rating import access
 from allianse.rating.forms import format_clock
 
 register = template.Library()
-
-
-@register.filter
-def uses_rating(user) -> bool:
-    return user.is_authenticated and access.uses_rating(user)
 
 
 @register.filter

@@ -93,3 +93,24 @@ def test_unreadable_yaml_names_the_file(tmp_path):
     path.write_text("key: [unclosed", encoding="utf-8")
     with pytest.raises(DefinitionError, match="bad.yaml: cannot be read as YAML"):
         load_instrument(path)
+
+
+def test_another_respondents_wording_changes_only_texts():
+    data = copy.deepcopy(VALID)
+    group_text = {"nb": "gruppetekst", "en": "group text"}
+    data["wordings"] = {"group_member": {"introduction": group_text, "items": {"a": {"text": group_text}}}}
+    instrument = build_instrument(data, source="tiny.yaml")
+    worded = instrument.worded_for("group_member")
+    assert worded.item("a").text == group_text and worded.introduction == group_text
+    assert instrument.item("a").text == TEXT and worded.item("b").text == TEXT
+    assert worded.item("a").bounds == (1, 5) and worded.scores == instrument.scores
+    assert instrument.worded_for("observer") is instrument
+
+
+def test_a_wording_naming_an_unknown_item_is_refused():
+    message = broken(lambda data: data.update(wordings={"group_member": {"items": {"zz": {"text": TEXT}}}}))
+    assert message == "tiny.yaml: wordings.group_member: item 'zz' is not defined"
+
+
+def test_the_question_count_counts_follow_ups_apart():
+    assert build_instrument(copy.deepcopy(VALID), source="tiny.yaml").question_count == (3, 4)

@@ -1,7 +1,9 @@
 """`allianse update_ruptures`: bring every running treatment's signals and episodes up to date.
 
-Responses update their treatment as they arrive; this catches what no response announces — a
-missed session, a check link that expired unanswered — and is meant to run daily (cron, timer).
+Checks and missed sessions update their treatment as they arrive, as background tasks; this
+catches what nothing announces (a check link that expired unanswered) and any update whose task
+failed for good, and is meant to run daily (cron, timer). The therapists' e-mail about new
+signals is enqueued as a task for the worker.
 Each treatment is updated in its own transaction: one that fails is rolled back and logged, the
 others are still updated, and the run ends with a non-zero exit status so the scheduler reports it.
 """

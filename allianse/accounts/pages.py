@@ -1,0 +1,71 @@
+"""What the administration pages show, built without the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import audit_log, extensions
+from .forms import AuditFilterForm, ResetSecondFactorForm, RolesForm
+from .models import Role, User
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    member: User
+    roles: list[str]
+    second_factor: bool
+    invited: bool  # no password set yet
+
+
+def staff_list() -> dict:
+    members = User.objects.prefetch_related("groups").order_by("-is_active", "last_name", "first_name", "username")
+    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    rows = [
+        StaffRow(member, _role_labels(member), member.pk in enrolled, not member.has_usable_password())
+        for member in members
+    ]
+    return {"rows": rows}
+
+
+def staff_member(
+    member: User, *, roles_form: RolesForm | None = None, reset_form: ResetSecondFactorForm | None = None
+) -> dict:
+    return {
+        "member": member,
+        "roles": _role_labels(member),
+        "second_factor": TOTPDevice.objects.filter(user=member, confirmed=True).exists(),
+        "invited": not member.has_usable_password(),
+        "roles_form": roles_form or RolesForm(initial={"roles": [group.name for group in member.groups.all()]}),
+        "reset_form": reset_form or ResetSecondFactorForm(),
+    }
+
+
+def clinic_settings() -> dict:
+    return {"settings_pages": list(extensions.settings_pages)}
+
+
+def audit_page(form: AuditFilterForm, cursor: str | None) -> dict:
+    """The events the form asks for (all of them if it asks nothing valid), one page of lines."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = audit_log.Filters(
+        patient_code=data.get("patient", ""),
+        actor=data.get("actor"),
+        action=data.get("action", ""),
+        start=data.get("start"),
+        end=data.get("end"),
+    )
+    patient_id = extensions.patient_id_for_code(filters.patient_code) if filters.patient_code else None
+    return {
+        "form": form,
+        "page": audit_log.page(audit_log.search(filters), cursor),
+        "patient_code": filters.patient_code,
+        "patient_id": patient_id,
+        "older_page": bool(cursor),
+    }
+
+
+def _role_labels(member: User) -> list[str]:
+    names = {group.name for group in member.groups.all()}
+    return [str(label) for value, label in Role.choices if value in names]
