@@ -5,32 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from allianse.accounts.models import Role
 from allianse.rating import services
 from allianse.rating.models import Assignment, Purpose
-from tests.conftest import make_user
 from tests.rating import conftest as rating
 
 SEGMENTS = ("Opening", "Middle", "Ending")
 
 # The rating tests' fixtures: a consenting patient's recorded session, under a temporary MEDIA_ROOT.
+# Pages in English unless a test asks for bokmål; the study's leader and a rater.
 _media, wav, consent, recording = rating._media, rating.wav, rating.consent, rating.recording
-
-
-@pytest.fixture(autouse=True)
-def _english(client):
-    """Pages in English unless a test asks for bokmål."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def leader(db):
-    return make_user("leader", Role.COURSE_LEADER)
-
-
-@pytest.fixture
-def rater(db):
-    return make_user("rater1", Role.RATER)
+_english, leader, rater = rating._english, rating.leader, rating.rater
 
 
 @pytest.fixture

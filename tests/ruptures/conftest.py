@@ -57,6 +57,21 @@ def store(session, key: str, answers: dict, by=None):
     return store_response(administration, checked, submitted_by=by).response
 
 
+# A tense session as the patient reports it: low alliance, a rupture, something held back.
+TENSE = {
+    "goal_1": "3",
+    "goal_2": "3",
+    "task_1": "3",
+    "task_2": "5",
+    "bond_1": "3",
+    "bond_2": "3",
+    "rupture": "yes",
+    "rupture_intensity": "4",
+    "rupture_resolution": "2",
+    "held_back": "yes",
+}
+
+
 @pytest.fixture
 def steady(treatment):
     """Four steady sessions at alliance 6: enough history for every rule to speak."""

@@ -6,21 +6,8 @@ from django.urls import reverse
 
 from allianse.feedback.services import issue_check, open_check, record_therapist_check, submit_check
 from allianse.ruptures.models import RuptureEpisode, Signal
-from tests.ruptures.conftest import add_session, alliance, therapist_view
+from tests.ruptures.conftest import TENSE, add_session, alliance, therapist_view
 from tests.worker import run_tasks
-
-TENSE = {
-    "goal_1": "3",
-    "goal_2": "3",
-    "task_1": "3",
-    "task_2": "5",
-    "bond_1": "3",
-    "bond_2": "3",
-    "rupture": "yes",
-    "rupture_intensity": "4",
-    "rupture_resolution": "2",
-    "held_back": "yes",
-}
 
 
 def test_a_submitted_check_raises_signals_opens_an_episode_and_mails_without_health_data(steady, therapist):
