@@ -175,8 +175,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 CHECK_LINK_HOURS = env_int("CHECK_LINK_HOURS", 72)
 OTP_TOTP_ISSUER = "Allianse"
 # Recordings of sessions (rating app): the largest upload accepted, and whether the clinic also
-# requires the therapist's superior's written consent before a recording may be used
-# (docs/methods.md#recording-consent).
+# requires the therapist's superior's written consent before a recording may be used, until an
+# administrator chooses under Clinic settings (docs/methods.md#recording-consent).
 RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 2 * 1024**3)
 RECORDING_REQUIRES_SUPERIOR_CONSENT = env_bool("RECORDING_REQUIRES_SUPERIOR_CONSENT", False)
 
@@ -205,8 +205,19 @@ SMS_SENDER = os.environ.get("SMS_SENDER", "Allianse")
 SMS_DEFAULT_COUNTRY_CODE = os.environ.get("SMS_DEFAULT_COUNTRY_CODE", "47")
 CONTACT_ENCRYPTION_KEY = os.environ.get("CONTACT_ENCRYPTION_KEY", "")
 
-# Background work (allianse.background): tasks are rows of this database, run by `allianse db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work (allianse.background): by default tasks are rows of this database, run by
+# `allianse db_worker`. With TASKS_BACKEND=rq (the `scale` extra) they go to RQ on the Redis server
+# at REDIS_URL instead, run by `allianse rqworker --with-scheduler` on any number of machines.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the task framework's jobs, for workers too
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

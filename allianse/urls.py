@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("allianse.feedback.urls")),
     path("", include("allianse.groups.urls")),
     path("accounts/", include("allianse.accounts.urls")),
+    path("delivery/", include("allianse.delivery.urls")),
     path("rating/", include("allianse.rating.urls")),
     path("ruptures/", include("allianse.ruptures.urls")),
     path("api/v1/", include("allianse.api.urls")),

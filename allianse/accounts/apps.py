@@ -1,3 +1,5 @@
+from datetime import time, timedelta
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
@@ -10,10 +12,20 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_login_failed
         from django.core import checks
 
+        from allianse import background
+
         from . import audit, extensions
 
         user_login_failed.connect(audit.record_failed_sign_in, dispatch_uid="allianse.accounts.failed_sign_in")
         checks.register(extensions.check_patient_lookup)
+        # Finished tasks are kept 30 days for the tasks page, then deleted.
+        background.register_periodic(
+            "prune_task_results",
+            command="prune_db_task_results",
+            args=("--min-age-days=30",),
+            every=timedelta(weeks=1),
+            at=time(3, 45),
+        )
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -44,12 +44,19 @@ def task_page(limit: int = RECENT) -> dict:
     }
 
 
+def failed_since(since: datetime) -> int:
+    """How many tasks failed from `since` on: each failed attempt counts, retried or not."""
+    return DBTaskResult.objects.failed().filter(finished_at__gte=since).count()
+
+
 def _line(result: DBTaskResult) -> TaskLine:
+    kwargs = result.args_kwargs["kwargs"]
+    name = result.task_path.removeprefix("allianse.")
     return TaskLine(
-        name=result.task_path.removeprefix("allianse."),
+        name=f"{name}: {kwargs['name']}" if "name" in kwargs else name,  # a periodic job's name
         state=result.status,
         state_label=STATES[result.status],
-        attempt=result.args_kwargs["kwargs"].get("attempt", 1),
+        attempt=kwargs.get("attempt", 1),
         enqueued_at=result.enqueued_at,
         not_before=result.run_after if result.run_after != get_date_max() else None,
         finished_at=result.finished_at,

@@ -95,13 +95,19 @@ def series_items(rows: list[SessionRow], frame: pd.DataFrame) -> list[dict]:
 
 
 class CheckLinkSerializer(serializers.Serializer):
-    """A patient's check link: the absolute address to send or show, and when it stops working."""
+    """A patient's check link: the absolute address to send or show, the short code to type on the
+    start page instead (at `start_url`), and when it stops working."""
 
     url = serializers.SerializerMethodField()
+    short_code = serializers.CharField()
+    start_url = serializers.SerializerMethodField()
     expires_at = serializers.DateTimeField()
 
     def get_url(self, administration) -> str:
         return self.context["request"].build_absolute_uri(reverse("feedback:check", args=[administration.token]))
+
+    def get_start_url(self, administration) -> str:
+        return self.context["request"].build_absolute_uri(reverse("feedback:start"))
 
 
 class StoredResponseSerializer(serializers.ModelSerializer):

@@ -22,8 +22,11 @@ CHECK_LINK = "check_link"
 CHECK_REMINDER = "check_reminder"
 
 
-def link_texts(url: str, expires_at: datetime, language: str, *, reminder: bool = False) -> tuple[str, str]:
-    """The subject and body of a message with an answer link (patients' and group members' alike)."""
+def link_texts(
+    url: str, expires_at: datetime, language: str, *, reminder: bool = False, code: str | None = None
+) -> tuple[str, str]:
+    """The subject and body of a message with an answer link (patients' and group members' alike);
+    with a short `code`, the body also says where it can be typed instead."""
     with translation.override(language):
         closes = formats.date_format(timezone.localtime(expires_at), "SHORT_DATETIME_FORMAT")
         if reminder:
@@ -38,7 +41,11 @@ def link_texts(url: str, expires_at: datetime, language: str, *, reminder: bool 
                 "Hello. Thank you for today. We would like to hear how the appointment felt for you: it takes "
                 "about a minute, and the link works once, until %(closes)s: %(url)s"
             )
-        return subject, body % {"closes": closes, "url": url}
+        body %= {"closes": closes, "url": url}
+        if code:
+            start = settings.SITE_URL + reverse("feedback:start")
+            body += " " + _("You can also type the code %(code)s at %(start)s") % {"code": code, "start": start}
+        return subject, body
 
 
 def check_url(administration: Administration) -> str:

@@ -10,14 +10,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
-from allianse.clinic.models import readable_code
 from allianse.core.measures import CheckedAnswers, check_answers
 from allianse.instruments import registry as instruments
 from allianse.instruments.links import scored_fields
 
-from . import events, short_codes
+from . import events, extensions, short_codes
 from .models import Administration, CheckStatus, Respondent, Response
 
 PATIENT_CHECK = "alliance-patient"
@@ -57,17 +57,8 @@ def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int 
             language=patient.language,
             created_by=by,
             expires_at=now + timedelta(hours=hours or settings.CHECK_LINK_HOURS),
-            short_code=_unused_short_code(),
+            short_code=short_codes.unused_code(),
         )
-
-
-def _unused_short_code() -> str:
-    """A short code no link has had (see `short_codes`; a repeat is rare enough that one query
-    per draw costs nothing)."""
-    code = readable_code()
-    while Administration.objects.filter(short_code=code).exists():
-        code = readable_code()
-    return code
 
 
 def open_check(token: str) -> Administration:
@@ -76,13 +67,24 @@ def open_check(token: str) -> Administration:
     return _open(public_id=Administration.public_id_from_token(token))
 
 
-def open_short_code(typed: str) -> Administration:
-    """The administration behind a short code as a patient typed it on the start page, if it can
-    still be answered (as `open_check`)."""
+def short_code_url(typed: str) -> str:
+    """The page a short code typed on the start page opens, if its link can still be answered: a
+    patient's check (as `open_check`), else a link of another kind that a resolver registered in
+    `extensions` holds (a group member's); LinkProblem if none can be answered."""
     code = short_codes.normalise(typed)
     if code is None:
         raise LinkProblem("invalid")
-    return _open(short_code=code)
+    try:
+        return reverse("feedback:check", args=[_open(short_code=code).token])
+    except LinkProblem as problem:
+        if problem.reason != "invalid":
+            raise
+    target = extensions.resolve_short_code(code)
+    if target is None:
+        raise LinkProblem("invalid")
+    if target.problem:
+        raise LinkProblem(target.problem)
+    return target.url
 
 
 def _open(**lookup) -> Administration:

@@ -11,13 +11,19 @@ and a day of the most guesses one address may make (1,440) with about 1 in 76,00
 A code is never given twice (a unique constraint, not only among open links): at this size that
 costs nothing, and an old code can then say that it has expired or was used instead of opening
 another patient's check.
+
+A group member's link has a short code too, typed on the same start page: the codes of all kinds
+of link are one namespace, kept by `unused_code` (see there).
 """
 
 from __future__ import annotations
 
 import re
 
-from allianse.clinic.models import CODE_ALPHABET
+from allianse.clinic.models import CODE_ALPHABET, readable_code
+
+from . import extensions
+from .models import Administration
 
 LENGTH = 8
 _IGNORED = re.compile(r"[\s\-‐‑–—]+")
@@ -30,3 +36,20 @@ def normalise(typed: str) -> str | None:
     if len(raw) != LENGTH or any(character not in CODE_ALPHABET for character in raw):
         return None
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def unused_code() -> str:
+    """A code no link of any kind has had: neither a patient's (`Administration`) nor one that a
+    registered resolver knows (`extensions`, e.g. a group member's), expired and used ones included.
+
+    Checking every kind at each draw, rather than giving each kind a prefix letter, keeps all 40
+    bits for every kind and the codes already given unchanged, and an old code of any kind still
+    says that it expired or was used. Two links of different kinds could share a code only if they
+    drew the same one of 2**40 in the same instant, before either was stored; within one kind a
+    unique constraint rules even that out. A repeat is rare enough that the queries per draw cost
+    nothing.
+    """
+    code = readable_code()
+    while Administration.objects.filter(short_code=code).exists() or extensions.resolve_short_code(code):
+        code = readable_code()
+    return code

@@ -85,9 +85,10 @@ def _send_form(link, data=None) -> SendForm:
 
 @require_http_methods(["GET", "POST"])
 def start(request):
-    """Where a patient types the short code of their check (see `short_codes`), in bokmål unless
-    they switch; a good code leads to the check. Wrong codes are counted per client address in
-    Django's cache, which must be shared (memcached, Redis) where several processes serve."""
+    """Where a patient or a group member types the short code of their check (see `short_codes`),
+    in bokmål unless they switch; a good code leads to the check. Wrong codes of every kind are
+    counted together per client address in Django's cache, which must be shared (memcached, Redis)
+    where several processes serve."""
     language = respondent_language(request, "nb")
     chosen = request.GET.get("lang")
     problem = None
@@ -96,12 +97,11 @@ def start(request):
             problem = "too_many"
         else:
             try:
-                administration = services.open_short_code(request.POST.get("code", ""))
+                url = services.short_code_url(request.POST.get("code", ""))
             except services.LinkProblem as error:
                 _wrong_codes(request, add=True)
                 problem = error.reason
             else:
-                url = reverse("feedback:check", args=[administration.token])
                 return redirect(f"{url}?lang={language}" if chosen else url)
     context = {
         "language": language,

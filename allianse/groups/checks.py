@@ -3,7 +3,8 @@
 A link opens only its own member's forms, one instrument after another (group-climate, and where
 the group asks for them alliance-patient about the group's therapists and therapeutic-factors),
 accepts each answer once, and is used up when all are answered. Members need no account; the
-link is a signed token, and nothing on the member's pages shows another member's answers.
+link is a signed token, or its short code typed on feedback's start page (`short_code_target`), and
+nothing on the member's pages shows another member's answers.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from allianse.core.measures import CheckedAnswers, Instrument, check_answers
+from allianse.feedback import short_codes
+from allianse.feedback.extensions import ShortCodeTarget
 from allianse.feedback.services import LinkProblem, Submission
 from allianse.instruments import registry as instruments
 from allianse.instruments.links import scored_fields
@@ -90,6 +94,7 @@ def issue_member_checks(*, session: GroupSession, by, hours: int | None = None) 
                     language=membership.patient.language,
                     created_by=by,
                     expires_at=now + timedelta(hours=hours or settings.CHECK_LINK_HOURS),
+                    short_code=short_codes.unused_code(),
                 )
             )
     return issued
@@ -161,12 +166,30 @@ def open_member_check(token: str) -> tuple[MemberCheck, str]:
     )
     if check is None:
         raise LinkProblem("invalid")
+    return check, _next_key(check)
+
+
+def short_code_target(code: str) -> ShortCodeTarget | None:
+    """Where a short code typed on feedback's start page leads if a member's link holds it: to that
+    link's own check (registered in `feedback.extensions`)."""
+    check = MemberCheck.objects.filter(short_code=code).first()
+    if check is None:
+        return None
+    try:
+        _next_key(check)
+    except LinkProblem as problem:
+        return ShortCodeTarget(problem=problem.reason)
+    return ShortCodeTarget(url=reverse("groups:member_check", args=[check.token]))
+
+
+def _next_key(check: MemberCheck) -> str:
+    """The instrument the member answers next; LinkProblem if all are answered or the link closed."""
     pending = pending_keys(check)
     if not pending:
         raise LinkProblem("used", check)
     if check.is_expired():
         raise LinkProblem("expired", check)
-    return check, pending[0]
+    return pending[0]
 
 
 def submit_member_check(*, token: str, instrument_key: str, answers: dict[str, Any]) -> Submission:

@@ -154,7 +154,9 @@ class MemberCheck(SignedLink):
     """A member's personal link after a group session: one or more instruments, each answered once.
 
     The link carries a signed token of the public id (unguessable without the server's key, like
-    feedback's Administration); it opens only this member's forms, in order, and expires.
+    feedback's Administration); it opens only this member's forms, in order, and expires. Its short
+    code is typed on feedback's start page instead, and comes from the same namespace as patients'
+    codes (`feedback.short_codes.unused_code`).
     """
 
     link_salt = "allianse.groups.member-check"
@@ -162,6 +164,7 @@ class MemberCheck(SignedLink):
     session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="checks")
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="checks")
     instrument_keys = models.JSONField()
+    short_code = models.CharField(max_length=9, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

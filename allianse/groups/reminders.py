@@ -10,11 +10,10 @@ from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
 from allianse.delivery.models import Message
 from allianse.delivery.reminders import remind_unanswered
-from allianse.feedback.sending import link_texts
 
 from .checks import pending_keys
 from .models import MemberCheck
-from .sending import MEMBER_CHECK_LINK, MEMBER_CHECK_REMINDER, member_url, owner
+from .sending import MEMBER_CHECK_LINK, MEMBER_CHECK_REMINDER, member_texts, owner
 
 
 def send_due_reminders(now: datetime) -> list[Message]:
@@ -31,7 +30,7 @@ def send_due_reminders(now: datetime) -> list[Message]:
         now=now,
         owner=owner,
         expires_at=lambda check: check.expires_at,
-        texts=lambda check: link_texts(member_url(check), check.expires_at, check.language, reminder=True),
+        texts=lambda check: member_texts(check, reminder=True),
     )
     audit.record_many(
         None,

@@ -1,5 +1,5 @@
 """Sending a member their personal link by e-mail or SMS (through `allianse.delivery`), with the
-same short text as a patient's check link (`feedback.sending.link_texts`)."""
+same short text as a patient's check link (`feedback.sending.link_texts`) and the link's short code."""
 
 from __future__ import annotations
 
@@ -27,9 +27,14 @@ def owner(check: MemberCheck) -> str:
     return str(check.membership.patient.public_id)
 
 
+def member_texts(check: MemberCheck, *, reminder: bool = False) -> tuple[str, str]:
+    """The subject and body of a message with the member's link and its short code."""
+    return link_texts(member_url(check), check.expires_at, check.language, reminder=reminder, code=check.short_code)
+
+
 def send_member_check_link(check: MemberCheck, channel: str, to: str, by) -> Message:
     """Send the member's link to `to` (normalised), or to their kept address if `to` is empty."""
-    subject, body = link_texts(member_url(check), check.expires_at, check.language)
+    subject, body = member_texts(check)
     return delivery.send_to_owner(
         owner(check), channel, to, subject, body, purpose=MEMBER_CHECK_LINK, reference=str(check.public_id), by=by
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import session_views, summary_views, views
 
 app_name = "groups"
 urlpatterns = [
@@ -8,23 +8,27 @@ urlpatterns = [
     path("groups/new/", views.group_new, name="group_new"),
     path("groups/<uuid:public_id>/", views.group, name="group"),
     path("groups/<uuid:public_id>/members/new/", views.member_new, name="member_new"),
-    path("groups/<uuid:public_id>/sessions/new/", views.session_new, name="session_new"),
+    path("groups/<uuid:public_id>/sessions/new/", session_views.session_new, name="session_new"),
     path("groups/members/<uuid:public_id>/", views.member, name="member"),
     path("groups/members/<uuid:public_id>/profile/", views.member_profile, name="member_profile"),
     path("groups/members/<uuid:public_id>/end/", views.member_end, name="member_end"),
     path("groups/members/<uuid:public_id>/diagnoses/", views.diagnosis_new, name="diagnosis_new"),
-    path("groups/sessions/<uuid:public_id>/", views.session, name="session"),
-    path("groups/sessions/<uuid:public_id>/attendance/", views.session_attendance, name="session_attendance"),
-    path("groups/sessions/<uuid:public_id>/links/", views.checks_issue, name="checks_issue"),
-    path("groups/sessions/<uuid:public_id>/links/show/", views.check_links, name="check_links"),
-    path("groups/sessions/<uuid:public_id>/links/send/", views.check_link_send, name="check_link_send"),
-    path("groups/sessions/<uuid:public_id>/summary/", views.summary_start, name="summary_start"),
-    path("groups/summaries/<uuid:public_id>/", views.summary, name="summary"),
-    path("groups/summaries/<uuid:public_id>/sign/", views.summary_sign, name="summary_sign"),
-    path("groups/summaries/<uuid:public_id>/addenda/", views.addendum_new, name="addendum_new"),
-    path("groups/summaries/<uuid:public_id>/events/new/", views.event, name="event_new"),
-    path("groups/summaries/<uuid:public_id>/events/<uuid:event_id>/", views.event, name="event"),
-    path("groups/summaries/<uuid:public_id>/events/<uuid:event_id>/remove/", views.event_remove, name="event_remove"),
-    path("g/thanks/", views.member_thanks, name="member_thanks"),
-    path("g/<str:token>/", views.member_check, name="member_check"),
+    path("groups/sessions/<uuid:public_id>/", session_views.session, name="session"),
+    path("groups/sessions/<uuid:public_id>/attendance/", session_views.session_attendance, name="session_attendance"),
+    path("groups/sessions/<uuid:public_id>/links/", session_views.checks_issue, name="checks_issue"),
+    path("groups/sessions/<uuid:public_id>/links/show/", session_views.check_links, name="check_links"),
+    path("groups/sessions/<uuid:public_id>/links/send/", session_views.check_link_send, name="check_link_send"),
+    path("groups/sessions/<uuid:public_id>/summary/", summary_views.summary_start, name="summary_start"),
+    path("groups/summaries/<uuid:public_id>/", summary_views.summary, name="summary"),
+    path("groups/summaries/<uuid:public_id>/sign/", summary_views.summary_sign, name="summary_sign"),
+    path("groups/summaries/<uuid:public_id>/addenda/", summary_views.addendum_new, name="addendum_new"),
+    path("groups/summaries/<uuid:public_id>/events/new/", summary_views.event, name="event_new"),
+    path("groups/summaries/<uuid:public_id>/events/<uuid:event_id>/", summary_views.event, name="event"),
+    path(
+        "groups/summaries/<uuid:public_id>/events/<uuid:event_id>/remove/",
+        summary_views.event_remove,
+        name="event_remove",
+    ),
+    path("g/thanks/", session_views.member_thanks, name="member_thanks"),
+    path("g/<str:token>/", session_views.member_check, name="member_check"),
 ]

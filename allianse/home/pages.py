@@ -12,7 +12,8 @@ all of a rater's assignments, the clinic's overdue work). The sections, in this 
   supervise (a group has therapists, no supervisor);
 - course leader: the rating studies they lead for a course, with the consents the segments need;
 - a study leader's studies of any other purpose (research, or one whose role they lack);
-- administrator: active staff per role, overdue work, the administration's pages.
+- administrator: active staff per role, overdue work, background tasks that failed lately, the
+  administration's pages.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from allianse.accounts import task_log
 from allianse.accounts.models import Role, User
 from allianse.caseload.pages import alliance_range, caseload
 from allianse.feedback.models import Administration, Respondent
@@ -37,6 +39,8 @@ from allianse.rating.pages import assignments_of
 # A patient check is overdue once its link has expired unanswered (CHECK_LINK_HOURS after it was
 # sent); the administrator follows those of the last four weeks, older ones are history.
 OVERDUE_WINDOW = timedelta(weeks=4)
+# The background tasks that failed this past week: each is listed on the tasks page.
+FAILED_TASKS_WINDOW = timedelta(days=7)
 
 # The roles whose section lists the rating studies the user leads for one purpose.
 STUDY_ROLES = (
@@ -180,5 +184,6 @@ def administrator_section(now: datetime) -> Section:
             "therapists": counts.get(Role.THERAPIST, 0),
             "expired_checks": expired.count(),
             "pending_assignments": Assignment.objects.filter(ratings__isnull=True).count(),
+            "failed_tasks": task_log.failed_since(now - FAILED_TASKS_WINDOW),
         },
     )

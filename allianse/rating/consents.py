@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils import timezone
 from allianse.accounts.models import User
 from allianse.clinic.models import Patient, Session
 
-from .models import Assignment, ConsentRecord, Rating, RatingStudy, Recording, Segment
+from .models import Assignment, ConsentRecord, Rating, RatingSettings, RatingStudy, Recording, Segment
 
 # -- Who is present in a session ---------------------------------------------------------------
 
@@ -64,13 +63,13 @@ def valid_consents(purpose: str, now=None) -> QuerySet[ConsentRecord]:
 
 def consent_problems(session: Session, purpose: str) -> list[ConsentProblem]:
     """Every patient present needs a valid written consent for the purpose; where the clinic
-    requires it (RECORDING_REQUIRES_SUPERIOR_CONSENT), so does every therapist's superior
+    requires it (`RatingSettings`), so does every therapist's superior
     (docs/methods.md#recording-consent)."""
     valid = valid_consents(purpose)
     people: list[tuple[str, Patient | User, str]] = [
         ("patient", patient, patient.code) for patient in patients_present(session)
     ]
-    if settings.RECORDING_REQUIRES_SUPERIOR_CONSENT:
+    if RatingSettings.get().requires_superior_consent:
         people += [("superior", therapist, therapist.display_name) for therapist in therapists_present(session)]
     problems = []
     for kind, person, name in people:

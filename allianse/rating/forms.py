@@ -9,7 +9,7 @@ from allianse.instruments import registry as instruments
 from allianse.instruments.forms import ERROR_MESSAGES, FIELD_BUILDERS
 
 from .clock import format_clock, parse_clock
-from .models import Assignment, ConsentRecord, Purpose, RatingStudy, Segment
+from .models import Assignment, ConsentRecord, Purpose, RatingSettings, RatingStudy, Segment
 from .services import RATING_SCALES, RatingInput
 
 RATING_ERRORS = {
@@ -192,3 +192,24 @@ class CorrectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the rating corrected?"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RatingSettingsForm(forms.ModelForm):
+    """Whose written consent the clinic requires before a recording is used, as an administrator sets it."""
+
+    class Meta:
+        model = RatingSettings
+        fields = ["requires_superior_consent"]
+        help_texts = {
+            "requires_superior_consent": _(
+                "Off: the written consent of every patient present is enough. On: each therapist's superior must "
+                "consent too; recordings already stored are blocked until their superiors' consents are recorded."
+            )
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # Django compares a field whose model default is callable with a hidden copy of the value
+        # shown; the stored (or default) value is what a change is measured against here.
+        self.fields["requires_superior_consent"].show_hidden_initial = False

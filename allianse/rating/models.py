@@ -23,6 +23,32 @@ class Purpose(models.TextChoices):
     RESEARCH = "research", _("research")
 
 
+def superior_consent_default() -> bool:
+    """Until an administrator chooses, the clinic follows `RECORDING_REQUIRES_SUPERIOR_CONSENT`."""
+    return settings.RECORDING_REQUIRES_SUPERIOR_CONSENT
+
+
+class RatingSettings(models.Model):
+    """The clinic's choices for recordings (one row, `get()`)."""
+
+    requires_superior_consent = models.BooleanField(
+        _("require the written consent of each therapist's superior"), default=superior_consent_default
+    )
+
+    class Meta:
+        verbose_name = _("recording settings")
+        verbose_name_plural = _("recording settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def get(cls) -> RatingSettings:
+        """The stored row; before an administrator saves one, the defaults, unsaved, so that they
+        follow the Django setting."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
 class ConsentRecord(models.Model):
     """A written consent on record: a patient's, or a therapist's superior's where the clinic
     requires it (the MBT-G course requires written consent from the patients and possibly the

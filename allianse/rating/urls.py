@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import settings_views, views
 
 
 class ExtensionConverter:
@@ -20,6 +20,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("patients/<uuid:public_id>/consents/", views.patient_consents, name="patient_consents"),
     path("superior-consents/", views.superior_consents, name="superior_consents"),
+    path("consent-rules/", settings_views.consent_rules, name="consent_rules"),
     path("consents/<uuid:public_id>/", views.consent, name="consent"),
     path("sessions/<uuid:public_id>/recordings/", views.session_recordings, name="session_recordings"),
     path("recordings/<uuid:public_id>/", views.recording, name="recording"),

@@ -31,7 +31,7 @@ from .forms import (
     SuperiorConsentForm,
     initial_from,
 )
-from .models import Assignment, ConsentRecord, Rating, RatingDraft, RatingStudy, Segment
+from .models import Assignment, ConsentRecord, Rating, RatingDraft, RatingSettings, RatingStudy, Segment
 
 VIEW, CREATE, SUBMIT, EXPORT = (
     AuditEvent.Action.VIEW,
@@ -78,7 +78,7 @@ def superior_consents(request):
     context = {
         "consents": request.user.superior_consents.all(),
         "form": form,
-        "required": settings.RECORDING_REQUIRES_SUPERIOR_CONSENT,
+        "required": RatingSettings.get().requires_superior_consent,
     }
     return render(request, "rating/superior_consents.html", context)
 

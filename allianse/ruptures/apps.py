@@ -1,3 +1,5 @@
+from datetime import time, timedelta
+
 from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ class RupturesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from allianse import background
         from allianse.accounts import extensions as accounts_extensions
         from allianse.clinic import events as clinic_events
         from allianse.feedback import events as feedback_events
@@ -18,6 +21,7 @@ class RupturesConfig(AppConfig):
         registry.require(rules.REQUIRED)
         registry.require_build("the rupture signal rules", rules.default_rules)
         guide.load()
+        background.register_periodic("update_ruptures", command="update_ruptures", every=timedelta(days=1), at=time(2))
         checks.register(guide.check_guide)
         feedback_events.response_stored.connect(receivers.response_stored, dispatch_uid="ruptures.response_stored")
         clinic_events.session_missed.connect(receivers.session_missed, dispatch_uid="ruptures.session_missed")

@@ -258,6 +258,15 @@ def test_a_check_link_is_absolute_and_opens_the_patients_check(api, client, sess
     assert AuditEvent.objects.filter(patient=session.treatment.patient, detail="check link issued").exists()
 
 
+def test_a_check_link_comes_with_its_short_code_and_the_start_page_that_opens_it(api, client, session):
+    data = api.post(reverse("v1:check_link", args=[session.public_id])).json()
+    administration = Administration.objects.get()
+    assert data["short_code"] == administration.short_code and len(data["short_code"]) == 9
+    assert data["start_url"] == "http://testserver/c/"
+    typed = client.post(data["start_url"], {"code": data["short_code"].lower().replace("-", " ")})
+    assert typed.status_code == 302 and typed.url == reverse("feedback:check", args=[administration.token])
+
+
 def test_the_therapist_check_is_stored_scored_and_audited(api, session, therapist):
     response = api.post(reverse("v1:therapist_check", args=[session.public_id]), THERAPIST_ANSWERS, format="json")
     stored = Response.objects.get(respondent="therapist")

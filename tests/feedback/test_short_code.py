@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allianse.clinic.models import CODE_ALPHABET
-from allianse.feedback import services, short_codes
+from allianse.feedback import short_codes
 from allianse.feedback.services import issue_check, submit_check
 from allianse.feedback.views import WRONG_CODES
 from tests.feedback.test_check_flow import GOOD
@@ -38,7 +38,7 @@ def test_a_patient_link_gets_a_grouped_code_from_the_unambiguous_alphabet(link):
 def test_a_code_is_never_given_twice(session, therapist, monkeypatch):
     first = issue_check(session=session, by=therapist)
     draws = iter([first.short_code, first.short_code, "ABCD-EFGH"])
-    monkeypatch.setattr(services, "readable_code", lambda: next(draws))
+    monkeypatch.setattr(short_codes, "readable_code", lambda: next(draws))
     second = issue_check(session=session, by=therapist)
     assert second.short_code == "ABCD-EFGH"
     first.refresh_from_db()

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allianse.clinic.models import Patient, Session
-from allianse.demo import clinic, groups, rating, ruptures
+from allianse.demo import clinic, delivery, groups, rating, ruptures
 from allianse.demo.clinic import DEMO_PASSWORD, DemoContext
 from allianse.feedback.services import PATIENT_CHECK, issue_check
 
 # Builders run in this order; each adds its own part of the demo (allianse/demo/<app>.py).
-DEMO_BUILDERS = [clinic.build, ruptures.build, groups.build, rating.build]
+DEMO_BUILDERS = [clinic.build, ruptures.build, groups.build, rating.build, delivery.build]
 
 
 class Command(BaseCommand):
