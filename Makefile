@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test install install-test lock hooks system-deps bench lint migrations-check translations clean
+.PHONY: run test install install-test lock hooks system-deps bench loadtest lint migrations-check translations clean
 
 # One environment for running, the demo and the tests: every dependency at the version and hashes
 # of requirements.lock, then the project itself (its dependencies are already there).
@@ -43,6 +43,12 @@ test: install system-deps
 
 bench: install
 	$(PY) -m bench
+
+# Concurrent patients' check submissions against gunicorn (deploy/gunicorn.conf.py), then the same
+# with the server killed mid-load; on SQLite and on a throwaway PostgreSQL (loadtest/).
+loadtest: install
+	$(PY) -m loadtest.run
+	$(PY) -m loadtest.fault
 
 lint: install
 	scripts/test.sh lint

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "allianse.accounts.apps.StaffAdminConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
@@ -82,12 +84,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "allianse.accounts.request_charset.RequestCharsetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allianse.accounts.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "allianse.urls"
@@ -130,6 +135,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in attempts (django-axes): after SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or
+# from one address, within SIGN_IN_LOCKOUT_MINUTES, further tries are refused for that long, even
+# with the right password; a successful sign-in before the limit starts the count again.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "allianse.accounts.client_address.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "allianse.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # the audit log records sign-ins
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -154,9 +171,12 @@ WHITENOISE_USE_FINDERS = True
 # so WhiteNoise's warning about the missing directory says nothing worth reading.
 warnings.filterwarnings("ignore", message=re.escape(f"No directory at: {STATIC_ROOT}"))
 
-# Security: sessions end after 30 minutes without activity; cookies are HTTP-only and, off
-# DEBUG, secure; strict headers on every response (see accounts.middleware).
+# Security: sessions end after 30 minutes without activity and 12 hours after the sign-in;
+# cookies are HTTP-only and, off DEBUG, secure; strict headers on every response (see
+# accounts.middleware).
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_SECONDS", 30 * 60)
+# However active, a signed-in session ends this long after the sign-in (accounts.middleware).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -170,7 +190,13 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind a reverse proxy: HTTPS as the proxy says, and the client's address taken from
+# X-Forwarded-For, but only for requests that come from TRUSTED_PROXIES (accounts.client_address,
+# used by the audit log and the rate limits).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+RATELIMIT_IP_META_KEY = "allianse.accounts.client_address.client_address"
 
 CHECK_LINK_HOURS = env_int("CHECK_LINK_HOURS", 72)
 OTP_TOTP_ISSUER = "Allianse"
@@ -222,15 +248,43 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["allianse.api.permissions.VerifiedStaff"],
+    "DEFAULT_PARSER_CLASSES": ["allianse.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Allianse API", "VERSION": "1"}
+# Choice sets that share a field name get their own component names.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Allianse API",
+    "VERSION": "1",
+    "ENUM_NAME_OVERRIDES": {
+        "GroupKindEnum": "allianse.groups.models.TherapyGroup.Kind",
+        "AttendanceStatusEnum": "allianse.groups.models.Attendance.Status",
+        "AssignmentKindEnum": "allianse.rating.models.Assignment.Kind",
+    },
+}
 
+# Link tokens in the paths Django logs (the development server's requests, "Not Found: /c/...")
+# are replaced by a short id (allianse.log_masking); gunicorn's access log does the same.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"masked_tokens": {"()": "allianse.log_masking.MaskedTokens"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["masked_tokens"],
+        },
+        "django.request": {"filters": ["masked_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

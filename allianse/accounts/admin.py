@@ -1,5 +1,5 @@
-"""Django's admin, for superusers only (see admin_site): the audit log there is read-only too, and
-kept cheap on a large table (no date drill-down, no full count)."""
+"""Django's admin, for superusers only (see admin_site): the audit log there is read-only too, shows
+no patient, and is kept cheap on a large table (no date drill-down, no full count)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -16,10 +16,11 @@ class StaffAdmin(UserAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "action", "object_type", "object_id", "patient", "detail", "ip_address")
+    list_display = ("at", "actor", "action", "object_type", "object_id", "detail", "ip_address")
     list_filter = ("action",)
-    search_fields = ("actor__username", "object_id", "patient__code", "detail")
-    list_select_related = ("actor", "patient")
+    search_fields = ("actor__username", "object_id", "detail")
+    list_select_related = ("actor",)
+    exclude = ("patient",)  # found by patient in the product's audit log, whose reads are recorded
     show_full_result_count = False
 
     def has_add_permission(self, request):

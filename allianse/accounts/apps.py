@@ -9,14 +9,17 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_login_failed
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.core import checks
 
         from allianse import background
 
-        from . import audit, extensions
+        from . import audit, extensions, middleware
 
         user_login_failed.connect(audit.record_failed_sign_in, dispatch_uid="allianse.accounts.failed_sign_in")
+        user_locked_out.connect(audit.record_lockout, dispatch_uid="allianse.accounts.lockout")
+        user_logged_in.connect(middleware.note_sign_in_time, dispatch_uid="allianse.accounts.sign_in_time")
         checks.register(extensions.check_patient_lookup)
         # Finished tasks are kept 30 days for the tasks page, then deleted.
         background.register_periodic(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from .client_address import client_address
 from .models import AuditEvent, User
 
 # Keys the hash of a username nobody has, so the log shows repeated tries of one name without
@@ -27,13 +28,15 @@ def record_many(
     patients does not grow its query count with its length."""
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else None
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    address = client_address(request) if request is not None else None
     shared_id = request_id(request)
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor,
             action=action,
-            object_type=type(obj).__name__,
+            # __class__ rather than type(): `request.user` is a lazy object that reports the
+            # class of the user it wraps.
+            object_type=obj.__class__.__name__,
             object_id=str(getattr(obj, "public_id", "") or ""),
             patient_id=patient_id,
             detail=detail[:200],
@@ -70,14 +73,23 @@ def record_for_patients(
 def record_failed_sign_in(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
     """A failed password check (Django's `user_login_failed` signal): the account that was tried,
     or, for a username nobody has, a keyed hash of it; never the password."""
-    username = str(credentials.get(User.USERNAME_FIELD) or "")
+    _record_sign_in_failure(request, str(credentials.get(User.USERNAME_FIELD) or ""), detail="password")
+
+
+def record_lockout(sender, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs) -> None:
+    """Sign-in refused for too many failures for the account or from the address (django-axes'
+    `user_locked_out` signal, sent at the failure that reaches the limit and at every try after)."""
+    _record_sign_in_failure(request, username or "", detail="locked out after repeated failures")
+
+
+def _record_sign_in_failure(request: HttpRequest | None, username: str, *, detail: str) -> None:
     account = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
     digest = salted_hmac(UNKNOWN_USERNAME_SALT, username, algorithm="sha256").hexdigest()
     AuditEvent.objects.create(
         action=AuditEvent.Action.LOGIN_FAILED,
         object_type=User.__name__,
         object_id=str(account.public_id) if account is not None else "",
-        detail="password" if account is not None else f"unknown username, hash {digest}",
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        detail=detail if account is not None else f"{detail}, unknown username, hash {digest}",
+        ip_address=client_address(request) if request is not None else None,
         request_id=request_id(request),
     )

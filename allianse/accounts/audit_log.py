@@ -5,7 +5,6 @@ patient's access log as CSV, for their request to see who has read their data.""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -20,8 +19,6 @@ from .models import AuditEvent, User
 
 PAGE_ROWS = 100
 CURSOR_SALT = "allianse.accounts.audit_log.cursor"
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditLog:
@@ -128,26 +125,6 @@ def access_log(patient_id: int) -> tuple[list[str], Iterator[list[str]]]:
             ]
 
     return header, rows()
-
-
-def csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
-    """CSV text line by line (for a streaming response), every cell safe to open in a spreadsheet."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # the BOM lets Excel read UTF-8
-    yield writer.writerow([safe_cell(cell) for cell in header])
-    for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
-
-
-def safe_cell(value: object) -> str:
-    """Text a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def _key(event: AuditEvent) -> tuple:

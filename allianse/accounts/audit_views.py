@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from allianse.exports import csv_lines
+
 from . import audit, audit_log, extensions, pages
 from .decorators import administrator_required
 from .forms import AuditFilterForm
@@ -36,7 +38,7 @@ def access_log(request):
         return redirect("accounts:audit")
     audit.record_many(request, AuditEvent.Action.EXPORT, [(audit_log.AuditLog(), patient_id)], detail="access log")
     header, rows = audit_log.access_log(patient_id)
-    response = StreamingHttpResponse(audit_log.csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
     filename = f"access-log-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

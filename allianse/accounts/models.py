@@ -23,6 +23,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         default=False, help_text=_("Demo account: may see its current sign-in code while DEBUG is on.")
     )
+    # Until when an administrator lets the account set up a second factor after the password alone
+    # (after a reset); otherwise only the session that came through an enrolment link may.
+    may_enrol_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     def has_role(self, role: str) -> bool:
         if not hasattr(self, "_role_cache"):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit_log, extensions
+from . import audit_log, extensions, services
 from .forms import AuditFilterForm, ResetSecondFactorForm, RolesForm
 from .models import Role, User
 
@@ -37,6 +37,7 @@ def staff_member(
         "roles": _role_labels(member),
         "second_factor": TOTPDevice.objects.filter(user=member, confirmed=True).exists(),
         "invited": not member.has_usable_password(),
+        "enrol_until": member.may_enrol_until if services.may_enrol(member, came_through_link=False) else None,
         "roles_form": roles_form or RolesForm(initial={"roles": [group.name for group in member.groups.all()]}),
         "reset_form": reset_form or ResetSecondFactorForm(),
     }

@@ -123,10 +123,13 @@ def set_active(*, user: User, active: bool, by: User) -> None:
 
 
 def reset_second_factor(*, user: User, reason: str) -> None:
-    """Remove the person's authenticator apps: at their next sign-in they set up a new one."""
+    """Remove the person's authenticator apps: at their next sign-in, within PASSWORD_RESET_TIMEOUT
+    seconds, they set up a new one after their password."""
     if not reason.strip():
         raise StaffChangeRefused(_("Give the reason for the reset."))
     TOTPDevice.objects.filter(user=user).delete()
+    user.may_enrol_until = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    user.save(update_fields=["may_enrol_until"])
 
 
 def _groups(roles: Iterable[str]) -> list[Group]:

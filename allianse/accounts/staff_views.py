@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, pages, staff
+from . import audit, pages, services, staff
 from .decorators import administrator_required
 from .forms import InviteForm, ResetSecondFactorForm, RolesForm
 from .models import AuditEvent, User
@@ -103,6 +103,7 @@ def enrol(request, token):
     if request.method == "POST" and form.is_valid():
         form.save()
         login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[services.ENROLMENT_LINK_SESSION_KEY] = member.pk
         audit.record(request, UPDATE, member, detail="password set with enrolment link")
         return redirect("accounts:two_factor")
     return render(request, "accounts/enrol.html", {"form": form, "member": member}, status=400 if form.errors else 200)

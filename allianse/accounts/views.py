@@ -31,17 +31,22 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def two_factor(request):
-    """Second step of sign-in: enter the code, or enrol an authenticator app the first time."""
+    """Second step of sign-in: enter the code, or enrol an authenticator app the first time if an
+    enrolment link or an administrator allows it."""
     device = services.confirmed_device(request.user)
     enrolling = device is None
     if enrolling:
+        through_link = request.session.get(services.ENROLMENT_LINK_SESSION_KEY) == request.user.pk
+        if not services.may_enrol(request.user, came_through_link=through_link):
+            return render(request, "accounts/enrolment_needed.html", status=403)
         device = services.pending_device(request.user)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         if enrolling:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            services.confirm_enrolment(request.user, device)
+            request.session.pop(services.ENROLMENT_LINK_SESSION_KEY, None)
         otp_login(request, device)
+        request.session.cycle_key()
         audit.record(request, AuditEvent.Action.LOGIN, request.user, detail="second factor")
         return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
     context = {
@@ -52,6 +57,12 @@ def two_factor(request):
         "demo_code": services.demo_code(request.user, device),
     }
     return render(request, "accounts/two_factor.html", context)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers to a sign-in refused for too many wrong passwords."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def _safe_next(request) -> str | None:

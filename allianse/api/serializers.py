@@ -11,6 +11,7 @@ import pandas as pd
 from django.urls import reverse
 from rest_framework import serializers
 
+from allianse.clinic.dates import plausible_date
 from allianse.clinic.models import Language, Patient, Session
 from allianse.feedback.models import CheckStatus, Response
 from allianse.feedback.series import SessionRow
@@ -30,7 +31,7 @@ class PatientSerializer(serializers.Serializer):
 
 
 class NewPatientSerializer(serializers.ModelSerializer):
-    started_on = serializers.DateField()
+    started_on = serializers.DateField(validators=[plausible_date])
 
     class Meta:
         model = Patient
@@ -43,7 +44,7 @@ class SessionSerializer(serializers.ModelSerializer):
         model = Session
         fields = ["public_id", "number", "starts_at", "attended"]
         read_only_fields = ["public_id", "number"]
-        extra_kwargs = {"attended": {"default": True}}
+        extra_kwargs = {"attended": {"default": True}, "starts_at": {"validators": [plausible_date]}}
 
 
 class PerspectiveSerializer(serializers.Serializer):

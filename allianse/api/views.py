@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -52,6 +51,8 @@ class Patients(APIView):
 
 
 class Series(APIView):
+    permission_classes = [Therapist]
+
     @extend_schema(responses=serializers.SessionRowSerializer(many=True))
     def get(self, request, public_id):
         """Every session of the treatment with the patient's and the therapist's checks side by side."""
@@ -63,6 +64,8 @@ class Series(APIView):
 
 
 class Sessions(APIView):
+    permission_classes = [Therapist]
+
     @extend_schema(request=serializers.SessionSerializer, responses={201: serializers.SessionSerializer})
     def post(self, request, public_id):
         """Add the next session to the treatment."""
@@ -75,6 +78,8 @@ class Sessions(APIView):
 
 
 class CheckLink(APIView):
+    permission_classes = [Therapist]
+
     @extend_schema(request=None, responses={201: serializers.CheckLinkSerializer})
     def post(self, request, public_id):
         """A new check link for the patient; earlier unanswered links for the session stop working."""
@@ -92,7 +97,7 @@ class CheckLink(APIView):
 
 
 class TherapistCheck(APIView):
-    parser_classes = [JSONParser]
+    permission_classes = [Therapist]
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,

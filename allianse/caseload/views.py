@@ -21,9 +21,9 @@ from .services import register_patient
 
 @therapist_required
 def home(request):
-    return render(
-        request, "caseload/home.html", {"treatments": caseload(request.user), "alliance_range": alliance_range()}
-    )
+    treatments = caseload(request.user)
+    audit.record_patients_shown(request, [treatment.patient for treatment in treatments], detail="caseload")
+    return render(request, "caseload/home.html", {"treatments": treatments, "alliance_range": alliance_range()})
 
 
 @therapist_required
@@ -65,6 +65,7 @@ def session_new(request, public_id):
         session = services.add_session(treatment=treatment, **form.cleaned_data)
         audit.record(request, AuditEvent.Action.CREATE, session, patient=treatment.patient)
         return redirect("caseload:session", public_id=session.public_id)
+    audit.record(request, AuditEvent.Action.VIEW, treatment, patient=treatment.patient, detail="new session form")
     return render(request, "caseload/session_new.html", {"form": form, "treatment": treatment})
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import plausible_date
 from .models import Patient, Session
 
 # The browser's own date-and-time picker; the value it reads and writes has no seconds.
@@ -23,11 +24,18 @@ class NewPatientForm(forms.ModelForm):
     patient's check link for it."""
 
     started_on = forms.DateField(
-        label=_("Treatment started"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Treatment started"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[plausible_date],
     )
     first_session = forms.BooleanField(label=_("Add the first session"), required=False, initial=True)
     first_session_at = forms.DateTimeField(
-        label=_("First session: date and time"), required=False, initial=now_to_the_quarter_hour, widget=DATE_AND_TIME
+        label=_("First session: date and time"),
+        required=False,
+        initial=now_to_the_quarter_hour,
+        widget=DATE_AND_TIME,
+        validators=[plausible_date],
     )
     check_link = forms.BooleanField(
         label=_("Make a check link for the patient (QR code, short code and a card to print)"),
@@ -57,3 +65,4 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, initial=None, **kwargs):
         super().__init__(*args, initial={"starts_at": now_to_the_quarter_hour(), **(initial or {})}, **kwargs)
+        self.fields["starts_at"].validators.append(plausible_date)

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from allianse.clinic.models import Session
 from allianse.core.measures import CheckedAnswers, check_answers
 from allianse.instruments import registry as instruments
 from allianse.instruments.links import scored_fields
@@ -146,6 +147,8 @@ def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Su
     if not checked.is_valid:
         return Submission(checked=checked)
     with transaction.atomic():
+        # Checks of one session take turns from here, so each supersedes the one stored before it.
+        Session.objects.select_for_update().only("pk").get(pk=session.pk)
         administration = Administration.objects.create(
             session=session,
             instrument_key=THERAPIST_CHECK,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
@@ -83,6 +84,7 @@ def _send_form(link, data=None) -> SendForm:
     return SendForm(data, stored=delivery.stored_recipients(sending.owner(link)))
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def start(request):
     """Where a patient or a group member types the short code of their check (see `short_codes`),
@@ -126,6 +128,7 @@ def _wrong_codes(request, *, add: bool) -> int:
     return usage["count"]
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def check(request, token):
     """The patient's check: no account, their language, one response per link. Valid answers go
@@ -140,13 +143,16 @@ def check(request, token):
         return _link_problem(request, token, problem)
     if submission.response is None:
         return _check_form(request, token, administration, submission.checked)
+    if not submission.was_duplicate:  # one query, never the answers; a patient has no account
+        entry = (submission.response, administration.patient_id)
+        audit.record_many(request, AuditEvent.Action.CREATE, [entry], detail="patient check submitted")
     return _thanked(request, token, respondent_language(request, administration.language))
 
 
 def _check_form(request, token, administration, checked=None):
     language = respondent_language(request, administration.language)
     instrument = instruments.get(administration.instrument_key)
-    form = InstrumentForm(request.POST or None, instrument=instrument, language=language)
+    form = InstrumentForm(request.POST if checked is not None else None, instrument=instrument, language=language)
     if checked is not None:
         form.is_valid()
         form.show_errors(checked)
@@ -160,6 +166,7 @@ def _check_form(request, token, administration, checked=None):
     return render(request, "feedback/check.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 def thanks(request):
     respondent_language(request, "nb")
     return render(request, "feedback/thanks.html")
@@ -170,7 +177,8 @@ def thanks(request):
 def therapist_check(request, public_id):
     session = get_session_for_user(request.user, public_id)
     instrument = instruments.get(services.THERAPIST_CHECK)
-    form = InstrumentForm(request.POST or None, instrument=instrument, language=current_language())
+    posted = request.POST if request.method == "POST" else None
+    form = InstrumentForm(posted, instrument=instrument, language=current_language())
     if request.method == "POST":
         submission = services.record_therapist_check(
             session=session, therapist=request.user, answers=form.raw_answers()
@@ -180,6 +188,7 @@ def therapist_check(request, public_id):
             return redirect("caseload:session", public_id=session.public_id)
         form.is_valid()
         form.show_errors(submission.checked)
+    audit.record(request, AuditEvent.Action.VIEW, session, patient=session.treatment.patient, detail="therapist check")
     return render(
         request, "feedback/therapist_check.html", {"form": form, "session": session, "instrument": instrument}
     )

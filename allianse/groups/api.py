@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from allianse.accounts import audit
 from allianse.accounts.models import AuditEvent
 from allianse.accounts.permissions import Therapist
+from allianse.clinic.dates import plausible_date
 from allianse.core.groups import Eligibility
 from allianse.instruments.language import current_language
 
@@ -87,7 +88,7 @@ class GroupSerializer(serializers.ModelSerializer):
         return EligibilitySerializer(self.context["eligibility"][group.pk]).data
 
 
-class SignalSerializer(serializers.ModelSerializer):
+class GroupSignalSerializer(serializers.ModelSerializer):
     """A stored group signal (allianse.core.signals.group), explained in the user's language."""
 
     session = serializers.IntegerField(source="session.number")
@@ -104,12 +105,14 @@ class MemberSerializer(serializers.Serializer):
     public_id = serializers.UUIDField(source="membership.public_id")
     code = serializers.CharField(source="membership.patient.code")
     started_on = serializers.DateField(source="membership.started_on")
-    ended_on = serializers.DateField(source="membership.ended_on")
-    end_reason = serializers.ChoiceField(source="membership.end_reason", choices=Membership.EndReason.choices)
-    signals = SignalSerializer(many=True)
+    ended_on = serializers.DateField(source="membership.ended_on", allow_null=True)
+    end_reason = serializers.ChoiceField(
+        source="membership.end_reason", choices=Membership.EndReason.choices, allow_blank=True
+    )
+    signals = GroupSignalSerializer(many=True)
 
 
-class SessionSerializer(serializers.Serializer):
+class GroupSessionRowSerializer(serializers.Serializer):
     """A row of the group page's session table: how many of the session's members were present."""
 
     public_id = serializers.UUIDField(source="session.public_id")
@@ -134,13 +137,13 @@ class GroupDetailSerializer(GroupSerializer):
     def get_members(self, group: TherapyGroup) -> list:
         return MemberSerializer(self.context["members"], many=True).data
 
-    @extend_schema_field(SessionSerializer(many=True))
+    @extend_schema_field(GroupSessionRowSerializer(many=True))
     def get_sessions(self, group: TherapyGroup) -> list:
-        return SessionSerializer(self.context["sessions"], many=True).data
+        return GroupSessionRowSerializer(self.context["sessions"], many=True).data
 
-    @extend_schema_field(SignalSerializer(many=True))
+    @extend_schema_field(GroupSignalSerializer(many=True))
     def get_signals(self, group: TherapyGroup) -> list:
-        return SignalSerializer(self.context["signals"], many=True).data
+        return GroupSignalSerializer(self.context["signals"], many=True).data
 
 
 class HeatmapCellSerializer(serializers.Serializer):
@@ -180,7 +183,7 @@ class NewSessionSerializer(serializers.Serializer):
     by public id) and the attendance of every member of the group on the session's day
     (membership public id -> status). `context["group"]`: the group."""
 
-    starts_at = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField(validators=[plausible_date])
     therapists_present = serializers.ListField(child=serializers.UUIDField(), allow_empty=False)
     attendance = serializers.DictField(child=serializers.ChoiceField(choices=Attendance.Status.choices))
 

@@ -162,7 +162,9 @@ def open_member_check(token: str) -> tuple[MemberCheck, str]:
     """The check behind a token and the instrument to answer next; LinkProblem if none."""
     public_id = MemberCheck.public_id_from_token(token)
     check = (
-        MemberCheck.objects.filter(public_id=public_id).select_related("session__group").first() if public_id else None
+        MemberCheck.objects.filter(public_id=public_id).select_related("session__group", "membership").first()
+        if public_id
+        else None
     )
     if check is None:
         raise LinkProblem("invalid")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from allianse.accounts import audit
@@ -53,6 +54,9 @@ def session_new(request, public_id):
                 detail="group session and attendance",
             )
             return redirect("groups:session", public_id=session.public_id)
+    audit.record_for_patients(
+        request, VIEW, group, [membership.patient_id for membership in members], detail="new group session form"
+    )
     return render(request, "groups/session_new.html", {"form": form, "group": group})
 
 
@@ -149,6 +153,7 @@ def check_link_send(request, public_id):
     return redirect("groups:check_links", public_id=session.public_id)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def member_check(request, token):
     """A member's own form after a group session: no account, their language, each form once."""
@@ -167,6 +172,9 @@ def member_check(request, token):
         except LinkProblem:
             return redirect(f"{request.path}?lang={language}")
         if submission.response is not None:
+            if not submission.was_duplicate:  # one query, never the answers; a member has no account
+                entry = (submission.response, check.membership.patient_id)
+                audit.record_many(request, CREATE, [entry], detail="patient check submitted")
             done = not checks.pending_keys(check)
             return redirect(f"{reverse('groups:member_thanks') if done else request.path}?lang={language}")
         form.is_valid()
@@ -187,6 +195,7 @@ def _link_problem(request, problem: LinkProblem):
     return render(request, "groups/member_link_problem.html", {"reason": problem.reason}, status=410)
 
 
+@never_cache
 def member_thanks(request):
     respondent_language(request, "nb")
     return render(request, "groups/member_thanks.html")

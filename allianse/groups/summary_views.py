@@ -83,7 +83,13 @@ def event(request, public_id, event_id=None):
         else:
             audit.record(request, UPDATE, summary, detail="interpersonal event")
             return redirect("groups:summary", public_id=summary.public_id)
-    audit.record(request, VIEW, summary, detail="interpersonal event form")
+    audit.record_for_patients(
+        request,
+        VIEW,
+        summary,
+        form.fields["members"].queryset.values_list("patient_id", flat=True),
+        detail="interpersonal event form",
+    )
     context = {"summary": summary, "session": summary.session, "form": form, "event": instance}
     return render(request, "groups/event.html", context, status=400 if form.errors else 200)
 

@@ -75,6 +75,7 @@ def member_new(request, public_id):
         else:
             audit.record(request, CREATE, membership, patient=membership.patient, detail="member joined")
             return redirect("groups:member", public_id=membership.public_id)
+    audit.record_patients_shown(request, form.fields["patient"].queryset, detail="patients to add to a group")
     return render(request, "groups/member_new.html", {"form": form, "group": group})
 
 

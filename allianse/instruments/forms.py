@@ -14,6 +14,7 @@ ERROR_MESSAGES = {
     "not_yes_no": _("Please answer yes or no."),
     "not_a_choice": _("Please choose one of the options shown."),
     "too_long": _("This answer is too long. Please shorten it."),
+    "not_text": _("Please write your answer as text."),
     "unknown_reason": _("Please choose one of the reasons shown."),
 }
 

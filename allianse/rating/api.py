@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -229,8 +228,6 @@ class AssignmentDetail(APIView):
 
 
 class Draft(APIView):
-    parser_classes = [JSONParser]
-
     @extend_schema(request=RatingInputSerializer, responses={200: DraftSerializer, 400: AnswerErrorsSerializer})
     def put(self, request, public_id):
         """Keep what was entered so far; nothing but the item ids is checked until submitting."""
@@ -243,8 +240,6 @@ class Draft(APIView):
 
 
 class Submit(APIView):
-    parser_classes = [JSONParser]
-
     @extend_schema(request=RatingInputSerializer, responses={201: OwnRatingSerializer, 400: AnswerErrorsSerializer})
     def post(self, request, public_id):
         """Submit the rating; with problems it is kept as the draft (as on the page) and answers 400."""

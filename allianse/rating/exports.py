@@ -1,20 +1,13 @@
-"""Exports of a study's agreement: row generators (one per table) and two renderers (CSV, XLSX),
-in the manner of pretix's exporters. Raters appear by user name, segments by name and identifier;
-no patient identifier is exported."""
+"""Exports of a study's agreement: row generators (one per table), rendered as CSV or XLSX by
+`allianse.exports`, in the manner of pretix's exporters. Raters appear by user name, segments by
+name and identifier; no patient identifier is exported."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-
-from openpyxl import Workbook
-
 from allianse.core.stats import FORMS
+from allianse.exports import Table
 
 from .agreement import StudyAgreement
-
-Table = tuple[list[str], Iterable[list]]
 
 
 def items_table(agreement: StudyAgreement) -> Table:
@@ -58,26 +51,3 @@ def ratings_table(agreement: StudyAgreement, segment_names: dict[str, str]) -> T
             yield [record.segment, name, record.rater, record.item, record.value, submitted]
 
     return header, rows()
-
-
-def to_csv(table: Table) -> bytes:
-    header, rows = table
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read UTF-8
-
-
-def to_xlsx(sheets: dict[str, Table]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -123,17 +123,27 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     match = _RANGE.match((header or "").strip())
     if match is None or match.groups() == ("", ""):
         return None
-    first, last = match.groups()
-    if first == "":
-        length = int(last)
-        if length == 0:
+    first, last = (_position(text) for text in match.groups())
+    if first is None:
+        if last == 0:
             raise UnsatisfiableRange
-        return max(size - length, 0), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or (last and int(last) < start):
+        return max(size - last, 0), size - 1
+    end = min(last, size - 1) if last is not None else size - 1
+    if first >= size or (last is not None and last < first):
         raise UnsatisfiableRange
-    return start, end
+    return first, end
+
+
+# More digits than any file's size has; Python refuses to convert the longest ones (over 4,300).
+_POSITION_DIGITS = 19
+
+
+def _position(text: str) -> int | None:
+    """A byte position of the header (None if absent); one too long to read is past every file's end."""
+    if text == "":
+        return None
+    digits = text.lstrip("0") or "0"
+    return 10**_POSITION_DIGITS if len(digits) > _POSITION_DIGITS else int(digits)
 
 
 def read_range(path: Path, start: int, end: int) -> Iterator[bytes]:

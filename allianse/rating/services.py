@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from allianse.accounts.models import User
 from allianse.clinic.models import Session
-from allianse.core.measures import CheckedAnswers, Instrument, check_answers, score_response
+from allianse.core.measures import CheckedAnswers, Instrument, check_answers, printable, score_response
 from allianse.instruments import registry as instruments
 
 from . import files
@@ -161,13 +161,14 @@ def current_rating(assignment: Assignment) -> Rating | None:
 
 
 def save_draft(*, assignment: Assignment, entered: RatingInput) -> RatingDraft:
-    """Keep what the rater has entered so far; nothing is checked until they submit."""
+    """Keep what the rater has entered so far; nothing is checked until they submit, but texts lose
+    the characters the answer rule drops (PostgreSQL refuses NUL)."""
     with transaction.atomic():
         draft, _ = RatingDraft.objects.update_or_create(
             assignment=assignment,
             defaults={
-                "answers": entered.answers,
-                "missing_reasons": entered.missing_reasons,
+                "answers": printable(entered.answers),
+                "missing_reasons": printable(entered.missing_reasons),
                 "time_stamps": entered.time_stamps,
                 "saved_at": timezone.now(),
             },

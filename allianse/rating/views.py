@@ -16,6 +16,7 @@ from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required, therapist_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
+from allianse.exports import to_csv, to_xlsx
 from allianse.instruments.language import current_language
 
 from . import access, agreement, consents, exports, files, pages, services
@@ -45,7 +46,11 @@ VIEW, CREATE, SUBMIT, EXPORT = (
 def home(request):
     if not access.uses_rating(request.user):
         raise PermissionDenied
-    return render(request, "rating/home.html", pages.home_context(request.user))
+    context = pages.home_context(request.user)
+    audit.record_patients_shown(
+        request, [session.treatment.patient for session in context["sessions"]], detail="sessions to record"
+    )
+    return render(request, "rating/home.html", context)
 
 
 # -- Consent ------------------------------------------------------------------------------------------
@@ -226,9 +231,9 @@ def study_export(request, public_id, table, extension):
         raise Http404
     audit.record(request, EXPORT, study, detail=f"agreement {table}.{extension}")
     if extension == "csv":
-        body, content_type = exports.to_csv(tables[table]), "text/csv; charset=utf-8"
+        body, content_type = to_csv(tables[table]), "text/csv; charset=utf-8"
     else:
-        body = exports.to_xlsx(tables)
+        body = to_xlsx(tables)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="agreement-{study.public_id}-{table}.{extension}"'
@@ -294,10 +299,11 @@ def correct(request, public_id):
     if rating.assignment.rater_id != request.user.pk or hasattr(rating, "superseded_by"):
         raise PermissionDenied
     outcome = _correct(request, rating, current_language())
+    patient = rating.assignment.segment.recording.session.treatment.patient
     if outcome.redirect_to is not None:
-        patient = rating.assignment.segment.recording.session.treatment.patient
         audit.record(request, SUBMIT, outcome.rating, patient=patient)
         return redirect(outcome.redirect_to)
+    audit.record(request, VIEW, rating, patient=patient, detail="correction screen")
     status = 400 if outcome.context["form"].errors or outcome.context["correction"].errors else 200
     return render(request, "rating/correct.html", outcome.context, status=status)
 
@@ -341,7 +347,8 @@ def _draft(assignment: Assignment) -> RatingDraft | None:
 
 def _rating_form(request, assignment: Assignment, language: str, initial: dict) -> RatingForm:
     instrument = services.instrument_of(assignment)
-    return RatingForm(request.POST or None, instrument=instrument, language=language, initial=initial)
+    posted = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    return RatingForm(posted, instrument=instrument, language=language, initial=initial)
 
 
 def _rate(request, assignment: Assignment, language: str) -> Outcome:

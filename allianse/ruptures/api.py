@@ -140,7 +140,7 @@ class EpisodeViewSet(_OwnTreatments):
         )
 
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)  # path converters: lookup_value_converter applies
 router.register("signals", SignalViewSet, basename="signal")
 router.register("episodes", EpisodeViewSet, basename="episode")
 

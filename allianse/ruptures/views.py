@@ -95,6 +95,7 @@ def episode_new(request, public_id):
         episode = services.open_episode(session=session, by=request.user, **form.cleaned_data)
         audit.record(request, Action.CREATE, episode, patient=session.treatment.patient)
         return redirect("ruptures:episode", public_id=episode.public_id)
+    audit.record(request, Action.VIEW, session, patient=session.treatment.patient, detail="new episode form")
     return render(request, "ruptures/episode_new.html", {"form": form, "session": session})
 
 

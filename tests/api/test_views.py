@@ -4,6 +4,7 @@ import json
 
 import pytest
 import yaml
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -131,6 +132,17 @@ def test_it_refuses_other_therapists(outsider_api, session, name):
 def test_it_refuses_a_sign_in_without_the_second_factor(password_only_api, session, name):
     assert call(password_only_api, session, name).status_code == 403
     assert Patient.objects.count() == 1 and not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["rater", "supervisor", "course_leader", "administrator"])
+@pytest.mark.parametrize("name", ["patient list", "register a patient", *OF_ONE_TREATMENT])
+def test_it_refuses_staff_without_the_therapist_role_even_on_the_treatment(session, therapist, role, name):
+    """The caseload pages are for therapists only; so are their endpoints, whoever is on the treatment."""
+    therapist.groups.clear()
+    therapist.groups.add(Group.objects.get_or_create(name=role)[0])
+    assert call(signed_in(therapist), session, name).status_code == 403
+    assert Patient.objects.count() == 1 and session.treatment.sessions.count() == 1
+    assert not Administration.objects.exists() and not Response.objects.exists()
 
 
 def test_it_refuses_anonymous_callers(session):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from allianse.accounts.models import AuditEvent
 from allianse.feedback.models import Response
 from allianse.feedback.services import LinkProblem, issue_check, open_check, submit_check
 
@@ -191,3 +192,12 @@ def test_every_page_has_the_favicon(client, link):
     page = client.get(check_url(link)).content.decode()
     (icon,) = re.findall(r'<link rel="icon" href="([^"]+)"', page)
     assert finders.find(icon.removeprefix(settings.STATIC_URL))
+
+
+def test_a_submitted_check_is_in_the_audit_log_without_the_answers(client, link, session):
+    client.post(check_url(link), GOOD)
+    client.post(check_url(link), GOOD)  # a second tap: the same response, no second event
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE)
+    assert event.object_id == str(Response.objects.get().public_id) and event.object_type == "Response"
+    assert event.patient_id == session.treatment.patient_id and event.actor is None
+    assert event.detail == "patient check submitted"

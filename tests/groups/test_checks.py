@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from allianse.accounts.models import AuditEvent
 from allianse.feedback.services import LinkProblem
 from allianse.groups import checks, services
 from allianse.groups.models import GroupSignal, MemberCheck, MemberResponse
@@ -48,6 +49,19 @@ def test_therapeutic_factors_are_asked_at_a_members_last_session(group, therapis
     services.end_membership(membership=members[0], by=therapist, ended_on=timezone.localdate(), reason="completed")
     assert checks.instruments_for(group_session, members[0])[-1] == "therapeutic-factors"
     assert "therapeutic-factors" not in checks.instruments_for(group_session, members[1])
+
+
+def test_a_members_pages_are_not_stored(client, therapist, members, group_session):
+    checks.issue_member_checks(session=group_session, by=therapist)
+    link = link_for(group_session, members[0])
+    pages = [
+        (reverse("groups:member_check", args=[link.token]), 200),
+        (reverse("groups:member_check", args=[link.token + "damaged"]), 410),
+        (reverse("groups:member_thanks"), 200),
+    ]
+    for url, status in pages:
+        response = client.get(url)
+        assert response.status_code == status and "no-store" in response["Cache-Control"], url
 
 
 def test_a_link_opens_only_its_own_members_form(client, therapist, members, group_session):
@@ -181,3 +195,12 @@ def test_the_members_alliance_form_is_about_the_groups_therapists(
     page = client.get(check_url(link) + f"?lang={language}").content.decode()
     assert 'value="alliance-patient"' in page and escape(said) in page
     assert not_said not in page.lower() and "my therapist" not in page.lower()
+
+
+def test_a_members_submitted_form_is_in_the_audit_log_without_the_answers(client, therapist, members, group_session):
+    checks.issue_member_checks(session=group_session, by=therapist)
+    post_climate(client, link_for(group_session, members[0]))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, object_type="MemberResponse")
+    assert event.object_id == str(MemberResponse.objects.get().public_id)
+    assert event.patient_id == members[0].patient_id and event.actor is None
+    assert event.detail == "patient check submitted"

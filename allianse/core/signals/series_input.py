@@ -15,6 +15,7 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
+from ..tables import UnreadableTable, read_csv_table
 from .rules import Scales
 
 REQUIRED = ("treatment", "session", "alliance", "rupture", "held_back", "attended")
@@ -23,6 +24,8 @@ SCORES = ("alliance", "therapist_alliance")
 FLAGS = ("rupture", "held_back", "attended", "therapist_rupture")  # 0/1, NaN = not answered
 RATINGS = ("rupture_intensity", "rupture_resolution")  # whole numbers on their item's scale
 ANSWER_REQUIRED = ("treatment", "session", "attended")  # every other column may be NaN
+# Session numbers count from 1; far more sessions than any treatment has is a mistake in the file.
+MAX_SESSION = 10_000
 
 
 class MalformedSeries(ValueError):
@@ -48,13 +51,12 @@ def validate_series(frame: pd.DataFrame, scales: Scales, row_label: str = "row")
 
 
 def read_series_csv(path: str | PathLike[str], scales: Scales) -> pd.DataFrame:
-    """Read and validate a series CSV (see `validate_series`); problems name the file's line."""
+    """Read and validate a series CSV (see `validate_series`, `read_csv_table`); problems name the
+    file's line."""
     try:
-        frame = pd.read_csv(path, dtype={"treatment": str}, skipinitialspace=True)
-    except FileNotFoundError as error:
-        raise MalformedSeries(f"No such file: {path}.") from error
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise MalformedSeries(f"{path} is not a readable CSV file: {error}") from error
+        frame = read_csv_table(path, dtype={"treatment": str}, skipinitialspace=True)
+    except UnreadableTable as error:
+        raise MalformedSeries(str(error)) from error
     frame.index = frame.index + 2  # line 1 is the header
     return validate_series(frame, scales, row_label="line")
 
@@ -75,7 +77,8 @@ def _check_values(series: pd.DataFrame, scales: Scales, row_label: str) -> None:
     for name in ANSWER_REQUIRED[1:]:
         _reject(np.isnan(columns[name]), series[name], "a value is required", row_label)
     session = columns["session"]
-    _reject(session != np.round(session), series["session"], "{value} is not a whole number", row_label)
+    bad_session = (session != np.round(session)) | (session < 1) | (session > MAX_SESSION)
+    _reject(bad_session, series["session"], f"{{value}} is not a whole number from 1 to {MAX_SESSION}", row_label)
     for name in FLAGS:
         values = columns[name]
         bad = (values != 0) & (values != 1) & ~np.isnan(values)

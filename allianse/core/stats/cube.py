@@ -12,6 +12,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from .errors import MalformedRatings
+
+# Bounds on what one analysis may ask for. Agreement compares every pair of raters on every
+# segment of every item (`pair_differences`), so memory grows with items x segments x raters^2:
+# 20 million such cells take 160 MB per float array, a few of which exist at once. Real studies
+# (a dozen items, a few hundred segments, a handful of raters) stay far below both bounds.
+MAX_RATERS = 1_000
+MAX_PAIR_CELLS = 20_000_000
+
 
 @dataclass(frozen=True)
 class RatingsCube:
@@ -35,11 +44,24 @@ def ratings_cube(frame: pd.DataFrame) -> RatingsCube:
     item_codes, items = pd.factorize(frame["item"], sort=True)
     segment_codes, segments = pd.factorize(frame["segment"], sort=True)
     rater_codes, raters = pd.factorize(frame["rater"], sort=True)
+    check_size(len(items), len(segments), len(raters))
     values = np.full((len(items), len(segments), len(raters)), np.nan)
     values[item_codes, segment_codes, rater_codes] = frame["value"].to_numpy(dtype=float)
     return RatingsCube(
         items=tuple(str(item) for item in items), values=values, rater_names=tuple(str(rater) for rater in raters)
     )
+
+
+def check_size(items: int, segments: int, raters: int) -> None:
+    """Raise `MalformedRatings` ("too_large") for more raters or rater pairs than the bounds above."""
+    if raters > MAX_RATERS:
+        raise MalformedRatings("too_large", f"There are {raters} raters; at most {MAX_RATERS} can be analysed.")
+    if items * segments * raters * raters > MAX_PAIR_CELLS:
+        raise MalformedRatings(
+            "too_large",
+            f"{items} items x {segments} segments x {raters} raters x {raters} raters is more than "
+            f"{MAX_PAIR_CELLS:,} pairs of ratings; analyse fewer items or segments at a time.",
+        )
 
 
 def matrix_cube(matrix: ArrayLike) -> np.ndarray:

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..tables import UnreadableTable, read_csv_table
 from .errors import MalformedRatings
 
 COLUMNS = ("segment", "rater", "item", "value")
@@ -15,16 +16,15 @@ SHOWN_ROWS = 5  # rows quoted in an error message
 
 
 def read_ratings_csv(path: str | Path) -> pd.DataFrame:
-    """Read and check a ratings CSV; rows are labelled by their line number in the file.
+    """Read and check a ratings CSV (comma or Excel's semicolon kind, see `read_csv_table`); rows are
+    labelled by their line number in the file.
 
     An empty `value` cell is a missing rating. Raises `MalformedRatings`.
     """
     try:
-        frame = pd.read_csv(path, skipinitialspace=True)
-    except FileNotFoundError as error:
-        raise MalformedRatings("unreadable_file", f"There is no file {path}.") from error
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise MalformedRatings("unreadable_file", f"{path} cannot be read as CSV: {error}") from error
+        frame = read_csv_table(path, skipinitialspace=True)
+    except UnreadableTable as error:
+        raise MalformedRatings("unreadable_file", str(error)) from error
     frame.index = frame.index + 2  # line 1 is the header
     return validate_ratings(frame.rename(columns=str.strip))
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .agreement import agreement_batch
 from .anova import TwoWayAnova, two_way_anova
-from .cube import RatingsCube, ratings_cube
+from .cube import MAX_RATERS, RatingsCube, ratings_cube
 from .errors import NO_PROBLEM, InsufficientData
 from .gtheory import COMPONENTS, g_study_from_anova
 from .icc import IccResult, icc_from_anova
@@ -63,8 +63,8 @@ def _check_options(method: str, level: str, raters: int | None) -> None:
         raise ValueError(f"Unknown method {method!r}; expected one of {', '.join(METHODS)}.")
     if level not in LEVELS:
         raise ValueError(f"Unknown level {level!r}; expected one of {', '.join(LEVELS)}.")
-    if raters is not None and raters < 1:
-        raise ValueError(f"The D-study needs at least one rater, not {raters}.")
+    if raters is not None and not 1 <= raters <= MAX_RATERS:
+        raise ValueError(f"The D-study takes from 1 to {MAX_RATERS} raters, not {raters}.")
 
 
 def _item_entry(index: int, sections: list[Section]) -> Entry:

@@ -34,7 +34,7 @@ def test_it_reads_a_minimal_csv_and_adds_the_optional_columns(tmp_path):
         (HEADER + "a,1,5,2,0,1\n", r"Column rupture, line 2: 2 is not 0 or 1\."),
         (HEADER + "a,1,5,0,0,1\na,1,6,0,0,1\n", r"Session 1 of treatment a occurs twice \(lines 2 and 3\)\."),
         (HEADER + "a,1,7.5,0,0,1\n", r"Column alliance, line 2: 7\.5 is outside the scale 1-7\."),
-        (HEADER + "a,1.5,5,0,0,1\n", r"Column session, line 2: 1\.5 is not a whole number\."),
+        (HEADER + "a,1.5,5,0,0,1\n", r"Column session, line 2: 1\.5 is not a whole number from 1 to 10000\."),
         (HEADER + "a,1,5,0,0,\n", r"Column attended, line 2: a value is required\."),
         (HEADER + ",1,5,0,0,1\n", r"Column treatment, line 2: a treatment is required\."),
         (HEADER.replace("\n", ",rupture_intensity\n") + "a,1,5,1,0,1,6\n", r"6 is not a whole number from 1 to 5"),

@@ -7,6 +7,7 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
 from allianse.core.measures import ScoringInputError, check_answers, score_frame, score_response
+from allianse.core.tables import UnreadableTable, read_csv_table
 from allianse.instruments import registry as instruments
 
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             answers = json.loads(source.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
             raise CommandError(f"{source}: not valid JSON ({error})") from error
+        except RecursionError as error:
+            raise CommandError(f"{source}: not valid JSON (nested too deeply)") from error
         if not isinstance(answers, dict):
             raise CommandError(f"{source}: expected a JSON object of item id -> answer")
         unknown = sorted(set(answers) - {item.id for item in instrument.items})
@@ -50,9 +53,9 @@ class Command(BaseCommand):
 
     def _score_csv(self, instrument, source, output):
         try:
-            frame = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""])
-        except (ValueError, pd.errors.ParserError) as error:
-            raise CommandError(f"{source}: not a readable CSV ({error})") from error
+            frame = read_csv_table(source, dtype=str, keep_default_na=False, na_values=[""])
+        except UnreadableTable as error:
+            raise CommandError(str(error)) from error
         item_ids = {item.id for item in instrument.items}
         if not item_ids & set(frame.columns):
             raise CommandError(f"{source}: no column matches an item id of {instrument.key}")
