@@ -188,6 +188,9 @@ SOURCES = {
         "rating.Recording",
         ("session__treatment__therapists", "segments__studies__leader", "segments__assignments__rater"),
     ),
+    "segments": Rows(
+        "rating.Segment", ("recording__session__treatment__therapists", "studies__leader", "assignments__rater")
+    ),
     "studies": Rows("rating.RatingStudy", ("leader",)),
     "raters": Rows("accounts.User", ("pk", "rating_assignments__study__leader"), within="rating_assignments__study"),
     "assignments": Rows("rating.Assignment", ("rater",)),

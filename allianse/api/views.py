@@ -3,7 +3,7 @@
 Each view calls the same access helper and service as its page (allianse.clinic, allianse.feedback)
 and writes the same audit events. Sign-in is the session of the pages with the second factor
 (permissions.VerifiedStaff); a therapist reaches only the treatments they are part of (another's
-object answers 403, an unknown one 404). Errors come in the user's language (Accept-Language).
+object answers 404, exactly as an unknown one). Errors come in the user's language (Accept-Language).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -138,14 +139,17 @@ def check(request, token):
             return _check_form(request, token, services.open_check(token))
         administration = services.find_link(token)
         instrument = instruments.get(administration.instrument_key)
-        submission = services.submit_check(administration=administration, answers=raw_answers(instrument, request.POST))
+        answers = raw_answers(instrument, request.POST)
+        with transaction.atomic():  # the response, its task and its audit row: one commit, all or none
+            submission = services.submit_check(administration=administration, answers=answers)
+            if submission.response is not None and not submission.was_duplicate:
+                # One query, never the answers; a patient has no account.
+                entry = (submission.response, administration.patient_id)
+                audit.record_many(request, AuditEvent.Action.CREATE, [entry], detail="patient check submitted")
     except services.LinkProblem as problem:
         return _link_problem(request, token, problem)
     if submission.response is None:
         return _check_form(request, token, administration, submission.checked)
-    if not submission.was_duplicate:  # one query, never the answers; a patient has no account
-        entry = (submission.response, administration.patient_id)
-        audit.record_many(request, AuditEvent.Action.CREATE, [entry], detail="patient check submitted")
     return _thanked(request, token, respondent_language(request, administration.language))
 
 

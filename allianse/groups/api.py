@@ -5,7 +5,7 @@ signals, as on the group page), /api/v1/groups/{id}/heatmap/ (members x sessions
 the page's heatmap is drawn from), POST /api/v1/groups/{id}/sessions/ (a session with attendance)
 and POST /api/v1/group-sessions/{id}/check-links/ (the members' personal links). Like the rest of
 API v1 (allianse.api.views): the access helpers and services of the pages, the same audit events,
-another therapist's group answers 403 and errors come in the user's language.
+another therapist's group answers 404 as an unknown one and errors come in the user's language.
 """
 
 from __future__ import annotations

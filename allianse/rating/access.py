@@ -1,23 +1,25 @@
-"""One access helper per object type of the rating app; each raises PermissionDenied (or 404).
+"""One access helper per object type of the rating app; each answers 404 both for an unknown id and
+for an object the user may not reach, so a refusal tells nothing about which ids exist.
 
 Who reaches what (permissions are object-level; Normen, need-to-know access: raters see only the
 videos assigned to them; docs/methods.md#ref-normen):
 - a therapist of the session's treatment manages its recordings and segments;
 - a study's leader sees the study, its recordings and every rating in it;
-- a rater sees only their own assignments, and other raters' and reference ratings of a segment
+- a rater sees only their own assignments (and is sent only their segments, not the whole
+  recording), and other raters' and reference ratings of a segment
   only after submitting their own rating of it (blind rating).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
+from allianse.accounts.access import get_visible_or_404
 from allianse.accounts.models import Role, User
 from allianse.clinic.models import Patient
 
-from .models import Assignment, Rating, RatingStudy, Recording
+from .models import Assignment, ConsentRecord, Rating, RatingStudy, Recording, Segment
 
 LEADER_ROLES = (Role.COURSE_LEADER, Role.SUPERVISOR)
 
@@ -37,64 +39,89 @@ def manages_recording(user: User, recording: Recording) -> bool:
 
 def get_patient_for_consent(user: User, public_id) -> Patient:
     """A patient's consents are kept by their therapists and by clinic administrators."""
-    patient = get_object_or_404(Patient, public_id=public_id)
-    if not (user.is_administrator or patient.treatments.filter(therapists=user).exists()):
-        raise PermissionDenied
-    return patient
+    return get_visible_or_404(Patient.objects, lambda patient: _keeps_consents(user, patient), public_id=public_id)
+
+
+def _keeps_consents(user: User, patient: Patient) -> bool:
+    return user.is_administrator or patient.treatments.filter(therapists=user).exists()
+
+
+def get_consent_for_user(user: User, public_id) -> ConsentRecord:
+    """A patient's consent as above; a therapist's own consent is kept by them and by administrators."""
+
+    def keeps(consent: ConsentRecord) -> bool:
+        if consent.patient is not None:
+            return _keeps_consents(user, consent.patient)
+        return user.is_administrator or consent.therapist_id == user.pk
+
+    return get_visible_or_404(ConsentRecord.objects.select_related("patient", "therapist"), keeps, public_id=public_id)
 
 
 def get_recording_to_manage(user: User, public_id) -> Recording:
-    recording = get_object_or_404(Recording.objects.select_related("session__treatment__patient"), public_id=public_id)
-    if not manages_recording(user, recording):
-        raise PermissionDenied
-    return recording
+    return get_visible_or_404(
+        Recording.objects.select_related("session__treatment__patient"),
+        lambda recording: manages_recording(user, recording),
+        public_id=public_id,
+    )
 
 
 def get_recording_to_play(user: User, public_id) -> Recording:
-    """The recording's therapists, the leaders of studies using it, and raters assigned to it."""
-    recording = get_object_or_404(Recording.objects.select_related("session__treatment__patient"), public_id=public_id)
-    if manages_recording(user, recording):
-        return recording
-    reached = Q(studies__leader=user) | Q(assignments__rater=user)
-    if not recording.segments.filter(reached).exists():
-        raise PermissionDenied
-    return recording
+    """The whole recording: its therapists and the leaders of studies using it. A rater is sent
+    only the segments assigned to them; to them, as to everyone else, the recording is not found."""
+    return get_visible_or_404(
+        Recording.objects.select_related("session__treatment__patient"),
+        lambda recording: (
+            manages_recording(user, recording) or recording.segments.filter(studies__leader=user).exists()
+        ),
+        public_id=public_id,
+    )
+
+
+def get_segment_to_play(user: User, public_id) -> Segment:
+    """A segment's own file: the raters assigned to it, the leaders of its studies and the
+    recording's therapists."""
+    reached = Q(assignments__rater=user) | Q(studies__leader=user)
+
+    def plays(segment: Segment) -> bool:
+        return Segment.objects.filter(reached, pk=segment.pk).exists() or manages_recording(user, segment.recording)
+
+    return get_visible_or_404(
+        Segment.objects.select_related("recording__session__treatment"), plays, public_id=public_id
+    )
 
 
 def get_study_for_leader(user: User, public_id) -> RatingStudy:
-    study = get_object_or_404(RatingStudy, public_id=public_id)
-    if study.leader_id != user.pk:
-        raise PermissionDenied
-    return study
+    return get_visible_or_404(RatingStudy.objects, lambda study: study.leader_id == user.pk, public_id=public_id)
 
 
 def get_assignment_for_rater(user: User, public_id) -> Assignment:
-    assignment = get_object_or_404(
+    return get_visible_or_404(
         Assignment.objects.select_related("study", "segment__recording__session__treatment__patient"),
+        lambda assignment: assignment.rater_id == user.pk,
         public_id=public_id,
     )
-    if assignment.rater_id != user.pk:
-        raise PermissionDenied
-    return assignment
 
 
 def get_rating_for_user(user: User, public_id) -> Rating:
     """A rating is seen by the person who gave it and by the study's leader."""
-    rating = get_object_or_404(
+    return get_visible_or_404(
         Rating.objects.select_related("assignment__study", "assignment__segment__recording__session__treatment"),
+        lambda rating: user.pk in (rating.assignment.rater_id, rating.assignment.study.leader_id),
         public_id=public_id,
     )
-    if user.pk not in (rating.assignment.rater_id, rating.assignment.study.leader_id):
-        raise PermissionDenied
-    return rating
 
 
 def get_calibration_for_user(user: User, study_id, rater_id) -> tuple[RatingStudy, User]:
     """A rater's calibration page: seen by the rater and by the study's leader."""
-    study = get_object_or_404(RatingStudy, public_id=study_id)
-    rater = get_object_or_404(User, public_id=rater_id)
-    if user.pk not in (rater.pk, study.leader_id) or not study.assignments.filter(rater=rater).exists():
-        raise PermissionDenied
+    study = RatingStudy.objects.filter(public_id=study_id).first()
+    rater = User.objects.filter(public_id=rater_id).first()
+    if (
+        study is None
+        or rater is None
+        or user.pk not in (rater.pk, study.leader_id)
+        or not study.assignments.filter(rater=rater).exists()
+    ):
+        raise Http404
     return study, rater
 
 

@@ -3,7 +3,7 @@ submission, and a study's agreement for its leader.
 
 Each view calls the same access helper and service as its page (views.py, pages.py) and writes the
 same audit events. Blinding holds as on the pages: a rater reaches only their own assignments
-(another's answers 403, an unknown one 404) and sees only their own draft and rating, never another
+(another's answers 404, exactly as an unknown one) and sees only their own draft and rating, never another
 rater's or a reference rating. A submitted rating is immutable here: draft and submit answer 409
 (a correction is made on the rating's page, with a reason). Errors come in the user's language.
 """
@@ -80,7 +80,8 @@ class AssignmentSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField()
 
     def get_stream_url(self, assignment) -> str:
-        url = reverse("rating:stream", args=[assignment.segment.recording.public_id])
+        """The segment's own file; its clock starts at the segment's start (time stamps do not)."""
+        url = reverse("rating:segment_stream", args=[assignment.segment.public_id])
         return self.context["request"].build_absolute_uri(url)
 
     def get_status(self, assignment) -> str:

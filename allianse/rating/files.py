@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from .models import RECORDINGS_DIR
 
@@ -157,3 +158,24 @@ def read_range(path: Path, start: int, end: int) -> Iterator[bytes]:
                 return
             remaining -= len(chunk)
             yield chunk
+
+
+def ranged_response(header: str | None, path: Path, size: int, content_type: str) -> HttpResponse:
+    """The file (200), the byte range asked for (206) or 416 for a range past its end."""
+    try:
+        byte_range = parse_range(header, size)
+    except UnsatisfiableRange:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if byte_range is None:
+        response = FileResponse(path.open("rb"), content_type=content_type)
+    else:
+        start, end = byte_range
+        response = StreamingHttpResponse(read_range(path, start, end), status=206)
+        response["Content-Type"] = content_type
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -1,4 +1,5 @@
-"""Small generated recordings for the demo and the tests, so neither ships media files.
+"""Small generated recordings for the demo and the tests, so neither ships media files, and the
+segments cut from recordings for raters (`cut`).
 
 A WebM video (VP8 picture, Opus sound) made with the ffmpeg binary inside the `imageio-ffmpeg`
 wheel: ffmpeg's `testsrc` pattern, whose built-in counter burns in the seconds since the start
@@ -29,7 +30,7 @@ ENCODE_TIMEOUT_SECONDS = 60
 
 
 class MediaError(RuntimeError):
-    """ffmpeg could not make the recording; the message says what it reported."""
+    """ffmpeg could not make the recording or cut the segment; the message says what it reported."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,25 @@ def session_webm(seconds: int, *, seed: int = 0, executable: str) -> bytes:
         return output.read_bytes()
 
 
-def _run(command: list[str]) -> None:
+def cut(source: Path, target: Path, *, start: float, seconds: float, video: bool, executable: str) -> None:
+    """Write `seconds` of `source` from `start` to `target` as WebM (VP8 picture, Opus sound).
+
+    Re-encoded rather than stream-copied: a copy can only begin at a key frame, which may lie
+    seconds before the segment, so the file would show what precedes it and its clock would not
+    start at the segment's start. Decoding from `start` (-ss before -i) is exact to the frame.
+    """
+    picture = ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-crf", "10", "-b:v", "2M"]
+    command = [
+        executable, "-hide_banner", "-loglevel", "error", "-nostdin",
+        "-ss", f"{start:.3f}", "-i", str(source), "-t", f"{seconds:.3f}",
+        *(picture if video else ["-vn"]), "-c:a", "libopus", "-b:a", "32k", "-f", "webm", str(target),
+    ]  # fmt: skip
+    _run(command, timeout=None)
+
+
+def _run(command: list[str], timeout: float | None = ENCODE_TIMEOUT_SECONDS) -> None:
     try:
-        subprocess.run(command, capture_output=True, check=True, timeout=ENCODE_TIMEOUT_SECONDS)
+        subprocess.run(command, capture_output=True, check=True, timeout=timeout)
     except subprocess.CalledProcessError as error:
         reported = error.stderr.decode(errors="replace").strip() or f"exit status {error.returncode}"
         raise MediaError(f"ffmpeg could not make the video: {reported}") from error

@@ -137,13 +137,21 @@ class Recording(models.Model):
 
 
 class Segment(models.Model):
-    """A named time range of a recording: the whole session, a 5-minute segment, an excerpt."""
+    """A named time range of a recording: the whole session, a 5-minute segment, an excerpt.
+
+    Raters are sent only the segment, never the whole recording: its own file, cut from the
+    recording on first play and kept beside it with its size and SHA-256 (`file_name` empty until then).
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recording = models.ForeignKey(Recording, on_delete=models.PROTECT, related_name="segments")
     name = models.CharField(_("name"), max_length=120)
     start_seconds = models.FloatField(_("start (seconds)"))
     end_seconds = models.FloatField(_("end (seconds)"))
+    file_name = models.CharField(max_length=60, blank=True, editable=False)
+    content_type = models.CharField(max_length=40, blank=True, editable=False)
+    size_bytes = models.PositiveBigIntegerField(null=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -158,6 +166,14 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / RECORDINGS_DIR / self.file_name
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.end_seconds - self.start_seconds
 
 
 class RatingStudy(models.Model):

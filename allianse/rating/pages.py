@@ -148,11 +148,14 @@ def recording_context(recording: Recording, form: SegmentForm) -> dict[str, Any]
 
 
 def player(recording: Recording, segment: Segment | None) -> dict[str, Any]:
-    """The player's source; a media fragment (#t=start,end) plays the segment even without script."""
-    url = reverse("rating:stream", args=[recording.public_id])
-    if segment is not None:
-        url += f"#t={segment.start_seconds:g},{segment.end_seconds:g}"
-    return {"url": url, "is_video": recording.is_video, "content_type": recording.content_type, "segment": segment}
+    """The player's source: the whole recording, or a segment's own file, whose clock starts at 0
+    at the segment's start (`offset`: rating.js stamps recording times, as they are stored)."""
+    if segment is None:
+        url, content_type = reverse("rating:stream", args=[recording.public_id]), recording.content_type
+    else:
+        url = reverse("rating:segment_stream", args=[segment.public_id])
+        content_type = services.SEGMENT_TYPES[recording.is_video]
+    return {"url": url, "is_video": recording.is_video, "content_type": content_type, "segment": segment}
 
 
 # -- Studies -------------------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +19,7 @@ from allianse.clinic.models import Session
 from allianse.core.measures import CheckedAnswers, Instrument, check_answers, printable, score_response
 from allianse.instruments import registry as instruments
 
-from . import files
+from . import files, media
 from .clock import format_clock
 from .consents import is_blocked, require_consent
 from .models import Assignment, Rating, RatingDraft, RatingStudy, Recording, Segment
@@ -82,6 +84,41 @@ def add_segment(*, recording: Recording, name: str = "", start_seconds: float, e
         return Segment.objects.create(
             recording=recording, name=name, start_seconds=start_seconds, end_seconds=end_seconds, created_by=by
         )
+
+
+SEGMENT_EXTENSION, SEGMENT_TYPES = "webm", {True: "video/webm", False: "audio/webm"}
+
+
+def segment_file(segment: Segment) -> Segment:
+    """The segment with its own file, cut from the recording the first time it is asked for.
+
+    Raises media.MediaError where ffmpeg is missing or fails.
+    """
+    if segment.file_name and segment.path.exists():
+        return segment
+    executable = media.ffmpeg_executable()
+    if executable is None:
+        raise media.MediaError("no ffmpeg binary for this platform")
+    recording = segment.recording
+    with tempfile.TemporaryDirectory(prefix="allianse-segment-") as directory:
+        cut = Path(directory) / f"segment.{SEGMENT_EXTENSION}"
+        media.cut(
+            recording.path,
+            cut,
+            start=segment.start_seconds,
+            seconds=segment.duration_seconds,
+            video=recording.is_video,
+            executable=executable,
+        )
+        with cut.open("rb") as source:
+            stored = files.store(iter(lambda: source.read(files.CHUNK_BYTES), b""), SEGMENT_EXTENSION)
+    previous = segment.file_name
+    segment.file_name, segment.size_bytes, segment.sha256 = stored.file_name, stored.size_bytes, stored.sha256
+    segment.content_type = SEGMENT_TYPES[recording.is_video]
+    segment.save(update_fields=["file_name", "size_bytes", "sha256", "content_type"])
+    if previous:
+        files.remove(previous)
+    return segment
 
 
 def segment_name(recording: Recording, start_seconds: float, end_seconds: float) -> str:

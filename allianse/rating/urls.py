@@ -26,6 +26,7 @@ urlpatterns = [
     path("recordings/<uuid:public_id>/", views.recording, name="recording"),
     path("recordings/<uuid:public_id>/studies/", views.recording_add_to_study, name="recording_add_to_study"),
     path("recordings/<uuid:public_id>/stream/", views.stream, name="stream"),
+    path("segments/<uuid:public_id>/stream/", views.segment_stream, name="segment_stream"),
     path("studies/", views.studies, name="studies"),
     path("studies/<uuid:public_id>/", views.study, name="study"),
     path("studies/<uuid:public_id>/agreement/", views.study_agreement, name="agreement"),

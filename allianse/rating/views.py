@@ -4,8 +4,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -19,7 +19,7 @@ from allianse.clinic.access import get_session_for_user
 from allianse.exports import to_csv, to_xlsx
 from allianse.instruments.language import current_language
 
-from . import access, agreement, consents, exports, files, pages, services
+from . import access, agreement, consents, exports, files, media, pages, services
 from .forms import (
     AddToStudyForm,
     AssignForm,
@@ -32,7 +32,7 @@ from .forms import (
     SuperiorConsentForm,
     initial_from,
 )
-from .models import Assignment, ConsentRecord, Rating, RatingDraft, RatingSettings, RatingStudy, Segment
+from .models import Assignment, Rating, RatingDraft, RatingSettings, RatingStudy, Segment
 
 VIEW, CREATE, SUBMIT, EXPORT = (
     AuditEvent.Action.VIEW,
@@ -88,20 +88,11 @@ def superior_consents(request):
     return render(request, "rating/superior_consents.html", context)
 
 
-def _consent_for_user(user, public_id) -> ConsentRecord:
-    consent = get_object_or_404(ConsentRecord.objects.select_related("patient", "therapist"), public_id=public_id)
-    if consent.patient is not None:
-        access.get_patient_for_consent(user, consent.patient.public_id)
-    elif not (user.is_administrator or consent.therapist_id == user.pk):
-        raise PermissionDenied
-    return consent
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def consent(request, public_id):
     """A consent and where the recordings it covers have been used; withdrawal on POST."""
-    record = _consent_for_user(request.user, public_id)
+    record = access.get_consent_for_user(request.user, public_id)
     if request.method == "POST" and record.withdrawn_at is None:
         consents.withdraw_consent(consent=record, by=request.user)
         audit.record(request, AuditEvent.Action.UPDATE, record, patient=record.patient, detail="consent withdrawn")
@@ -160,28 +151,33 @@ def recording_add_to_study(request, public_id):
 @staff_required
 @require_GET
 def stream(request, public_id):
-    """The recording's bytes, for authorised users only, with range requests so players can seek."""
+    """The whole recording's bytes, for its therapists and study leaders (raters: segment_stream)."""
     recording = access.get_recording_to_play(request.user, public_id)
     if consents.is_blocked(recording):
         raise PermissionDenied
+    patient = recording.session.treatment.patient
+    return _ranged(request, recording, recording.path, recording.size_bytes, recording.content_type, patient)
+
+
+@staff_required
+@require_GET
+def segment_stream(request, public_id):
+    """A segment's own file (cut on first play), for its raters, study leaders and therapists."""
+    segment = access.get_segment_to_play(request.user, public_id)
+    if consents.is_blocked(segment.recording):
+        raise PermissionDenied
     try:
-        byte_range = files.parse_range(request.headers.get("Range"), recording.size_bytes)
-    except files.UnsatisfiableRange:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{recording.size_bytes}"
-        return response
-    if byte_range is None or byte_range[0] == 0:  # one event per playback, not per seek
-        audit.record(request, VIEW, recording, patient=recording.session.treatment.patient, detail="played")
-    if byte_range is None:
-        response = FileResponse(recording.path.open("rb"), content_type=recording.content_type)
-    else:
-        start, end = byte_range
-        response = StreamingHttpResponse(files.read_range(recording.path, start, end), status=206)
-        response["Content-Type"] = recording.content_type
-        response["Content-Range"] = f"bytes {start}-{end}/{recording.size_bytes}"
-        response["Content-Length"] = str(end - start + 1)
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = "inline"
+        segment = services.segment_file(segment)
+    except media.MediaError:
+        return HttpResponse(status=503)
+    patient = segment.recording.session.treatment.patient
+    return _ranged(request, segment, segment.path, segment.size_bytes, segment.content_type, patient)
+
+
+def _ranged(request, played, path, size: int, content_type: str, patient) -> HttpResponse:
+    response = files.ranged_response(request.headers.get("Range"), path, size, content_type)
+    if response.status_code == 200 or response["Content-Range"].startswith("bytes 0-"):
+        audit.record(request, VIEW, played, patient=patient, detail="played")  # once a playback, not every seek
     return response
 
 

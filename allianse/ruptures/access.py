@@ -4,14 +4,15 @@ and of the members of groups they lead; administrators see the clinic's aggregat
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+
+from allianse.accounts.access import get_visible_or_404
 
 from .models import RuptureEpisode
 
 
 def get_episode_for_user(user, public_id) -> RuptureEpisode:
-    """An episode of the user's treatments, or of a member of a group the user leads."""
-    episode = get_object_or_404(
+    """An episode of the user's treatments, or of a member of a group the user leads; another's is 404."""
+    return get_visible_or_404(
         RuptureEpisode.objects.select_related(
             "treatment__patient",
             "membership__patient",
@@ -24,11 +25,9 @@ def get_episode_for_user(user, public_id) -> RuptureEpisode:
             "opened_by",
             "closed_by",
         ),
+        lambda episode: episode.therapists.filter(pk=user.pk).exists(),
         public_id=public_id,
     )
-    if not episode.therapists.filter(pk=user.pk).exists():
-        raise PermissionDenied
-    return episode
 
 
 def require_administrator(user) -> None:

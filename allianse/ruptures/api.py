@@ -2,18 +2,17 @@
 
 /api/v1/ruptures/signals/ and /api/v1/ruptures/episodes/, each filterable by `treatment`
 (its public id). A list holds only the user's treatments; an object of another therapist's
-treatment answers 403, as the pages do. Every read is written to the audit log.
+treatment answers 404, as an unknown id and as the pages do. Every read is written to the audit log.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from allianse.accounts import audit
+from allianse.accounts.access import get_visible_or_404
 
 from .models import EpisodeStageNote, RuptureEpisode, Signal
 from .services import stage_count
@@ -92,7 +91,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
 
 
 class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
-    """Lists hold the user's treatments only; retrieving another's object is refused (403)."""
+    """Lists hold the user's treatments only; retrieving another's object answers 404."""
 
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
@@ -103,10 +102,11 @@ class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
         return queryset.filter(treatment__public_id=treatment) if treatment else queryset
 
     def get_object(self):
-        found = get_object_or_404(self.base_queryset(), public_id=self.kwargs["public_id"])
-        if not found.treatment.therapists.filter(pk=self.request.user.pk).exists():
-            raise PermissionDenied
-        return found
+        return get_visible_or_404(
+            self.base_queryset(),
+            lambda found: found.treatment.therapists.filter(pk=self.request.user.pk).exists(),
+            public_id=self.kwargs["public_id"],
+        )
 
     def list(self, request, *args, **kwargs):
         found = list(self.get_queryset())

@@ -123,7 +123,7 @@ def test_the_treating_therapist_may_use_every_endpoint(api, session, name, expec
 @pytest.mark.parametrize("name", OF_ONE_TREATMENT)
 def test_it_refuses_other_therapists(outsider_api, session, name):
     response = call(outsider_api, session, name)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert session.treatment.sessions.count() == 1
     assert not Administration.objects.exists() and not AuditEvent.objects.filter(patient__isnull=False).exists()
 

@@ -61,8 +61,9 @@ def _wait_until(page, expression: str, seconds: float = 10) -> None:
     raise AssertionError(f"still false after {seconds} s: {expression}")
 
 
-def test_the_player_plays_the_video_and_seeks_in_it(live_server, signed_in_page, assignment):
-    """readyState 4 is HAVE_ENOUGH_DATA; `player` is the element's id, which the page's global names."""
+def test_the_player_plays_the_segment_and_seeks_in_it(live_server, signed_in_page, assignment):
+    """The player gets the segment's own file (2-12 s), so its clock runs 0-10 s. readyState 4 is
+    HAVE_ENOUGH_DATA; `player` is the element's id, which the page's global names."""
     page = signed_in_page(assignment.rater)
     page.goto(f"{live_server.url}/rating/assignments/{assignment.public_id}/")
     _wait_until(page, "document.getElementById('player').readyState >= 1")
@@ -70,30 +71,35 @@ def test_the_player_plays_the_video_and_seeks_in_it(live_server, signed_in_page,
         "VIDEO",
         160,
         90,
-        SECONDS,
+        10,
     ]
     page.evaluate("player.muted = true; player.play().catch(() => null)")
     _wait_until(page, "player.readyState === 4 && player.currentTime > 2")
-    page.evaluate("player.pause(); player.currentTime = 9")
+    page.evaluate("player.pause(); player.currentTime = 7")
     _wait_until(page, "!player.seeking && player.readyState === 4")
-    assert page.evaluate("player.currentTime") == pytest.approx(9, abs=0.1)
+    assert page.evaluate("player.currentTime") == pytest.approx(7, abs=0.1)
     assert page.evaluate("player.error") is None
 
 
 def test_a_rater_rates_a_segment_with_the_player_and_keyboard(live_server, signed_in_page, assignment):
     page = signed_in_page(assignment.rater)
     statuses = []
+    streamed = []
     page.on("response", lambda response: "/stream/" in response.url and statuses.append(response.status))
+    page.on("request", lambda request: "/stream/" in request.url and streamed.append(request.url))
     page.goto(f"{live_server.url}/rating/assignments/{assignment.public_id}/")
     _wait_until(page, "document.getElementById('player').readyState >= 1")
-    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(2, abs=0.2)
+    assert page.evaluate("document.getElementById('player').currentTime") == pytest.approx(0, abs=0.2)
     assert 206 in statuses, "the player must get partial content so it can seek"
+    assert all(f"/segments/{assignment.segment.public_id}/stream/" in url for url in streamed)
 
     page.focus("#id_i01_adherence_0")
     page.keyboard.press("5")
-    page.evaluate("document.getElementById('player').currentTime = 7")
+    page.evaluate("document.getElementById('player').currentTime = 5")
     page.keyboard.press("t")
-    assert page.input_value("input[name=i01_adherence__time]") == "0:07"
+    assert page.input_value("input[name=i01_adherence__time]") == "0:07", (
+        "5 s into the segment is 0:07 of the recording"
+    )
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.name") == "i01_quality"
     page.keyboard.press("3")

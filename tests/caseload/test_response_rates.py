@@ -69,7 +69,7 @@ def test_another_therapist_sees_only_their_own_and_cannot_renew_a_link(outsider_
     html = outsider_client.get(URL).content.decode()
     assert session.treatment.patient.code not in html and "ingen sjekker" in html
     response = outsider_client.post(reverse("caseload:resend_check", args=[session.public_id]))
-    assert response.status_code == 403 and Administration.objects.count() == 1
+    assert response.status_code == 404 and Administration.objects.count() == 1
 
 
 def test_a_new_link_replaces_the_old_is_audited_and_leads_to_the_link_page(therapist_client, therapist):

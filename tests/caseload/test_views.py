@@ -52,9 +52,9 @@ def test_the_patient_page_shows_chart_table_and_status_and_is_audited(therapist_
 
 def test_it_refuses_other_therapists_on_patient_and_session_pages(outsider_client, session):
     patient = session.treatment.patient
-    assert outsider_client.get(reverse("caseload:patient", args=[patient.public_id])).status_code == 403
-    assert outsider_client.get(reverse("caseload:session", args=[session.public_id])).status_code == 403
-    assert outsider_client.post(reverse("feedback:issue_check", args=[session.public_id])).status_code == 403
+    assert outsider_client.get(reverse("caseload:patient", args=[patient.public_id])).status_code == 404
+    assert outsider_client.get(reverse("caseload:session", args=[session.public_id])).status_code == 404
+    assert outsider_client.post(reverse("feedback:issue_check", args=[session.public_id])).status_code == 404
 
 
 def test_patient_page_queries_do_not_grow_with_sessions(therapist_client, treatment):

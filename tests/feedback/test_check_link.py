@@ -55,9 +55,9 @@ def test_a_link_is_issued_by_post_only(therapist_client, session):
 
 def test_another_therapist_can_neither_issue_nor_see_the_link(outsider_client, therapist, session):
     link = issue_check(session=session, by=therapist)
-    assert outsider_client.post(issue_url(session)).status_code == 403
+    assert outsider_client.post(issue_url(session)).status_code == 404
     response = outsider_client.get(show_url(session))
-    assert response.status_code == 403 and link.token not in response.content.decode()
+    assert response.status_code == 404 and link.token not in response.content.decode()
     assert list(Administration.objects.all()) == [link]
 
 

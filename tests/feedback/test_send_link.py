@@ -107,8 +107,8 @@ def test_a_failed_sending_is_reported_and_the_link_still_only_created(english, s
 
 def test_another_therapist_can_not_send_the_link(outsider_client, session, link):
     response = outsider_client.post(send_url(session), {"channel": "email", "to": "kari@example.no"})
-    assert response.status_code == 403
-    assert "Du har ikke tilgang til denne siden." in response.content.decode()
+    assert response.status_code == 404
+    assert "Vi fant ikke denne siden." in response.content.decode()
     assert not mail.outbox and not Message.objects.exists() and not ContactDetail.objects.exists()
 
 

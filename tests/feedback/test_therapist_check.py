@@ -35,6 +35,6 @@ def test_a_new_rating_supersedes_the_old_and_both_are_kept(therapist_client, ses
 
 def test_it_refuses_other_therapists(outsider_client, session):
     url = reverse("feedback:therapist_check", args=[session.public_id])
-    assert outsider_client.get(url).status_code == 403
-    assert outsider_client.post(url, ANSWERS).status_code == 403
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.post(url, ANSWERS).status_code == 404
     assert not Response.objects.exists()

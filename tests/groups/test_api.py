@@ -62,7 +62,7 @@ def test_the_groups_therapist_may_use_every_endpoint(api, group, group_session, 
 
 @pytest.mark.parametrize("name", OF_ONE_GROUP)
 def test_it_refuses_other_therapists_and_stores_nothing(outsider_api, group, group_session, members, name):
-    assert call(outsider_api, group, group_session, members, name).status_code == 403
+    assert call(outsider_api, group, group_session, members, name).status_code == 404
     assert GroupSession.objects.count() == 1 and not MemberCheck.objects.exists()
     assert not AuditEvent.objects.exists()
 

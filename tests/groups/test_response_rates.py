@@ -87,4 +87,4 @@ def test_the_session_page_query_count_does_not_grow_with_the_members(
 
 def test_another_therapist_is_refused_the_session_page(outsider_client, group, members):
     session = add_session(group, members)
-    assert outsider_client.get(session_url(session)).status_code == 403
+    assert outsider_client.get(session_url(session)).status_code == 404

@@ -140,7 +140,7 @@ def test_the_links_page_shows_each_members_code_and_the_start_address(therapist_
 
 def test_a_therapist_of_another_group_sees_no_codes(outsider_client, links, group_session):
     response = outsider_client.get(reverse("groups:check_links", args=[group_session.public_id]))
-    assert response.status_code == 403 and "Du har ikke tilgang til denne siden." in response.content.decode()
+    assert response.status_code == 404 and "Vi fant ikke denne siden." in response.content.decode()
     assert not any(link.short_code in response.content.decode() for link in links)
 
 

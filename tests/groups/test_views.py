@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
 from allianse.accounts.models import AuditEvent
@@ -31,7 +31,7 @@ def test_a_co_therapist_sees_the_group(client, co_therapist, group, members):
 
 def test_the_access_helper_refuses_other_therapists(group, therapist, other_therapist):
     assert get_group_for_user(therapist, group.public_id) == group
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         get_group_for_user(other_therapist, group.public_id)
 
 
@@ -53,7 +53,7 @@ def test_a_therapist_of_another_group_sees_nothing(outsider_client, group, membe
     ]
     for method, url in refused:
         response = getattr(outsider_client, method)(url)
-        assert response.status_code == 403, url
+        assert response.status_code == 404, url
         assert members[0].patient.code not in response.content.decode()
     assert group.name not in outsider_client.get(reverse("groups:list")).content.decode()
 

@@ -102,7 +102,7 @@ def test_reference_ratings_are_not_counted_as_raters(rated_study):
 
 
 def test_a_rater_cannot_see_the_agreement_page(rater_client, rated_study):
-    assert rater_client.get(reverse("rating:agreement", args=[rated_study.public_id])).status_code == 403
+    assert rater_client.get(reverse("rating:agreement", args=[rated_study.public_id])).status_code == 404
 
 
 def test_segments_whose_consent_was_withdrawn_are_left_out(rated_study, consent, therapist):
@@ -169,7 +169,7 @@ class TestExports:
 
     def test_a_rater_cannot_export(self, rater_client, rated_study):
         url = reverse("rating:export", args=[rated_study.public_id, "ratings", "csv"])
-        assert rater_client.get(url).status_code == 403
+        assert rater_client.get(url).status_code == 404
 
 
 class TestCalibration:
@@ -185,7 +185,7 @@ class TestCalibration:
 
     def test_a_rater_cannot_see_another_raters_calibration(self, rater_client, rated_study, second_rater):
         url = reverse("rating:calibration", args=[rated_study.public_id, second_rater.public_id])
-        assert rater_client.get(url).status_code == 403
+        assert rater_client.get(url).status_code == 404
 
     def test_the_leader_sees_each_raters_calibration(self, leader_client, rated_study, second_rater):
         url = reverse("rating:calibration", args=[rated_study.public_id, second_rater.public_id])

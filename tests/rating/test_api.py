@@ -58,7 +58,7 @@ class TestAssignments:
                 "kind": "rater",
                 "scale": "mbt-g-aqs",
                 "segment": {"id": str(segment.public_id), "name": "Opening", "start_seconds": 2.0, "end_seconds": 12.0},
-                "stream_url": "http://testserver" + reverse("rating:stream", args=[recording.public_id]),
+                "stream_url": "http://testserver" + reverse("rating:segment_stream", args=[segment.public_id]),
                 "status": "draft",
             }
         ]
@@ -76,12 +76,12 @@ class TestAssignments:
         assert event.patient == assignment.segment.recording.session.treatment.patient
 
     def test_another_rater_cannot_open_the_assignment(self, assignments, second_rater):
-        assert api_of(second_rater).get(url("assignment", assignments[0].public_id)).status_code == 403
+        assert api_of(second_rater).get(url("assignment", assignments[0].public_id)).status_code == 404
         assert not AuditEvent.objects.exists()
 
     def test_an_outsider_cannot_open_an_assignment_and_unknown_ones_are_not_found(self, assignment, other_therapist):
         outsider = api_of(other_therapist)
-        assert outsider.get(url("assignment", assignment.public_id)).status_code == 403
+        assert outsider.get(url("assignment", assignment.public_id)).status_code == 404
         assert outsider.get(url("assignment", "00000000-0000-0000-0000-000000000000")).status_code == 404
 
     def test_an_assignment_without_consent_is_refused_with_the_reason(self, rater_api, assignment, consent, therapist):
@@ -125,7 +125,7 @@ class TestDraft:
 
     def test_another_rater_cannot_save_into_the_draft(self, assignments, second_rater):
         response = api_of(second_rater).put(url("draft", assignments[0].public_id), answers(), format="json")
-        assert response.status_code == 403 and not RatingDraft.objects.exists()
+        assert response.status_code == 404 and not RatingDraft.objects.exists()
 
     def test_an_unknown_item_is_refused_in_the_users_language(self, rater, assignment):
         response = api_of(rater, "nb").put(url("draft", assignment.public_id), {"answers": {"i99": 1}}, format="json")
@@ -166,7 +166,7 @@ class TestSubmit:
 
     def test_another_rater_cannot_submit(self, assignments, second_rater):
         response = api_of(second_rater).post(url("submit", assignments[0].public_id), answers(), format="json")
-        assert response.status_code == 403 and not Rating.objects.exists()
+        assert response.status_code == 404 and not Rating.objects.exists()
 
     def test_a_submitted_rating_cannot_be_changed(self, rater_api, rater, assignment):
         rating = submit_as(rater, assignment, 4)
@@ -197,7 +197,7 @@ class TestAgreement:
         assert AuditEvent.objects.filter(detail="api agreement", action=AuditEvent.Action.VIEW).count() == 1
 
     def test_a_rater_cannot_get_the_agreement(self, rater, rated_study):
-        assert api_of(rater).get(url("agreement", rated_study.public_id)).status_code == 403
+        assert api_of(rater).get(url("agreement", rated_study.public_id)).status_code == 404
 
     def test_with_no_ratings_it_says_so(self, leader, study):
         body = api_of(leader, "nb").get(url("agreement", study.public_id)).json()

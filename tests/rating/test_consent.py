@@ -111,8 +111,8 @@ class TestConsentPages:
 
     def test_it_refuses_other_therapists(self, outsider_client, session, consent):
         patient = session.treatment.patient
-        assert outsider_client.get(reverse("rating:patient_consents", args=[patient.public_id])).status_code == 403
-        assert outsider_client.post(reverse("rating:consent", args=[consent.public_id])).status_code == 403
+        assert outsider_client.get(reverse("rating:patient_consents", args=[patient.public_id])).status_code == 404
+        assert outsider_client.post(reverse("rating:consent", args=[consent.public_id])).status_code == 404
         consent.refresh_from_db()
         assert consent.withdrawn_at is None
 
@@ -153,8 +153,8 @@ class TestSuperiorConsents:
         sign_in(client, other_therapist)
         page = client.get(self.URL).content.decode()
         assert "Head of unit" not in page and "No consents on record." in page
-        assert client.get(reverse("rating:consent", args=[record.public_id])).status_code == 403
-        assert client.post(reverse("rating:consent", args=[record.public_id])).status_code == 403
+        assert client.get(reverse("rating:consent", args=[record.public_id])).status_code == 404
+        assert client.post(reverse("rating:consent", args=[record.public_id])).status_code == 404
         record.refresh_from_db()
         assert record.withdrawn_at is None
 

@@ -28,15 +28,15 @@ class TestAssignments:
         assert reverse("rating:rate", args=[other.public_id]) not in page
 
     def test_a_rater_cannot_open_another_raters_assignment(self, rater_client, assignments):
-        assert rater_client.get(rate_url(assignments[1])).status_code == 403
+        assert rater_client.get(rate_url(assignments[1])).status_code == 404
 
     def test_an_outsider_cannot_open_an_assignment(self, outsider_client, assignment):
-        assert outsider_client.get(rate_url(assignment)).status_code == 403
+        assert outsider_client.get(rate_url(assignment)).status_code == 404
 
     def test_the_rating_screen_plays_the_segment(self, rater_client, assignment, recording):
         page = rater_client.get(rate_url(assignment)).content.decode()
-        assert f'src="/rating/recordings/{recording.public_id}/stream/#t=2,12"' in page
-        assert 'data-start="2"' in page and 'data-end="12"' in page
+        assert f'src="/rating/segments/{assignment.segment.public_id}/stream/"' in page
+        assert 'data-offset="2"' in page and str(recording.public_id) not in page
         assert "Stop and rewind" in page or "Stopp og spol tilbake" in page
 
     def test_the_leader_assigns_segments(self, leader_client, study, segment, rater):
@@ -46,7 +46,7 @@ class TestAssignments:
         assert Assignment.objects.get(study=study).rater == rater
 
     def test_a_rater_cannot_open_the_study_page(self, rater_client, study):
-        assert rater_client.get(reverse("rating:study", args=[study.public_id])).status_code == 403
+        assert rater_client.get(reverse("rating:study", args=[study.public_id])).status_code == 404
 
     def test_the_leader_sees_the_studys_segments_and_assignments(self, leader_client, study, assignments, rater):
         services.submit_rating(
@@ -66,7 +66,7 @@ class TestAssignments:
         for someone in (therapist, make_user("leader2", Role.COURSE_LEADER)):
             sign_in(client, someone)
             response = client.get(url)
-            assert response.status_code == 403 and study.name not in response.content.decode()
+            assert response.status_code == 404 and study.name not in response.content.decode()
         client.logout()
         assert client.get(url).url.startswith(reverse("accounts:login"))
 
@@ -90,7 +90,7 @@ class TestDrafts:
 
     def test_the_script_cannot_save_into_another_raters_draft(self, rater_client, assignments):
         url = reverse("rating:autosave", args=[assignments[1].public_id])
-        assert rater_client.post(url, {"i02_quality": "3"}).status_code == 403
+        assert rater_client.post(url, {"i02_quality": "3"}).status_code == 404
         assert not RatingDraft.objects.exists()
 
 
@@ -153,7 +153,7 @@ class TestBlinding:
         other_rating = services.submit_rating(
             assignment=other, entered=services.RatingInput(answers=full_answers(7)), by=second_rater
         ).rating
-        assert rater_client.get(reverse("rating:rating", args=[other_rating.public_id])).status_code == 403
+        assert rater_client.get(reverse("rating:rating", args=[other_rating.public_id])).status_code == 404
         page = rater_client.get(rate_url(own)).content.decode()
         assert second_rater.username not in page
 
@@ -206,4 +206,4 @@ class TestBlinding:
         rating = services.submit_rating(
             assignment=assignments[1], entered=services.RatingInput(answers=full_answers(7)), by=second_rater
         ).rating
-        assert outsider_client.get(reverse("rating:rating", args=[rating.public_id])).status_code == 403
+        assert outsider_client.get(reverse("rating:rating", args=[rating.public_id])).status_code == 404

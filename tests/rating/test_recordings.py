@@ -47,11 +47,11 @@ def test_the_upload_page_explains_a_file_too_large(therapist_client, session, co
 
 def test_it_refuses_other_therapists_the_upload_page(outsider_client, session):
     response = outsider_client.get(reverse("rating:session_recordings", args=[session.public_id]))
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_it_refuses_other_therapists_the_recording_page(outsider_client, recording):
-    assert outsider_client.get(reverse("rating:recording", args=[recording.public_id])).status_code == 403
+    assert outsider_client.get(reverse("rating:recording", args=[recording.public_id])).status_code == 404
 
 
 def test_the_therapist_adds_a_segment(therapist_client, recording):
@@ -100,19 +100,21 @@ class TestStream:
         therapist_client.get(self.url(recording), HTTP_RANGE="bytes=5000-")
         assert AuditEvent.objects.filter(object_type="Recording", detail="played").count() == 1
 
-    def test_it_refuses_an_outsider(self, outsider_client, recording):
-        assert outsider_client.get(self.url(recording), HTTP_RANGE="bytes=0-9").status_code == 403
+    def test_it_is_not_found_by_an_outsider(self, outsider_client, recording):
+        assert outsider_client.get(self.url(recording), HTTP_RANGE="bytes=0-9").status_code == 404
 
     def test_it_sends_anonymous_visitors_to_sign_in(self, client, recording):
         response = client.get(self.url(recording))
         assert response.status_code == 302 and "login" in response.url
 
-    def test_it_plays_to_an_assigned_rater(self, rater_client, assignment, recording):
-        assert rater_client.get(self.url(recording), HTTP_RANGE="bytes=0-9").status_code == 206
+    def test_it_is_not_found_by_an_assigned_rater(self, rater_client, assignment, recording):
+        """A rater is sent only their segment (test_segments.py), never the whole recording."""
+        response = rater_client.get(self.url(recording), HTTP_RANGE="bytes=0-")
+        assert response.status_code == 404 and not AuditEvent.objects.filter(detail="played").exists()
 
-    def test_it_refuses_a_rater_not_assigned(self, client, recording, study):
+    def test_it_is_not_found_by_a_rater_not_assigned(self, client, recording, study):
         sign_in(client, make_user("rater9", "rater"))
-        assert client.get(self.url(recording), HTTP_RANGE="bytes=0-9").status_code == 403
+        assert client.get(self.url(recording), HTTP_RANGE="bytes=0-9").status_code == 404
 
     def test_it_plays_to_the_study_leader(self, leader_client, study, recording):
         assert leader_client.get(self.url(recording), HTTP_RANGE="bytes=0-9").status_code == 206

@@ -49,14 +49,14 @@ def test_it_refuses_other_therapists(outsider_client, episode):
     assert outsider_client.get(reverse("v1:ruptures-api:episode-list")).json() == []
     assert outsider_client.get(reverse("v1:ruptures-api:signal-list")).json() == []
     detail = reverse("v1:ruptures-api:episode-detail", args=[episode.public_id])
-    assert outsider_client.get(detail).status_code == 403
+    assert outsider_client.get(detail).status_code == 404
     signal = Signal.objects.first()
-    assert outsider_client.get(reverse("v1:ruptures-api:signal-detail", args=[signal.public_id])).status_code == 403
+    assert outsider_client.get(reverse("v1:ruptures-api:signal-detail", args=[signal.public_id])).status_code == 404
 
 
 def test_an_administrator_gets_no_episode_from_the_api(client, administrator, episode):
     sign_in(client, administrator)
-    assert client.get(reverse("v1:ruptures-api:episode-detail", args=[episode.public_id])).status_code == 403
+    assert client.get(reverse("v1:ruptures-api:episode-detail", args=[episode.public_id])).status_code == 404
 
 
 def test_it_needs_a_verified_sign_in(client, therapist, episode):

@@ -61,15 +61,15 @@ def test_the_episode_page_speaks_english_too(client, therapist, episode):
 
 
 def test_it_refuses_other_therapists(outsider_client, episode):
-    assert outsider_client.get(url("episode", episode)).status_code == 403
+    assert outsider_client.get(url("episode", episode)).status_code == 404
     post = outsider_client.post(url("episode_note", episode), {"stage": 1, "text": "x"})
-    assert post.status_code == 403 and not episode.notes.exists()
-    assert outsider_client.post(url("episode_close", episode), {"outcome": "resolved"}).status_code == 403
+    assert post.status_code == 404 and not episode.notes.exists()
+    assert outsider_client.post(url("episode_close", episode), {"outcome": "resolved"}).status_code == 404
 
 
 def test_an_administrator_does_not_see_episode_details(client, administrator, episode):
     sign_in(client, administrator)
-    assert client.get(url("episode", episode)).status_code == 403
+    assert client.get(url("episode", episode)).status_code == 404
 
 
 def test_the_episode_page_reads_a_fixed_number_of_queries(therapist_client, episode, therapist):
@@ -130,7 +130,7 @@ def test_a_therapist_opens_an_episode_from_a_session(therapist_client, treatment
 
 def test_opening_from_a_session_refuses_other_therapists(outsider_client, treatment):
     session = add_session(treatment, patient=alliance(6))
-    assert outsider_client.post(url("episode_new", session), {"kind": "withdrawal"}).status_code == 403
+    assert outsider_client.post(url("episode_new", session), {"kind": "withdrawal"}).status_code == 404
     assert not RuptureEpisode.objects.exists()
 
 
@@ -185,8 +185,8 @@ def test_signals_become_an_episode_or_are_acknowledged_from_needs_attention(ther
 def test_signal_actions_refuse_other_therapists(outsider_client, treatment):
     add_session(treatment, patient=alliance(6, held_back=True))
     updates.update_for_treatment(treatment=treatment, notify=False)
-    assert outsider_client.post(url("signals_episode", treatment)).status_code == 403
-    assert outsider_client.post(url("signals_acknowledge", treatment)).status_code == 403
+    assert outsider_client.post(url("signals_episode", treatment)).status_code == 404
+    assert outsider_client.post(url("signals_acknowledge", treatment)).status_code == 404
     assert Signal.objects.get().acknowledged_at is None
 
 
@@ -290,14 +290,14 @@ def test_a_member_episode_shows_cohesion_before_during_and_after(
 
 
 def test_a_therapist_of_another_group_is_refused_the_member_episode(outsider_client, member_episode):
-    assert outsider_client.get(url("episode", member_episode)).status_code == 403
+    assert outsider_client.get(url("episode", member_episode)).status_code == 404
     for name, data in (
         ("episode_note", {"stage": 1, "text": "x"}),
         ("episode_stage", {"stage": 2}),
         ("episode_kind", {"kind": "confrontation"}),
         ("episode_close", {"outcome": "resolved"}),
     ):
-        assert outsider_client.post(url(name, member_episode), data).status_code == 403
+        assert outsider_client.post(url(name, member_episode), data).status_code == 404
     member_episode.refresh_from_db()
     assert (member_episode.stage, member_episode.kind, member_episode.status) == (1, "withdrawal", "open")
     assert not member_episode.notes.exists()
@@ -309,7 +309,7 @@ def test_the_treating_therapist_of_the_patient_is_refused_a_group_they_do_not_le
     """Treating the patient individually is not leading their group: the episode is the group's."""
     register_patient(therapist=other_therapist, name="", language="nb", started_on="2026-01-05")
     sign_in(client, other_therapist)
-    assert client.get(url("episode", member_episode)).status_code == 403
+    assert client.get(url("episode", member_episode)).status_code == 404
 
 
 def test_a_member_episode_is_worked_through_and_closed_through_the_page(therapist_client, member_episode):

@@ -1,21 +1,13 @@
 // The rating screen, made quicker with the keyboard and safe against a closed browser:
 // number keys rate the item you are on, arrow keys up/down move between items, "t" stamps the
 // player's time on the item, "p" plays or pauses; the draft is posted every few seconds when
-// something has changed. Without JavaScript the page works with the Save draft button, and the
-// player's media fragment (#t=start,end) still plays the segment.
+// something has changed. Without JavaScript the page works with the Save draft button.
+// The player plays the segment's own file, whose clock starts at 0 at the segment's start;
+// a stamp adds the segment's start (data-offset), so stamps are times into the recording.
 (function () {
   var player = document.getElementById("player");
   var box = document.querySelector("[data-player]");
-  var start = box && box.dataset.start ? parseFloat(box.dataset.start) : null;
-  var end = box && box.dataset.end ? parseFloat(box.dataset.end) : null;
-  if (player && start !== null) {
-    player.addEventListener("loadedmetadata", function () {
-      if (player.currentTime < start || player.currentTime >= end) player.currentTime = start;
-    });
-    player.addEventListener("timeupdate", function () {
-      if (!player.paused && player.currentTime >= end) player.pause();
-    });
-  }
+  var offset = box && box.dataset.offset ? parseFloat(box.dataset.offset) : 0;
 
   var form = document.querySelector("form[data-rating]");
   if (!form) return;
@@ -31,7 +23,7 @@
   function stamp(item) {
     if (!player || !item) return;
     var field = item.querySelector("input.stamp");
-    field.value = clock(player.currentTime);
+    field.value = clock(offset + player.currentTime);
     field.dispatchEvent(new Event("change", { bubbles: true }));
   }
   function focusItem(item) {
