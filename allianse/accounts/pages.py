@@ -35,7 +35,7 @@ def staff_member(
     return {
         "member": member,
         "roles": _role_labels(member),
-        "second_factor": TOTPDevice.objects.filter(user=member, confirmed=True).exists(),
+        "second_factor": services.confirmed_device(member) is not None,
         "invited": not member.has_usable_password(),
         "enrol_until": member.may_enrol_until if services.may_enrol(member, came_through_link=False) else None,
         "roles_form": roles_form or RolesForm(initial={"roles": [group.name for group in member.groups.all()]}),

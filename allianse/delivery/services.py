@@ -71,10 +71,12 @@ def kept_address(owner: str, channel: str) -> str | None:
 
 def stored_recipients(owner: str) -> dict[str, str]:
     """The masked form of each address kept for `owner`, by channel."""
+    if not DeliverySettings.get().keep_contact_details:
+        return {}
     return {
         channel: contacts.mask(channel, address)
         for channel in Channel.values
-        if (address := kept_address(owner, channel)) is not None
+        if (address := contacts.stored(owner, channel)) is not None
     }
 
 

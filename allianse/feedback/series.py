@@ -31,11 +31,6 @@ REQUIRED = [
 ]
 
 
-def subscales() -> list[str]:
-    """The ids of the patient check's subscales, in the order charts show them."""
-    return [score.id for score in instruments.get(PATIENT_CHECK).scores_with_role(roles.SUBSCALE)]
-
-
 @dataclass(frozen=True)
 class SessionRow:
     session: Session

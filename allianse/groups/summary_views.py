@@ -59,6 +59,7 @@ def _summary_page(request, summary, *, status: int = 200, **forms):
         "session": session,
         "group": session.group,
         "attendance": attendance,
+        "form": SummaryForm(instance=summary),
         "events": summary.events.prefetch_related("members__patient"),
         "addenda": summary.addenda.select_related("written_by"),
         "event_form": EventForm(session=session),
@@ -131,4 +132,4 @@ def addendum_new(request, public_id):
         else:
             audit.record(request, CREATE, summary, detail="summary addendum")
             return redirect("groups:summary", public_id=summary.public_id)
-    return _summary_page(request, summary, addendum_form=form, form=SummaryForm(instance=summary), status=400)
+    return _summary_page(request, summary, addendum_form=form, status=400)

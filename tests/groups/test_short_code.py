@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,17 +20,8 @@ from allianse.groups.models import MemberCheck, MemberResponse
 from allianse.groups.reminders import send_due_reminders
 from allianse.groups.sending import send_member_check_link
 from tests.delivery.helpers import at_local
+from tests.feedback.test_short_code import START, _no_earlier_tries  # noqa: F401 (autouse fixture)
 from tests.groups.conftest import ALLIANCE_ANSWERS, CLIMATE_ANSWERS, link_for
-
-START = "/c/"
-
-
-@pytest.fixture(autouse=True)
-def _no_earlier_tries():
-    """The wrong codes are counted in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ from tests.conftest import make_user, sign_in
 
 from .conftest import SECONDS, upload
 
-pytestmark = pytest.mark.skipif(ffmpeg_executable() is None, reason="no ffmpeg binary for this platform")
-
 
 def url(segment):
     return reverse("rating:segment_stream", args=[segment.public_id])
