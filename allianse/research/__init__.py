@@ -1,0 +1,1 @@
+"""Pseudonymised research datasets with a data dictionary: CSV, XLSX, SPSS and Stata."""
