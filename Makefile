@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test install install-test lock hooks system-deps bench loadtest lint migrations-check translations clean
+.PHONY: run test install install-test lock hooks system-deps bench bench-scale loadtest lint migrations-check translations clean
 
 # One environment for running, the demo and the tests: every dependency at the version and hashes
 # of requirements.lock, then the project itself (its dependencies are already there).
@@ -43,6 +43,13 @@ test: install system-deps
 
 bench: install
 	$(PY) -m bench
+
+# The product at a health trust's size on PostgreSQL (bench/scale.py): sizes S and L side by side.
+bench-scale: install
+	mkdir -p var
+	$(PY) -m bench scale --size S --json var/bench-scale-S.json
+	$(PY) -m bench scale --size L --json var/bench-scale-L.json
+	$(PY) -m bench scale --compare var/bench-scale-S.json var/bench-scale-L.json
 
 # Concurrent patients' check submissions against gunicorn (deploy/gunicorn.conf.py), then the same
 # with the server killed mid-load; on SQLite and on a throwaway PostgreSQL (loadtest/).

@@ -7,7 +7,7 @@ import sys
 # Commands that read files, print results and sign nothing: they run without a configured
 # SECRET_KEY. Every other command (runserver, demo with its signed check link, ...) still
 # requires one when DEBUG is off.
-OFFLINE_COMMANDS = frozenset({"instruments", "score", "signals", "reliability"})
+OFFLINE_COMMANDS = frozenset({"instruments", "score", "signals", "reliability", "fhir"})
 
 
 def main() -> None:

@@ -6,8 +6,9 @@ leading apostrophe, which spreadsheets read as "this is text". Numbers stay numb
 from __future__ import annotations
 
 import csv
-import io
+import tempfile
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 from openpyxl import Workbook
 
@@ -39,19 +40,26 @@ def to_csv(table: Table) -> bytes:
     return "".join(csv_lines(header, rows)).encode("utf-8")
 
 
-def to_xlsx(sheets: dict[str, Table]) -> bytes:
-    """One workbook with a sheet per table, the header row frozen."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def xlsx_file(sheets: dict[str, Table]) -> IO[bytes]:
+    """One workbook with a sheet per table, the header row frozen, in a temporary file at its
+    start (for a `FileResponse` to send in blocks). Written write-only: each row goes to disk as
+    it comes, so memory stays the same for a thousand rows or a million."""
+    workbook = Workbook(write_only=True)
     for title, (header, rows) in sheets.items():
         sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
         sheet.append([safe_cell(cell) for cell in header])
         for row in rows:
             sheet.append([safe_cell(cell) for cell in row])
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller, or the response that sends it)
+    workbook.save(file)
+    file.seek(0)
+    return file
+
+
+def to_xlsx(sheets: dict[str, Table]) -> bytes:
+    with xlsx_file(sheets) as file:
+        return file.read()
 
 
 class _Echo:

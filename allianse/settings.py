@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "allianse.instruments",
@@ -73,6 +74,9 @@ INSTALLED_APPS = [
     "allianse.caseload",
     "allianse.groups",
     "allianse.rating",
+    "allianse.courses",
+    "allianse.fhir",
+    "allianse.research",
     "allianse.home",
     "allianse.api",
     "allianse.demo",
@@ -199,6 +203,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 RATELIMIT_IP_META_KEY = "allianse.accounts.client_address.client_address"
 
 CHECK_LINK_HOURS = env_int("CHECK_LINK_HOURS", 72)
+# How long the audit log keeps an event, in days: the weekly prune_audit_log deletes older ones.
+# 0 (the default) keeps every event.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 0)
 OTP_TOTP_ISSUER = "Allianse"
 # Recordings of sessions (rating app): the largest upload accepted, and whether the clinic also
 # requires the therapist's superior's written consent before a recording may be used, until an
@@ -246,8 +253,15 @@ else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be database or rq, not {TASKS_BACKEND!r}")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["allianse.api.permissions.VerifiedStaff"],
+    # Access tokens first: a call without credentials answers 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "allianse.accounts.api_auth.AccessTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["allianse.api.permissions.VerifiedStaff", "allianse.accounts.api_auth.TokenScope"],
+    "DEFAULT_PAGINATION_CLASS": "allianse.api.pagination.Pages",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["allianse.api.filters.DeclaredFilters"],
     "DEFAULT_PARSER_CLASSES": ["allianse.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
@@ -256,10 +270,16 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Allianse API",
     "VERSION": "1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "allianse.api.schema.document_refusals",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "GroupKindEnum": "allianse.groups.models.TherapyGroup.Kind",
         "AttendanceStatusEnum": "allianse.groups.models.Attendance.Status",
         "AssignmentKindEnum": "allianse.rating.models.Assignment.Kind",
+        "EndReasonEnum": "allianse.clinic.models.EndReason",
+        "PurposeEnum": "allianse.rating.models.Purpose",
     },
 }
 

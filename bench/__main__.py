@@ -1,4 +1,5 @@
-"""`make bench`: every benchmark in bench/, each reported against a baseline from the same run."""
+"""`make bench`: every benchmark in bench/, each reported against a baseline from the same run;
+`python -m bench scale`: the product at a health trust's size (bench/scale.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ MODULES = sorted(path.stem for path in Path(__file__).parent.glob("bench_*.py"))
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["scale"]:
+        from bench import scale
+
+        return scale.main(sys.argv[2:])
     wanted = sys.argv[1:] or MODULES
     print(f"{'benchmark':<58} {'seconds':>10} {'baseline':>10} {'ratio':>8}  note")
     for name in wanted:

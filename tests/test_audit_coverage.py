@@ -94,7 +94,7 @@ def audit_problems(route, url: str, response, events: list[AuditEvent]) -> list[
     if response.status_code != 200:
         return []
     problems = []
-    recorded = {event.patient_id for event in events}
+    recorded = {patient_id for event in events for patient_id in event.patient_ids}
     if route.name not in SHOWS_CODES_UNAUDITED:
         page = body(response)
         shown = {pk for pk, code in Patient.objects.values_list("pk", "code") if code in page}

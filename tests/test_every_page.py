@@ -46,7 +46,7 @@ REFUSAL = {
 }
 BARE_DJANGO_PAGES = ("<h1>403 Forbidden</h1>", "<h1>Not Found</h1>")
 # The API refuses in JSON; its schema endpoint answers in the schema's own media type.
-API_TYPES = ("application/json", "application/vnd.oai.openapi")
+API_TYPES = ("application/json", "application/vnd.oai.openapi", "application/fhir+json")
 
 
 @dataclass(frozen=True)
@@ -125,13 +125,15 @@ class Rows:
 
 @dataclass(frozen=True)
 class Links:
-    """A signed link's token: the newest and the oldest link, and a token that was never issued."""
+    """A signed link's token: the newest and the oldest link, the newest still open, and a token that
+    was never issued."""
 
     label: str
 
     def candidates(self, user, previous, breadth: Breadth, among=None) -> list:
         links = apps.get_model(self.label).objects.order_by("created_at")
-        return [link.token for link in {links.last(), links.first()} - {None}] + ["not-a-link"]
+        unused = links.filter(responses=None, revoked_at=None, expires_at__gt=timezone.now()).last()
+        return [link.token for link in {links.last(), links.first(), unused} - {None}] + ["not-a-link"]
 
     @staticmethod
     def value(token) -> str:
@@ -179,26 +181,58 @@ SOURCES = {
     "sessions": Rows("clinic.Session", ("treatment__therapists",)),
     "groups": Rows("groups.TherapyGroup", ("therapists",)),
     "groups/members": Rows("groups.Membership", ("group__therapists",)),
+    "group-members": Rows("groups.Membership", ("group__therapists",)),
     "groups/sessions": Rows("groups.GroupSession", ("group__therapists",)),
     "group-sessions": Rows("groups.GroupSession", ("group__therapists",)),
     "groups/summaries": Rows("groups.SessionSummary", ("session__group__therapists",)),
+    "group-summaries": Rows("groups.SessionSummary", ("session__group__therapists",)),
+    "api-tokens": Rows("accounts.AccessToken", ("user",)),
+    "service-accounts": Rows("accounts.User", ("service_account__created_by",)),
     "events": Rows("groups.InterpersonalEvent", ("summary__session__group__therapists",), within="summary"),
-    "consents": Rows("rating.ConsentRecord", ("patient__treatments__therapists", "therapist")),
+    "consents": Rows(
+        "rating.ConsentRecord", ("patient__treatments__therapists", "therapist", "membership__group__therapists")
+    ),
     "recordings": Rows(
         "rating.Recording",
-        ("session__treatment__therapists", "segments__studies__leader", "segments__assignments__rater"),
+        (
+            "session__treatment__therapists",
+            "group_session__group__therapists",
+            "segments__studies__leader",
+            "segments__assignments__rater",
+        ),
     ),
     "segments": Rows(
-        "rating.Segment", ("recording__session__treatment__therapists", "studies__leader", "assignments__rater")
+        "rating.Segment",
+        (
+            "recording__session__treatment__therapists",
+            "recording__group_session__group__therapists",
+            "studies__leader",
+            "assignments__rater",
+        ),
     ),
     "studies": Rows("rating.RatingStudy", ("leader",)),
+    "consensus": Rows("rating.Segment", ("studies__leader",), within="studies"),
     "raters": Rows("accounts.User", ("pk", "rating_assignments__study__leader"), within="rating_assignments__study"),
     "assignments": Rows("rating.Assignment", ("rater",)),
     "ratings": Rows("rating.Rating", ("assignment__rater", "assignment__study__leader")),
     "episodes": Rows("ruptures.RuptureEpisode", ("treatment__therapists", "membership__group__therapists")),
     "signals": Rows("ruptures.Signal", ("treatment__therapists",)),
     "staff": Rows("accounts.User", ("pk",)),
+    "courses": Rows("courses.Course", ("leaders", "supervisors", "participants__user")),
+    "courses/meetings": Rows(
+        "courses.Meeting", ("course__leaders", "course__supervisors", "course__participants__user")
+    ),
+    "courses/participants": Rows("courses.Participant", ("user", "course__leaders", "course__supervisors")),
+    "part": Values(("roles", "attendance", "video", "note", "scoring", "edit", "unknown")),
+    "research": Rows("research.ResearchProject", ("created_by",)),
+    "research/projects": Rows("research.ResearchProject", ("created_by",)),
+    "dataset_table": Values(("sessions", "unknown")),
+    "supervisor_id": Rows("groups.Supervisor", ("group__therapists", "user"), within="group"),
     "enrol": EnrolmentLinks(),
+    "fhir/Questionnaire": Values((*(instrument.key for instrument in instruments.all_instruments()), "unknown")),
+    "fhir/QuestionnaireResponse": Rows("feedback.Response", ("session__treatment__therapists",)),
+    "fhir/Observation": Rows("feedback.Response", ("session__treatment__therapists",)),
+    "fhir/Bundle": Rows("clinic.Treatment", ("therapists",)),
 }
 
 
@@ -250,7 +284,10 @@ def user_for(role: str) -> User | None:
             staff.filter(groups__name=Role.RATER).exclude(rating_assignments=None).first()
             or staff.filter(groups__name=Role.RATER).first()
         ),
-        "course leader": staff.filter(groups__name=Role.COURSE_LEADER).exclude(led_studies=None).first(),
+        "course leader": (
+            staff.filter(groups__name=Role.COURSE_LEADER).exclude(courses_led=None).first()
+            or staff.filter(groups__name=Role.COURSE_LEADER).exclude(led_studies=None).first()
+        ),
         "supervisor": staff.filter(groups__name=Role.SUPERVISOR).first(),
         "administrator": staff.filter(groups__name=Role.ADMINISTRATOR).first(),
     }[role]

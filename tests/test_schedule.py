@@ -56,7 +56,8 @@ def commands_run(monkeypatch) -> list[tuple[str, ...]]:
 
 def test_the_apps_register_the_nightly_update_the_hourly_reminders_and_the_weekly_pruning():
     registered = {
-        name: background.periodic_jobs.get(name) for name in ("update_ruptures", "send_reminders", "prune_task_results")
+        name: background.periodic_jobs.get(name)
+        for name in ("update_ruptures", "send_reminders", "prune_task_results", "prune_audit_log")
     }
     assert registered == {
         "update_ruptures": PeriodicJob(
@@ -71,6 +72,9 @@ def test_the_apps_register_the_nightly_update_the_hourly_reminders_and_the_weekl
             args=("--min-age-days=30",),
             every=timedelta(weeks=1),
             at=time(3, 45),
+        ),
+        "prune_audit_log": PeriodicJob(
+            name="prune_audit_log", command="prune_audit_log", args=(), every=timedelta(weeks=1), at=time(4)
         ),
     }
 

@@ -29,6 +29,10 @@ class AccountsConfig(AppConfig):
             every=timedelta(weeks=1),
             at=time(3, 45),
         )
+        # Audit events older than the clinic keeps them (AUDIT_RETENTION_DAYS) are deleted weekly.
+        background.register_periodic(
+            "prune_audit_log", command="prune_audit_log", args=(), every=timedelta(weeks=1), at=time(4)
+        )
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Role, User
+from .models import ApiPart, AuditEvent, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,3 +105,49 @@ class AuditFilterForm(PlainForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The period cannot end before it starts."))
         return data
+
+
+class AccessTokenForm(PlainForm):
+    """The name and scope of a new API token; the secret is made by `tokens.issue`."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("What the token is for, for example: export to the quality register."),
+    )
+    can_write = forms.TypedChoiceField(
+        label=_("Access"),
+        choices=[("0", _("Read only")), ("1", _("Read and write"))],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    parts = forms.MultipleChoiceField(
+        label=_("Parts of the API"),
+        choices=ApiPart.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one part.")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        choices=[(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("One year"))],
+        coerce=int,
+        initial=90,
+    )
+
+
+class ServiceAccountForm(PlainForm):
+    username = forms.CharField(
+        label=_("Account name"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("For example: quality-register. It cannot sign in on the pages."),
+    )
+    description = forms.CharField(label=_("What the account is for"), max_length=200)
+    roles = roles_field()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Someone already has this username."))
+        return username

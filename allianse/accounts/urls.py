@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit_views, staff_views, task_views, views
+from . import audit_views, staff_views, task_views, token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -20,4 +20,8 @@ urlpatterns = [
     path("audit/", audit_views.audit_search, name="audit"),
     path("audit/access-log.csv", audit_views.access_log, name="access_log"),
     path("tasks/", task_views.task_list, name="tasks"),
+    path("api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path("api-tokens/<uuid:public_id>/revoke/", token_views.token_revoke, name="token_revoke"),
+    path("service-accounts/", token_views.service_accounts, name="service_accounts"),
+    path("service-accounts/<uuid:public_id>/", token_views.service_account, name="service_account"),
 ]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from allianse.clinic.dates import plausible_date
-from allianse.clinic.models import Language, Patient, Session
+from allianse.clinic.models import EndReason, Language, Patient, Session, Treatment
 from allianse.feedback.models import CheckStatus, Response
 from allianse.feedback.series import SessionRow
 
@@ -45,6 +46,25 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["public_id", "number", "starts_at", "attended"]
         read_only_fields = ["public_id", "number"]
         extra_kwargs = {"attended": {"default": True}, "starts_at": {"validators": [plausible_date]}}
+
+
+class EndTreatmentSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(validators=[plausible_date])
+    reason = serializers.ChoiceField(choices=EndReason.choices)
+
+    def validate_ended_on(self, value):
+        if value < self.context["treatment"].started_on:
+            raise serializers.ValidationError(_("A treatment cannot end before it started."))
+        return value
+
+
+class TreatmentSerializer(serializers.ModelSerializer):
+    patient = serializers.UUIDField(source="patient.public_id", read_only=True)
+    approach = serializers.StringRelatedField()
+
+    class Meta:
+        model = Treatment
+        fields = ["public_id", "patient", "started_on", "ended_on", "end_reason", "approach"]
 
 
 class PerspectiveSerializer(serializers.Serializer):

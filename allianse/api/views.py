@@ -8,18 +8,20 @@ object answers 404, exactly as an unknown one). Errors come in the user's langua
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework import generics, status
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from allianse.accounts import audit
-from allianse.accounts.models import AuditEvent
+from allianse.accounts.models import ApiPart, AuditEvent
 from allianse.accounts.permissions import Therapist
-from allianse.caseload.pages import caseload
+from allianse.caseload.pages import active_treatments, with_latest_check
 from allianse.clinic import services as clinic
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
 from allianse.feedback import services as feedback
@@ -30,15 +32,29 @@ from allianse.instruments.answer_errors import AnswerErrorsSerializer, answer_er
 from . import serializers
 
 
-class Patients(APIView):
-    permission_classes = [Therapist]
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
-    @extend_schema(responses=serializers.PatientSerializer(many=True))
-    def get(self, request):
+
+class Patients(generics.ListAPIView):
+    permission_classes = [Therapist]
+    api_part = ApiPart.CLINIC
+    serializer_class = serializers.PatientSerializer
+    list_filters = {
+        "code": ("patient__code", str, "The patient's code."),
+        "started_from": ("started_on__gte", date, "Treatment started on or after (date)."),
+        "started_to": ("started_on__lte", date, "Treatment started on or before (date)."),
+    }
+
+    def get_queryset(self):
+        return active_treatments(self.request.user)
+
+    def list(self, request, *args, **kwargs):
         """The user's active treatments with their latest patient check, as on the caseload page."""
-        treatments = caseload(request.user)
+        treatments = with_latest_check(self.paginate_queryset(self.filter_queryset(self.get_queryset())))
         audit.record_patients_shown(request, [treatment.patient for treatment in treatments], detail="api patient list")
-        return Response(serializers.PatientSerializer(treatments, many=True).data)
+        return self.get_paginated_response(self.get_serializer(treatments, many=True).data)
 
     @extend_schema(request=serializers.NewPatientSerializer, responses={201: serializers.PatientSerializer})
     def post(self, request):
@@ -52,6 +68,7 @@ class Patients(APIView):
 
 class Series(APIView):
     permission_classes = [Therapist]
+    api_part = ApiPart.FEEDBACK
 
     @extend_schema(responses=serializers.SessionRowSerializer(many=True))
     def get(self, request, public_id):
@@ -65,6 +82,7 @@ class Series(APIView):
 
 class Sessions(APIView):
     permission_classes = [Therapist]
+    api_part = ApiPart.CLINIC
 
     @extend_schema(request=serializers.SessionSerializer, responses={201: serializers.SessionSerializer})
     def post(self, request, public_id):
@@ -77,14 +95,39 @@ class Sessions(APIView):
         return Response(serializers.SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
+class TreatmentEnd(APIView):
+    permission_classes = [Therapist]
+    api_part = ApiPart.CLINIC
+
+    @extend_schema(request=serializers.EndTreatmentSerializer, responses={200: serializers.TreatmentSerializer})
+    def post(self, request, public_id):
+        """End the treatment with a date and a reason (as on the patient page); its check links stop
+        working. A treatment that has ended already answers 409."""
+        treatment = get_treatment_for_user(request.user, public_id)
+        incoming = serializers.EndTreatmentSerializer(data=request.data, context={"treatment": treatment})
+        incoming.is_valid(raise_exception=True)
+        try:
+            clinic.end_treatment(treatment=treatment, **incoming.validated_data)
+        except clinic.AlreadyEnded:
+            raise Conflict(_("This treatment has ended already.")) from None
+        audit.record(
+            request, AuditEvent.Action.UPDATE, treatment, patient=treatment.patient, detail="api treatment ended"
+        )
+        return Response(serializers.TreatmentSerializer(treatment).data)
+
+
 class CheckLink(APIView):
     permission_classes = [Therapist]
+    api_part = ApiPart.FEEDBACK
 
     @extend_schema(request=None, responses={201: serializers.CheckLinkSerializer})
     def post(self, request, public_id):
         """A new check link for the patient; earlier unanswered links for the session stop working."""
         session = get_session_for_user(request.user, public_id)
-        administration = feedback.issue_check(session=session, by=request.user)
+        try:
+            administration = feedback.issue_check(session=session, by=request.user)
+        except feedback.TreatmentEnded:
+            raise Conflict(_("This treatment has ended: it gets no new check links.")) from None
         audit.record(
             request,
             AuditEvent.Action.CREATE,
@@ -98,6 +141,7 @@ class CheckLink(APIView):
 
 class TherapistCheck(APIView):
     permission_classes = [Therapist]
+    api_part = ApiPart.FEEDBACK
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
@@ -122,6 +166,8 @@ class TherapistCheck(APIView):
 
 
 class Instruments(APIView):
+    api_part = None  # any token may read the instruments' data dictionaries
+
     @extend_schema(responses=serializers.InstrumentSummarySerializer(many=True))
     def get(self, request):
         """The instruments Allianse ships, by key and version."""
@@ -129,6 +175,8 @@ class Instruments(APIView):
 
 
 class InstrumentDetail(APIView):
+    api_part = None  # any token may read the instruments' data dictionaries
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, key):
         """One instrument's data dictionary: items, ranges, anchors, scores and bands, in both languages."""

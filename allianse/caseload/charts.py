@@ -23,10 +23,13 @@ def trajectory_spec(
     y_range: tuple[float, float],
     concern_below: float | None,
     markers: pd.DataFrame | None = None,
+    observed: pd.DataFrame | None = None,
     bands: pd.DataFrame | None = None,
     title: str = "",
 ) -> dict:
-    """`points`: columns session, perspective, measure, value. Labels translate keys for the legend."""
+    """`points`: columns session, perspective, measure, value. Labels translate keys for the legend.
+    `observed`: sessions (session, value, description) in which an observer coded a rupture, marked
+    in the observer's colour and shape at `value` (the top of the scale)."""
     data = points.dropna(subset=["value"]).assign(
         who=lambda frame: frame["perspective"].map(labels), what=lambda frame: frame["measure"].map(labels)
     )
@@ -91,6 +94,14 @@ def trajectory_spec(
             alt.Chart(markers)
             .mark_point(shape="triangle-down", size=120, filled=True, color="#000")
             .encode(x="session:Q", y="value:Q", description="explanation:N")
+        )
+    if observed is not None and len(observed):
+        layers.append(
+            alt.Chart(observed)
+            .mark_point(
+                shape=PERSPECTIVE_SHAPES["observer"], size=120, filled=True, color=PERSPECTIVE_COLOURS["observer"]
+            )
+            .encode(x="session:Q", y="value:Q", description="description:N")
         )
     chart = alt.layer(*layers).properties(
         width="container",

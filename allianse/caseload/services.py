@@ -25,6 +25,7 @@ def register_patient(
     name: str,
     language: str,
     started_on,
+    approach=None,
     first_session: bool = False,
     first_session_at=None,
     check_link: bool = False,
@@ -32,7 +33,9 @@ def register_patient(
     """A new patient under the therapist's care and, if asked, the first session (attended) and the
     patient's check link for it: all of it or, if any part fails, none."""
     with transaction.atomic():
-        treatment = clinic.register_patient(therapist=therapist, name=name, language=language, started_on=started_on)
+        treatment = clinic.register_patient(
+            therapist=therapist, name=name, language=language, started_on=started_on, approach=approach
+        )
         if not first_session:
             return NewPatient(treatment)
         session = clinic.add_session(treatment=treatment, starts_at=first_session_at, attended=True)

@@ -1,29 +1,35 @@
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from allianse import pdf
 from allianse.accounts import audit
 from allianse.accounts.decorators import therapist_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic import services
 from allianse.clinic.access import get_patient_for_user, get_session_for_user, get_treatment_for_user
-from allianse.clinic.forms import NewPatientForm, SessionForm
+from allianse.clinic.forms import EndTreatmentForm, NewPatientForm, SessionForm, TreatmentApproachForm
 from allianse.feedback.models import CheckStatus
-from allianse.feedback.services import check_status, issue_check, patient_links
+from allianse.feedback.services import TreatmentEnded, check_status, issue_check, patient_links
 from allianse.ruptures.forms import PeriodForm
 
 from .pages import alliance_range, caseload, session_context, trajectory_context
 from .response_rates import rates_context
 from .services import register_patient
+from .summary import summary_document, summary_text
 
 
 @therapist_required
 def home(request):
-    treatments = caseload(request.user)
+    search = request.GET.get("code", "")
+    treatments = caseload(request.user, search=search, page=request.GET.get("page"))
     audit.record_patients_shown(request, [treatment.patient for treatment in treatments], detail="caseload")
-    return render(request, "caseload/home.html", {"treatments": treatments, "alliance_range": alliance_range()})
+    context = {"treatments": treatments, "search": search, "alliance_range": alliance_range()}
+    return render(request, "caseload/home.html", context)
 
 
 @therapist_required
@@ -51,9 +57,74 @@ def patient(request, public_id):
     chosen = request.GET.get("treatment")
     treatment = next((t for t in treatments if str(t.public_id) == chosen), treatments[0])
     audit.record(request, AuditEvent.Action.VIEW, patient, patient=patient, detail="patient page")
-    context = {"patient": patient, "treatment": treatment, "treatments": treatments}
+    return _patient_page(request, treatment, treatments)
+
+
+def _patient_page(request, treatment, treatments, status=200, **forms):
+    context = {
+        "patient": treatment.patient,
+        "treatment": treatment,
+        "treatments": treatments,
+        "end_form": forms.get("end_form") or EndTreatmentForm(treatment=treatment),
+        "approach_form": forms.get("approach_form") or TreatmentApproachForm(instance=treatment),
+    }
     context.update(trajectory_context(treatment, request.GET.getlist("show")))
-    return render(request, "caseload/patient.html", context)
+    context["summary_text"] = summary_text({**context, "code": treatment.patient.code})  # the page's own data
+    return render(request, "caseload/patient.html", context, status=status)
+
+
+def _treatment_page_url(treatment) -> str:
+    return reverse("caseload:patient", args=[treatment.patient.public_id]) + f"?treatment={treatment.public_id}"
+
+
+@therapist_required
+def treatment_summary_text(request, public_id):
+    """The treatment's alliance summary as plain text, for the patient journal."""
+    treatment = get_treatment_for_user(request.user, public_id)
+    audit.record(request, AuditEvent.Action.VIEW, treatment, patient=treatment.patient, detail="summary as plain text")
+    return HttpResponse(summary_text(summary_document(treatment)), content_type="text/plain; charset=utf-8")
+
+
+@therapist_required
+def treatment_summary_pdf(request, public_id):
+    """The treatment's alliance summary as PDF, for the patient journal."""
+    treatment = get_treatment_for_user(request.user, public_id)
+    audit.record(request, AuditEvent.Action.VIEW, treatment, patient=treatment.patient, detail="summary as PDF")
+    document = pdf.render_pdf("caseload/treatment_summary_pdf.html", summary_document(treatment), request)
+    return pdf.pdf_response(document, f"alliance-{treatment.patient.code}.pdf")
+
+
+@therapist_required
+@require_POST
+def treatment_end(request, public_id):
+    """End the treatment with a date and a reason; its checks and reminders stop."""
+    treatment = get_treatment_for_user(request.user, public_id)
+    form = EndTreatmentForm(request.POST, treatment=treatment)
+    if not form.is_valid():
+        treatments = get_patient_for_user(request.user, treatment.patient.public_id)[1]
+        return _patient_page(request, treatment, treatments, status=400, end_form=form)
+    try:
+        services.end_treatment(treatment=treatment, **form.cleaned_data)
+    except services.AlreadyEnded:
+        messages.info(request, _("This treatment has ended already."))
+    else:
+        audit.record(request, AuditEvent.Action.UPDATE, treatment, patient=treatment.patient, detail="treatment ended")
+        messages.success(request, _("The treatment is ended. Its check links no longer work."))
+    return redirect(_treatment_page_url(treatment))
+
+
+@therapist_required
+@require_POST
+def treatment_approach(request, public_id):
+    treatment = get_treatment_for_user(request.user, public_id)
+    form = TreatmentApproachForm(request.POST, instance=treatment)
+    if not form.is_valid():
+        treatments = get_patient_for_user(request.user, treatment.patient.public_id)[1]
+        return _patient_page(request, treatment, treatments, status=400, approach_form=form)
+    form.save()
+    audit.record(request, AuditEvent.Action.UPDATE, treatment, patient=treatment.patient, detail="approach")
+    messages.success(request, _("The approach is saved."))
+    return redirect(_treatment_page_url(treatment))
 
 
 @therapist_required
@@ -98,6 +169,10 @@ def resend_check(request, public_id):
     if check_status(patient_links(session)) == CheckStatus.ANSWERED:
         messages.info(request, _("The patient has answered this check already."))
         return redirect("caseload:session", public_id=session.public_id)
-    link = issue_check(session=session, by=request.user)
+    try:
+        link = issue_check(session=session, by=request.user)
+    except TreatmentEnded:
+        messages.info(request, _("This treatment has ended: it gets no new check links."))
+        return redirect("caseload:session", public_id=session.public_id)
     audit.record(request, AuditEvent.Action.CREATE, link, patient=patient, detail="check link reissued")
     return redirect("feedback:check_link", public_id=session.public_id)

@@ -15,7 +15,7 @@ def get_patient_for_user(user, public_id) -> tuple[Patient, list[Treatment]]:
     patient = get_visible_or_404(
         Patient.objects, lambda found: found.treatments.filter(therapists=user).exists(), public_id=public_id
     )
-    return patient, list(patient.treatments.filter(therapists=user))
+    return patient, list(patient.treatments.filter(therapists=user).select_related("approach"))
 
 
 def get_treatment_for_user(user, public_id) -> Treatment:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ClinicConfig(AppConfig):
@@ -9,6 +10,13 @@ class ClinicConfig(AppConfig):
         from allianse.accounts import extensions
 
         extensions.register_patient_lookup(patient_id_for_code)
+        extensions.register_settings_page(
+            extensions.SettingsPage(
+                _("Therapeutic approaches"),
+                _("The approaches a therapist can record for a treatment, compared in the clinic overview."),
+                "clinic:approaches",
+            )
+        )
 
 
 def patient_id_for_code(code: str) -> int | None:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dates import plausible_date
-from .models import Patient, Session
+from .models import Approach, EndReason, Patient, Session, Treatment
 
 # The browser's own date-and-time picker; the value it reads and writes has no seconds.
 DATE_AND_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -28,6 +28,12 @@ class NewPatientForm(forms.ModelForm):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[plausible_date],
+    )
+    approach = forms.ModelChoiceField(
+        label=_("Approach"),
+        queryset=Approach.objects.filter(active=True),
+        required=False,
+        empty_label=_("Not recorded"),
     )
     first_session = forms.BooleanField(label=_("Add the first session"), required=False, initial=True)
     first_session_at = forms.DateTimeField(
@@ -66,3 +72,41 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, initial=None, **kwargs):
         super().__init__(*args, initial={"starts_at": now_to_the_quarter_hour(), **(initial or {})}, **kwargs)
         self.fields["starts_at"].validators.append(plausible_date)
+
+
+class EndTreatmentForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("Ended on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[plausible_date],
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=EndReason.choices)
+
+    def __init__(self, *args, treatment: Treatment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.treatment = treatment
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on < self.treatment.started_on:
+            raise forms.ValidationError(_("A treatment cannot end before it started."))
+        return ended_on
+
+
+class TreatmentApproachForm(forms.ModelForm):
+    class Meta:
+        model = Treatment
+        fields = ["approach"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["approach"]
+        field.queryset = Approach.objects.filter(active=True)
+        field.empty_label = _("Not recorded")
+
+
+class ApproachForm(forms.ModelForm):
+    class Meta:
+        model = Approach
+        fields = ["name_nb", "name_en", "active"]

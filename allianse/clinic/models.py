@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from allianse.core import groups as core_groups
@@ -45,17 +46,41 @@ class Patient(models.Model):
         return self.code
 
 
+class EndReason(models.TextChoices):
+    """Why a treatment or a group membership ended: one list for both, so that dropout (ended by the
+    patient before the agreed end) is counted the same way everywhere."""
+
+    COMPLETED = "completed", _("completed as planned")
+    DROPOUT = "dropout", _("ended by the patient before the agreed end")
+    THERAPIST = "therapist", _("ended by the therapist")
+    TRANSFERRED = "transferred", _("transferred")
+    OTHER = "other", _("other")
+
+
+class Approach(models.Model):
+    """A therapeutic approach a treatment follows. The defaults (seeded by a migration) have a `key`
+    the clinic overview compares with published dropout figures; a clinic adds its own without one."""
+
+    key = models.SlugField(max_length=30, blank=True, editable=False)
+    name_nb = models.CharField(_("name in Norwegian"), max_length=80, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=80, unique=True)
+    active = models.BooleanField(_("offered"), default=True, help_text=_("Only offered approaches can be chosen."))
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["key"], condition=~models.Q(key=""), name="unique_approach_key")]
+
+    def __str__(self) -> str:
+        return self.name_nb if (get_language() or "").startswith("nb") else self.name_en
+
+
 class TreatmentQuerySet(models.QuerySet):
     def for_therapist(self, user) -> TreatmentQuerySet:
         return self.filter(therapists=user)
 
 
 class Treatment(models.Model):
-    class EndReason(models.TextChoices):
-        COMPLETED = "completed", _("completed")
-        DROPOUT = "dropout", _("dropped out")
-        REFERRED = "referred", _("referred elsewhere")
-        OTHER = "other", _("other")
+    EndReason = EndReason
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatments")
@@ -63,6 +88,9 @@ class Treatment(models.Model):
     started_on = models.DateField(_("started"))
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=20, choices=EndReason, blank=True)
+    approach = models.ForeignKey(
+        Approach, verbose_name=_("approach"), null=True, blank=True, on_delete=models.PROTECT, related_name="treatments"
+    )
 
     objects = TreatmentQuerySet.as_manager()
 

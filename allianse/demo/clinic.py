@@ -78,7 +78,7 @@ STORIES = [
     Story(8, 5.5, 0.03, -0.3),
     Story(26, 4.2, 0.07, 0.2, dips={5: 1.9, 14: 2.1}, confrontation=frozenset({14}), withdrawal=frozenset({5})),
     Story(19, 5.1, 0.0, 0.0, held_back=frozenset({12})),
-    Story(9, 3.6, -0.02, 0.0, dips={7: 0.8}),  # low and flat: concern band
+    Story(9, 3.3, -0.02, 0.0, dips={7: 0.8}),  # low and flat from the start: concern band, weak early alliance
     Story(15, 4.7, 0.05, -0.6),
 ]
 
@@ -111,11 +111,11 @@ def build(context: DemoContext) -> None:
         therapists = [context.therapists[index % 3]]
         if index == 1:
             therapists.append(context.therapists[1])
-        context.treatments.append(_treatment(context, story, therapists))
+        context.treatments.append(add_treatment(context, story, therapists))
 
 
 @transaction.atomic
-def _treatment(context: DemoContext, story: Story, therapists: list[User]) -> Treatment:
+def add_treatment(context: DemoContext, story: Story, therapists: list[User]) -> Treatment:
     rng = context.rng
     start = context.now - timedelta(weeks=story.sessions + 1)
     patient = Patient.objects.create(language="en" if rng.random() < 0.2 else "nb")

@@ -180,7 +180,7 @@ PSYCHOEDUCATIONAL = Story(
             BORDERLINE,
             cohesion=4.0,
             leaves=5,
-            reason=Membership.EndReason.MOVED,
+            reason=Membership.EndReason.TRANSFERRED,
             note="Flyttet til Bergen; henvist videre.",
         ),
     ),
@@ -253,7 +253,7 @@ DYNAMIC = Story(
             cohesion=4.0,
             withdraws_from=22,
             leaves=28,
-            reason=Membership.EndReason.DROPPED_OUT,
+            reason=Membership.EndReason.DROPOUT,
             note="Kom ikke tilbake etter konfliktfasen; svarte ikke på telefon.",
         ),
         Member(
@@ -261,7 +261,7 @@ DYNAMIC = Story(
             ((ICD11, "6D10.2&6D11.5"),),
             cohesion=4.3,
             leaves=12,
-            reason=Membership.EndReason.MOVED,
+            reason=Membership.EndReason.TRANSFERRED,
             note="Flyttet til Trondheim.",
         ),
         Member(

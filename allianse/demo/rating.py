@@ -87,23 +87,45 @@ def _recordings_note(recordings: list[Recording]) -> str:
     )
 
 
+# A one-page PDF standing in for a signed, scanned consent form (the demo ships no documents).
+SCANNED_FORM = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def scanned_form() -> consents.UploadedForm:
+    return consents.UploadedForm("samtykke.pdf", SCANNED_FORM[:64], len(SCANNED_FORM), iter([SCANNED_FORM]))
+
+
 def _recorded_session(context: DemoContext, index: int):
     treatment = context.treatments[index]
     session = treatment.sessions.filter(attended=True).order_by("-number")[index % 2]
     therapist = treatment.therapists.first()
     for purpose in (Purpose.COURSE, Purpose.SUPERVISION):
+        stored, content_type = consents.store_form(scanned_form())
         consents.record_consent(
             patient=treatment.patient,
             purpose=purpose,
             given_at=(context.now - timedelta(days=60)).date(),
             document_reference=f"Skannet samtykkeskjema i journal, {treatment.patient.code}",
             by=therapist,
+            form_file=stored,
+            form_content_type=content_type,
         )
     return session
 
 
 def _record(context: DemoContext, session, purpose: str, index: int) -> Recording:
-    generated = session_recording(RECORDING_SECONDS, seed=index)
+    by = session.treatment.therapists.first()
+    return store_generated(session, purpose, seed=index, title=f"Opptak, time {session.number}", by=by)
+
+
+def store_generated(session, purpose: str, *, seed: int, title: str, by: User) -> Recording:
+    """A generated recording of RECORDING_SECONDS stored for `session` (individual or group)."""
+    generated = session_recording(RECORDING_SECONDS, seed=seed)
     data = generated.data
     chunks = (data[start : start + 65536] for start in range(0, len(data), 65536))
     return services.store_recording(
@@ -113,9 +135,9 @@ def _record(context: DemoContext, session, purpose: str, index: int) -> Recordin
         size=len(data),
         chunks=chunks,
         purpose=purpose,
-        title=f"Opptak, time {session.number}",
+        title=title,
         duration_seconds=RECORDING_SECONDS,
-        by=session.treatment.therapists.first(),
+        by=by,
     )
 
 

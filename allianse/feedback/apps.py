@@ -6,8 +6,11 @@ class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from allianse.clinic import events as clinic_events
         from allianse.instruments import registry
 
+        from . import receivers
         from .series import REQUIRED
 
         registry.require(REQUIRED)
+        clinic_events.treatment_ended.connect(receivers.treatment_ended, dispatch_uid="feedback.treatment_ended")

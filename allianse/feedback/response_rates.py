@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from allianse.core.response_rates import Period
 
 from .models import Administration, Respondent, Response
+from .services import OUTCOME_CHECK
 
 
 def patient_check_links(period: Period, *, therapist=None) -> list[dict]:
@@ -15,7 +16,7 @@ def patient_check_links(period: Period, *, therapist=None) -> list[dict]:
     instrument), `day`, `answered`, `therapist` (a user id)."""
     links = Administration.objects.filter(
         respondent=Respondent.PATIENT, session__starts_at__date__range=(period.start, period.end)
-    )
+    ).exclude(instrument_key=OUTCOME_CHECK)  # asked on the patient check's page, not a link of its own
     if therapist is not None:
         links = links.filter(session__treatment__therapists=therapist)
     rows = links.annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk")))).values_list(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.db.models.fields.json import KT
 
 from allianse.clinic.models import Session
 from allianse.core.measures import Requirement, roles
@@ -99,6 +101,86 @@ def series_frame(treatment_key: str, rows: list[SessionRow]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame.from_records(records)
+
+
+def series_frames(treatment_ids: list[int]) -> pd.DataFrame:
+    """The `series_frame` columns of many treatments at once, from four queries and never a model
+    instance (the daily run over every running treatment), with `session_id`, `starts_at` and the
+    patient check's state: `answered`, `links` (live, unrevoked links) and `link_expires_at` (of
+    the newest live link). `treatment` is the treatment's id as text; rows in treatment order.
+    """
+    sessions = pd.DataFrame.from_records(
+        Session.objects.filter(treatment_id__in=treatment_ids)
+        .order_by("treatment_id", "number")
+        .values_list("id", "treatment_id", "number", "starts_at", "attended"),
+        columns=["session_id", "treatment", "session", "starts_at", "attended"],
+    )
+    patient = _current_answers(treatment_ids, PATIENT_CHECK, "")
+    therapist = _current_answers(treatment_ids, THERAPIST_CHECK, "therapist_")
+    links = pd.DataFrame.from_records(
+        Administration.objects.filter(
+            session__treatment_id__in=treatment_ids, instrument_key=PATIENT_CHECK, revoked_at__isnull=True
+        )
+        .values("session_id")
+        .annotate(newest=Max("created_at"))
+        .values_list("session_id", "newest"),
+        columns=["session_id", "newest"],
+    )
+    expiry = pd.DataFrame.from_records(
+        Administration.objects.filter(
+            session__treatment_id__in=treatment_ids, instrument_key=PATIENT_CHECK, revoked_at__isnull=True
+        ).values_list("session_id", "created_at", "expires_at"),
+        columns=["session_id", "newest", "link_expires_at"],
+    )
+    newest = links.merge(expiry, on=["session_id", "newest"]).drop_duplicates("session_id")
+    frame = sessions.merge(patient, on="session_id", how="left").merge(therapist, on="session_id", how="left")
+    frame = frame.merge(newest[["session_id", "link_expires_at"]], on="session_id", how="left")
+    frame["answered"] = frame["answered"].fillna(False).astype(bool)
+    frame["links"] = frame["link_expires_at"].notna()
+    frame["attended"] = frame["attended"].astype(int)
+    frame["treatment"] = frame["treatment"].astype(str)
+    return frame.drop(columns=["therapist_answered"])
+
+
+def _current_answers(treatment_ids: list[int], key: str, prefix: str) -> pd.DataFrame:
+    """The scores and answers of the series columns from the current responses to one check, one
+    row per session (extracted by the database, not decoded here)."""
+    check = instruments.get(key)
+    scores = {
+        "alliance": check.score_with_role(roles.ALLIANCE).id,
+        **{score.id: score.id for score in check.scores_with_role(roles.SUBSCALE)},
+    }
+    answer_roles = {"rupture": roles.RUPTURE}
+    if key == PATIENT_CHECK:
+        answer_roles |= {
+            "rupture_intensity": roles.RUPTURE_INTENSITY,
+            "rupture_resolution": roles.RUPTURE_RESOLUTION,
+            "held_back": roles.HELD_BACK,
+        }
+    answers = {column: check.item_with_role(role).id for column, role in answer_roles.items()}
+    fields = {f"s_{column}": KT(f"scores__{name}") for column, name in scores.items()}
+    fields |= {f"a_{column}": KT(f"answers__{item}") for column, item in answers.items()}
+    rows = (
+        Response.objects.filter(session__treatment_id__in=treatment_ids, instrument_key=key, superseded_by__isnull=True)
+        .annotate(**fields)
+        .values_list("session_id", *fields)
+    )
+    frame = pd.DataFrame.from_records(rows, columns=["session_id", *fields])
+    out = pd.DataFrame({"session_id": frame["session_id"], "answered": True})
+    for column in scores:
+        out[column] = pd.to_numeric(frame[f"s_{column}"], errors="coerce").astype(float)
+    for column in answers:
+        values = frame[f"a_{column}"]
+        out[column] = _flags(values) if column in ("rupture", "held_back") else pd.to_numeric(values).astype(float)
+    renamed = {"alliance": "therapist_alliance", "rupture": "therapist_rupture"} if prefix else {}
+    return out.rename(columns=lambda c: renamed.get(c, f"{prefix}{c}" if c not in ("session_id",) else c))
+
+
+def _flags(values: pd.Series) -> np.ndarray:
+    """Yes/no answers as the database gives them out of JSON (true/false, 1/0, or missing): 1.0,
+    0.0 or NaN, as `_flag` reads a response's answers."""
+    text = values.astype(str).str.lower()
+    return np.where(values.isna(), np.nan, np.where(text.isin(["true", "1"]), 1.0, 0.0))
 
 
 def _score(response: Response | None, key: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allianse.clinic.models import Session
-from allianse.core.measures import CheckedAnswers, check_answers
+from allianse.core.measures import CheckedAnswers, check_answers, is_missing
 from allianse.instruments import registry as instruments
 from allianse.instruments.links import scored_fields
 
@@ -23,6 +24,9 @@ from .models import Administration, CheckStatus, Respondent, Response
 
 PATIENT_CHECK = "alliance-patient"
 THERAPIST_CHECK = "alliance-therapist"
+# The outcome measure asked on the patient check's page, after its questions (stored as its own
+# response, through an administration of its own made at the submit).
+OUTCOME_CHECK = "outcome-patient"
 
 
 class LinkProblem(Exception):
@@ -34,16 +38,24 @@ class LinkProblem(Exception):
         self.administration = administration
 
 
+class TreatmentEnded(Exception):
+    """The session's treatment has ended: it gets no new check links."""
+
+
 @dataclass(frozen=True)
 class Submission:
     checked: CheckedAnswers
     response: Response | None = None
     was_duplicate: bool = False
+    outcome: CheckedAnswers | None = None  # the outcome questions, when any was answered
+    outcome_response: Response | None = None
 
 
 def issue_check(*, session, by, instrument_key: str = PATIENT_CHECK, hours: int | None = None) -> Administration:
     """A new link for the patient, with its short code; earlier unanswered links for the same
-    session stop working."""
+    session stop working. An ended treatment gets none (`TreatmentEnded`)."""
+    if session.treatment.ended_on is not None:
+        raise TreatmentEnded
     now = timezone.now()
     patient = session.treatment.patient
     with transaction.atomic():
@@ -122,23 +134,54 @@ def submit_check(
     administration: Administration,
     answers: dict[str, Any],
     missing_reasons: dict[str, str] | None = None,
+    outcome_answers: dict[str, Any] | None = None,
 ) -> Submission:
     """Store one response for a link (see `find_link`), once. Whether it was answered before is
     the unique constraint's to say at insert: the same answers again are a second tap or a retry
     and get the stored response back; other answers mean someone else is reusing the link
-    (`LinkProblem('used')`). A new response is announced in the transaction that stores it."""
+    (`LinkProblem('used')`). A new response is announced in the transaction that stores it.
+
+    `outcome_answers` are the answers to the outcome measure asked on the patient check's page:
+    left wholly blank, nothing is stored for it; otherwise they are checked with the check's own
+    answers and stored as a response of their own in the same transaction, once."""
     _unexpired(administration)
     checked = check_answers(instruments.get(administration.instrument_key), answers, missing_reasons)
-    if not checked.is_valid:
+    outcome = _checked_outcome(administration, outcome_answers)
+    if not checked.is_valid or (outcome is not None and not outcome.is_valid):
         if administration.responses.exists():
             raise LinkProblem("used", administration)
-        return Submission(checked=checked)
+        return Submission(checked=checked, outcome=outcome)
     with transaction.atomic():
         submission = _announced(store_response(administration, checked, submitted_by=None))
+        if outcome is not None and not submission.was_duplicate:
+            submission = dataclasses.replace(
+                submission, outcome=outcome, outcome_response=_store_outcome(administration, outcome)
+            )
     assert submission.response is not None, "store_response always returns the stored response"
     if submission.was_duplicate and submission.response.answers != checked.answers:
         raise LinkProblem("used", administration)
     return submission
+
+
+def _checked_outcome(administration: Administration, answers: dict[str, Any] | None) -> CheckedAnswers | None:
+    if administration.instrument_key != PATIENT_CHECK or not answers:
+        return None
+    if all(is_missing(value) for value in answers.values()):
+        return None
+    return check_answers(instruments.get(OUTCOME_CHECK), answers)
+
+
+def _store_outcome(administration: Administration, checked: CheckedAnswers) -> Response | None:
+    """The outcome answers of a patient check, under an administration of their own (answered at once)."""
+    own = Administration.objects.create(
+        session_id=administration.session_id,
+        patient_id=administration.patient_id,
+        instrument_key=OUTCOME_CHECK,
+        respondent=Respondent.PATIENT,
+        language=administration.language,
+        expires_at=timezone.now(),
+    )
+    return _announced(store_response(own, checked, submitted_by=None)).response
 
 
 def record_therapist_check(*, session, therapist, answers: dict[str, Any]) -> Submission:

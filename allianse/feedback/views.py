@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
@@ -32,7 +33,11 @@ WRONG_CODES_MINUTES = 10
 @require_POST
 def issue_check(request, public_id):
     session = get_session_for_user(request.user, public_id)
-    administration = services.issue_check(session=session, by=request.user)
+    try:
+        administration = services.issue_check(session=session, by=request.user)
+    except services.TreatmentEnded:
+        messages.info(request, _("This treatment has ended: it gets no new check links."))
+        return redirect("caseload:session", public_id=session.public_id)
     audit.record(
         request, AuditEvent.Action.CREATE, administration, patient=session.treatment.patient, detail="check link issued"
     )
@@ -140,34 +145,53 @@ def check(request, token):
         administration = services.find_link(token)
         instrument = instruments.get(administration.instrument_key)
         answers = raw_answers(instrument, request.POST)
+        outcome = _outcome_instrument(administration)
+        outcome_answers = raw_answers(outcome, request.POST) if outcome else None
         with transaction.atomic():  # the response, its task and its audit row: one commit, all or none
-            submission = services.submit_check(administration=administration, answers=answers)
+            submission = services.submit_check(
+                administration=administration, answers=answers, outcome_answers=outcome_answers
+            )
             if submission.response is not None and not submission.was_duplicate:
                 # One query, never the answers; a patient has no account.
-                entry = (submission.response, administration.patient_id)
-                audit.record_many(request, AuditEvent.Action.CREATE, [entry], detail="patient check submitted")
+                stored = [submission.response, submission.outcome_response]
+                entries = [(response, administration.patient_id) for response in stored if response is not None]
+                audit.record_many(request, AuditEvent.Action.CREATE, entries, detail="patient check submitted")
     except services.LinkProblem as problem:
         return _link_problem(request, token, problem)
     if submission.response is None:
-        return _check_form(request, token, administration, submission.checked)
+        return _check_form(request, token, administration, submission.checked, submission.outcome)
     return _thanked(request, token, respondent_language(request, administration.language))
 
 
-def _check_form(request, token, administration, checked=None):
+def _outcome_instrument(administration):
+    """The outcome measure asked after the patient check's questions (none for other links)."""
+    return instruments.get(services.OUTCOME_CHECK) if administration.instrument_key == services.PATIENT_CHECK else None
+
+
+def _check_form(request, token, administration, checked=None, outcome_checked=None):
     language = respondent_language(request, administration.language)
     instrument = instruments.get(administration.instrument_key)
-    form = InstrumentForm(request.POST if checked is not None else None, instrument=instrument, language=language)
+    posted = request.POST if checked is not None else None
+    form = InstrumentForm(posted, instrument=instrument, language=language)
+    outcome = _outcome_instrument(administration)
+    outcome_form = InstrumentForm(posted, instrument=outcome, language=language) if outcome else None
     if checked is not None:
         form.is_valid()
         form.show_errors(checked)
+    if outcome_form is not None and outcome_checked is not None:
+        outcome_form.is_valid()
+        outcome_form.show_errors(outcome_checked)
+    errors = form.errors or (outcome_form is not None and outcome_form.errors)
     context = {
         "form": form,
+        "outcome_form": outcome_form,
+        "has_errors": bool(errors),
         "instrument": instrument,
         "language": language,
         "token": token,
         "other_language": "en" if language == "nb" else "nb",
     }
-    return render(request, "feedback/check.html", context, status=400 if form.errors else 200)
+    return render(request, "feedback/check.html", context, status=400 if errors else 200)
 
 
 @never_cache

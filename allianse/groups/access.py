@@ -41,3 +41,25 @@ def get_summary_for_user(user, public_id) -> SessionSummary:
         lambda summary: _leads(user, summary.session.group),
         public_id=public_id,
     )
+
+
+def supervises(user, group: TherapyGroup) -> bool:
+    return group.supervisors.filter(user=user).exists()
+
+
+def get_group_for_supervision(user, public_id) -> TherapyGroup:
+    """The group for its therapists and its supervisors (the supervision page)."""
+    return get_visible_or_404(
+        TherapyGroup.objects, lambda group: _leads(user, group) or supervises(user, group), public_id=public_id
+    )
+
+
+def get_signed_summary_for_supervision(user, public_id) -> SessionSummary:
+    """A signed summary for the group's therapists and supervisors; a draft is the therapists' alone."""
+    return get_visible_or_404(
+        SessionSummary.objects.select_related("session__group", "signed_by"),
+        lambda summary: (
+            summary.is_signed and (_leads(user, summary.session.group) or supervises(user, summary.session.group))
+        ),
+        public_id=public_id,
+    )

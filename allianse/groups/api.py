@@ -18,13 +18,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from allianse.accounts import audit
-from allianse.accounts.models import AuditEvent
+from allianse.accounts.models import ApiPart, AuditEvent
 from allianse.accounts.permissions import Therapist
 from allianse.clinic.dates import plausible_date
 from allianse.core.groups import Eligibility
@@ -253,24 +253,34 @@ def _rule_error(error: services.GroupRuleError) -> serializers.ValidationError:
     return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(error)]})
 
 
-class Groups(APIView):
+class Groups(generics.ListAPIView):
     permission_classes = [Therapist]
+    api_part = ApiPart.GROUPS
+    serializer_class = GroupSerializer
+    list_filters = {
+        "kind": ("kind", str, "The kind of group."),
+        "running": ("ended_on__isnull", bool, "true: groups that have not ended; false: ended groups."),
+    }
 
-    @extend_schema(responses=GroupSerializer(many=True))
-    def get(self, request):
-        """The groups the user leads, with their frame, current size and certification eligibility."""
-        groups = list(
-            TherapyGroup.objects.filter(therapists=request.user)
+    def get_queryset(self):
+        return (
+            TherapyGroup.objects.filter(therapists=self.request.user)
             .prefetch_related("therapists", "memberships__patient__diagnoses")
-            .order_by("name")
+            .order_by("name", "pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        """The groups the user leads, with their frame, current size and certification eligibility."""
+        groups = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         current = [m.patient for group in groups for m in group.memberships.all() if m.is_current]
         audit.record_patients_shown(request, current, detail="api group list")
         context = {"eligibility": _eligibility(groups)}
-        return Response(GroupSerializer(groups, many=True, context=context).data)
+        return self.get_paginated_response(GroupSerializer(groups, many=True, context=context).data)
 
 
 class GroupDetail(APIView):
+    api_part = ApiPart.GROUPS
+
     @extend_schema(responses=GroupDetailSerializer)
     def get(self, request, public_id):
         """The group page's data: members by code with their dates and latest signals, every session
@@ -293,6 +303,8 @@ class GroupDetail(APIView):
 
 
 class Heatmap(APIView):
+    api_part = ApiPart.GROUPS
+
     @extend_schema(responses=HeatmapSerializer)
     def get(self, request, public_id):
         """Members x sessions: attendance and the group-climate scores, from the frame of the page's heatmap."""
@@ -309,6 +321,8 @@ class Heatmap(APIView):
 
 
 class Sessions(APIView):
+    api_part = ApiPart.GROUPS
+
     @extend_schema(request=NewSessionSerializer, responses={201: GroupSessionSerializer})
     def post(self, request, public_id):
         """Record the group's next session with the therapists present and each member's attendance."""
@@ -333,6 +347,8 @@ class Sessions(APIView):
 
 
 class CheckLinks(APIView):
+    api_part = ApiPart.GROUPS
+
     @extend_schema(request=None, responses={201: MemberLinkSerializer(many=True)})
     def post(self, request, public_id):
         """A new personal link for every present member with something left to answer; their earlier

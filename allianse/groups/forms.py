@@ -7,6 +7,7 @@ from allianse.clinic.models import Diagnosis, Language, Patient
 from allianse.core.groups import InvalidCode, normalise_code
 
 from .models import Attendance, InterpersonalEvent, Membership, SessionSummary, TherapyGroup
+from .supervision import eligible_supervisors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -185,3 +186,17 @@ class SignSummaryForm(forms.Form):
         label=_("I have read the summary; signing locks it"),
         error_messages={"required": _("Tick the box to confirm that you have read the summary before you sign it.")},
     )
+
+
+class SupervisorForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
+    sees_case_formulations = forms.BooleanField(label=_("may read the members' case formulations"), required=False)
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = eligible_supervisors(group)
+        self.fields["user"].label_from_instance = lambda user: user.display_name
+
+
+class SupervisionNoteForm(forms.Form):
+    text = forms.CharField(label=_("Supervision note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)

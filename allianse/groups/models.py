@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from allianse.clinic.models import EndReason
 from allianse.instruments.language import current_language
 from allianse.instruments.links import ScoredAnswers, SignedLink
 
@@ -71,11 +72,7 @@ class TherapyGroup(models.Model):
 class Membership(models.Model):
     """One stay of a patient in a group. Leaving ends it; rejoining starts a new one (history kept)."""
 
-    class EndReason(models.TextChoices):
-        COMPLETED = "completed", _("completed")
-        DROPPED_OUT = "dropped_out", pgettext_lazy("group", "dropped out")
-        MOVED = "moved", _("moved")
-        OTHER = "other", _("other")
+    EndReason = EndReason  # the treatments' reasons (allianse.clinic): dropout is counted alike
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     group = models.ForeignKey(TherapyGroup, on_delete=models.PROTECT, related_name="memberships")
@@ -305,3 +302,43 @@ class SummaryAddendum(models.Model):
 
     def __str__(self) -> str:
         return f"addendum to {self.summary}"
+
+
+class Supervisor(models.Model):
+    """A supervisor of one group: reads its signed summaries and interpersonal events, its
+    recordings under the consent gate and its aggregated measures, and writes supervision notes;
+    reads the members' case formulations only while the group's therapists share them."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.ForeignKey(TherapyGroup, on_delete=models.CASCADE, related_name="supervisors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisions")
+    sees_case_formulations = models.BooleanField(_("may read the members' case formulations"), default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_supervision_per_group_and_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} supervises {self.group}"
+
+
+class SupervisionNote(models.Model):
+    """A supervisor's note on a group, or on one of its signed summaries; the group's therapists
+    read it. Never edited: a later note follows an earlier one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.ForeignKey(TherapyGroup, on_delete=models.PROTECT, related_name="supervision_notes")
+    summary = models.ForeignKey(
+        SessionSummary, null=True, blank=True, on_delete=models.PROTECT, related_name="supervision_notes"
+    )
+    text = models.TextField(_("supervision note"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"supervision note on {self.summary or self.group}"

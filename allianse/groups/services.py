@@ -124,8 +124,11 @@ def record_attendance(*, session: GroupSession, attendance: dict[int, str]) -> N
     if unknown:
         raise GroupRuleError(_("Attendance can only be recorded for members of the group on the session's day."))
     with transaction.atomic():
-        for membership_id, status in attendance.items():
-            Attendance.objects.update_or_create(
-                session=session, membership_id=membership_id, defaults={"status": status}
-            )
+        # One statement for the whole group: a new row per member, or the member's row corrected.
+        Attendance.objects.bulk_create(
+            [Attendance(session=session, membership_id=pk, status=status) for pk, status in attendance.items()],
+            update_conflicts=True,
+            unique_fields=["session", "membership"],
+            update_fields=["status"],
+        )
         signal_store.refresh_session_signals(session=session)

@@ -19,7 +19,7 @@ from allianse.feedback.services import LinkProblem
 from allianse.instruments.forms import InstrumentForm
 from allianse.instruments.language import current_language, respondent_language
 
-from . import checks, response_rates, sending, services
+from . import checks, extensions, response_rates, sending, services
 from .access import get_group_for_user, get_group_session_for_user
 from .forms import AttendanceForm, GroupSessionForm, StartSummaryForm
 
@@ -78,6 +78,7 @@ def session(request, public_id):
         **response_rates.session_checks(session, [row for row in attendance if row.present]),
         "summary": getattr(session, "summary", None),
         "start_summary_form": StartSummaryForm(initial={"language": current_language()}),
+        "sections": extensions.sections_for(request.user, session),
     }
     return render(request, "groups/session.html", context)
 

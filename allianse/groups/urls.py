@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session_views, summary_views, views
+from . import session_views, summary_views, supervision_views, views
 
 app_name = "groups"
 urlpatterns = [
@@ -20,6 +20,19 @@ urlpatterns = [
     path("groups/sessions/<uuid:public_id>/links/send/", session_views.check_link_send, name="check_link_send"),
     path("groups/sessions/<uuid:public_id>/summary/", summary_views.summary_start, name="summary_start"),
     path("groups/summaries/<uuid:public_id>/", summary_views.summary, name="summary"),
+    path(
+        "groups/summaries/<uuid:public_id>/signed/", supervision_views.summary_supervision, name="summary_supervision"
+    ),
+    path("groups/summaries/<uuid:public_id>/summary.txt", supervision_views.summary_text, name="summary_text"),
+    path("groups/summaries/<uuid:public_id>/summary.pdf", supervision_views.summary_pdf, name="summary_pdf"),
+    path("groups/<uuid:public_id>/supervision/", supervision_views.group_supervision, name="supervision"),
+    path("groups/<uuid:public_id>/supervision/notes/", supervision_views.group_note, name="supervision_note"),
+    path("groups/<uuid:public_id>/supervisors/", supervision_views.supervisor_add, name="supervisor_add"),
+    path(
+        "groups/<uuid:public_id>/supervisors/<uuid:supervisor_id>/",
+        supervision_views.supervisor_change,
+        name="supervisor_change",
+    ),
     path("groups/summaries/<uuid:public_id>/sign/", summary_views.summary_sign, name="summary_sign"),
     path("groups/summaries/<uuid:public_id>/addenda/", summary_views.addendum_new, name="addendum_new"),
     path("groups/summaries/<uuid:public_id>/events/new/", summary_views.event, name="event_new"),

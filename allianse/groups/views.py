@@ -13,7 +13,7 @@ from allianse.clinic import services as clinic_services
 from allianse.instruments.language import current_language
 from allianse.ruptures.forms import PeriodForm
 
-from . import pages, response_rates, services
+from . import extensions, pages, response_rates, services
 from .access import get_group_for_user, get_membership_for_user
 from .forms import DiagnosisForm, EndMembershipForm, GroupForm, MemberForm, ProfileForm
 from .models import TherapyGroup
@@ -59,6 +59,7 @@ def group(request, public_id):
     audit.record_for_patients(
         request, VIEW, group, [membership.patient_id for membership in memberships], detail="group page"
     )
+    context["extra_links"] = extensions.links_for(request.user, group)
     return render(request, "groups/group.html", {"group": group, "period_form": period_form, **context})
 
 

@@ -7,11 +7,13 @@ all of a rater's assignments, the clinic's overdue work). The sections, in this 
 
 - therapist: needs attention and the caseload;
 - group therapist (a therapist with a running group): the groups and this week's group sessions;
+- supervisor of a group: the groups they supervise, with the signed summaries awaiting a note;
 - rater (or anyone asked to rate): the assignments to do, with a draft, and submitted;
-- supervisor: the rating studies they lead for supervision, which is what the models let one
-  supervise (a group has therapists, no supervisor);
+- supervisor: the rating studies they lead for supervision;
 - course leader: the rating studies they lead for a course, with the consents the segments need;
 - a study leader's studies of any other purpose (research, or one whose role they lack);
+- course leader, supervisor or participant of a course: each course, its next meeting and the
+  user's roles there;
 - administrator: active staff per role, overdue work, background tasks that failed lately, the
   administration's pages.
 """
@@ -29,12 +31,14 @@ from django.utils.translation import gettext_lazy as _
 from allianse.accounts import task_log
 from allianse.accounts.models import Role, User
 from allianse.caseload.pages import alliance_range, caseload
+from allianse.courses.pages import upcoming_courses
 from allianse.feedback.models import Administration, Respondent
 from allianse.groups.models import GroupSession, TherapyGroup
 from allianse.rating import access as rating_access
 from allianse.rating import services as rating_services
 from allianse.rating.models import Assignment, Purpose, RatingStudy
 from allianse.rating.pages import assignments_of
+from allianse.ruptures.overview import perspective_shares
 
 # A patient check is overdue once its link has expired unanswered (CHECK_LINK_HOURS after it was
 # sent); the administrator follows those of the last four weeks, older ones are history.
@@ -68,20 +72,28 @@ class StudyProgress:
     blocked: int  # segments whose recording's consent no longer holds
 
 
-def home_context(user: User, now: datetime | None = None) -> dict[str, Any]:
-    """The sections of `user`'s home, and the patients they show (for the audit log)."""
+def home_context(
+    user: User, now: datetime | None = None, *, search: str = "", page: str | None = None
+) -> dict[str, Any]:
+    """The sections of `user`'s home, and the patients they show (for the audit log); `search` and
+    `page` choose the page of the therapist's caseload (needs attention comes before it)."""
     now = now or timezone.now()
     sections: list[Section] = []
     patients = []
     if user.is_therapist:
-        treatments = caseload(user)
+        treatments = caseload(user, search=search, page=page)
         patients = [treatment.patient for treatment in treatments]
-        sections.append(Section("therapist", {"treatments": treatments, "alliance_range": alliance_range()}))
+        data = {"treatments": treatments, "search": search, "alliance_range": alliance_range()}
+        sections.append(Section("therapist", data))
         groups = group_section(user, timezone.localdate(now))
         sections += [groups] if groups else []
+    supervised = supervised_section(user)
+    sections += [supervised] if supervised else []
     rater = rater_section(user)
     sections += [rater] if rater else []
     sections += study_sections(user)
+    courses = course_section(user, timezone.localdate(now))
+    sections += [courses] if courses else []
     if user.is_administrator:
         sections.append(administrator_section(now))
     return {"sections": sections, "patients_shown": patients}
@@ -108,6 +120,22 @@ def group_section(user: User, today: date) -> Section | None:
     return Section(
         "groups", {"groups": groups, "sessions": list(sessions.select_related("group").order_by("starts_at"))}
     )
+
+
+def supervised_section(user: User) -> Section | None:
+    """The groups the user supervises, each with its signed summaries that have no note yet."""
+    groups = list(
+        TherapyGroup.objects.filter(supervisors__user=user)
+        .annotate(
+            awaiting=Count(
+                "sessions__summary",
+                filter=Q(sessions__summary__signed_at__isnull=False, sessions__summary__supervision_notes=None),
+                distinct=True,
+            )
+        )
+        .order_by("name")
+    )
+    return Section("supervised", {"groups": groups}) if groups else None
 
 
 def rater_section(user: User) -> Section | None:
@@ -167,6 +195,15 @@ def study_sections(user: User) -> list[Section]:
     return sections
 
 
+def course_section(user: User, today: date) -> Section | None:
+    """The courses the user leads, supervises or takes part in, with the next meeting and the
+    user's roles there; shown to a course leader also before their first course."""
+    courses = upcoming_courses(user, today)
+    if not (courses or user.has_role(Role.COURSE_LEADER)):
+        return None
+    return Section("courses", {"courses": courses})
+
+
 def administrator_section(now: datetime) -> Section:
     active = User.objects.filter(is_active=True, groups__name__in=Role.values)
     counts = dict(active.values_list("groups__name").annotate(count=Count("pk", distinct=True)))
@@ -185,5 +222,6 @@ def administrator_section(now: datetime) -> Section:
             "expired_checks": expired.count(),
             "pending_assignments": Assignment.objects.filter(ratings__isnull=True).count(),
             "failed_tasks": task_log.failed_since(now - FAILED_TASKS_WINDOW),
+            "perspectives": perspective_shares(),
         },
     )

@@ -5,6 +5,10 @@ A broken definition does not crash the import; it is reported by the system chec
 What the apps read from the definitions (items and scores by role, rules built from them) they
 declare with `require` and `require_build` in their AppConfig.ready(); the system check
 `allianse.E002` stops start-up when a definition does not provide it.
+
+Definitions stored in the database (instruments imported from FHIR, `allianse.fhir`) come in
+through `add_stored_source`, filled by the app that stores them: `get(key, imported=True)` finds
+them under their key, `all_instruments(imported=True)` lists them after the shipped ones.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ _registry: dict[str, Instrument] = {}
 _load_error: DefinitionError | None = None
 _required: list[Requirement] = []
 _builds: dict[str, Callable[[], object]] = {}
+# Each returns the stored instruments with a key (or all of them, for None).
+_stored_sources: list[Callable[[str | None], list[Instrument]]] = []
 
 
 def load(directory: Path = DEFINITIONS_DIR) -> None:
@@ -48,12 +54,36 @@ def require_build(name: str, build: Callable[[], object]) -> None:
     _builds[name] = build
 
 
-def get(key: str) -> Instrument:
-    return _registry[key]
+def add_stored_source(source: Callable[[str | None], list[Instrument]]) -> None:
+    """Let `get` and `all_instruments` with `imported=True` find definitions stored elsewhere (the database)."""
+    if source not in _stored_sources:
+        _stored_sources.append(source)
 
 
-def all_instruments() -> list[Instrument]:
-    return sorted(_registry.values(), key=lambda instrument: instrument.key)
+def get(key: str, *, imported: bool = False) -> Instrument:
+    """A shipped instrument; with `imported`, else a stored one (this reads the database, which the
+    offline commands do not need); KeyError if there is none with that key."""
+    if key in _registry or not imported:
+        return _registry[key]
+    for source in _stored_sources:
+        found = source(key)
+        if found:
+            return found[0]
+    raise KeyError(key)
+
+
+def is_shipped(key: str) -> bool:
+    return key in _registry
+
+
+def all_instruments(*, imported: bool = False) -> list[Instrument]:
+    """The shipped instruments by key; with `imported`, the stored ones after them (this reads
+    the database)."""
+    shipped = sorted(_registry.values(), key=lambda instrument: instrument.key)
+    if not imported:
+        return shipped
+    stored = [instrument for source in _stored_sources for instrument in source(None)]
+    return shipped + sorted(stored, key=lambda instrument: instrument.key)
 
 
 def data_dictionary(instrument: Instrument) -> dict:

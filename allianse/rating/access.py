@@ -3,7 +3,9 @@ for an object the user may not reach, so a refusal tells nothing about which ids
 
 Who reaches what (permissions are object-level; Normen, need-to-know access: raters see only the
 videos assigned to them; docs/methods.md#ref-normen):
-- a therapist of the session's treatment manages its recordings and segments;
+- a therapist of the session's treatment, or of the group for a group session, manages its
+  recordings and segments;
+- a group member's consents are kept by the group's therapists and by clinic administrators;
 - a study's leader sees the study, its recordings and every rating in it;
 - a rater sees only their own assignments (and is sent only their segments, not the whole
   recording), and other raters' and reference ratings of a segment
@@ -18,6 +20,7 @@ from django.http import Http404
 from allianse.accounts.access import get_visible_or_404
 from allianse.accounts.models import Role, User
 from allianse.clinic.models import Patient
+from allianse.groups.models import GroupSession, Membership, TherapyGroup
 
 from .models import Assignment, ConsentRecord, Rating, RatingStudy, Recording, Segment
 
@@ -34,7 +37,48 @@ def uses_rating(user: User) -> bool:
 
 
 def manages_recording(user: User, recording: Recording) -> bool:
+    if recording.is_group:
+        return recording.group_session.group.therapists.filter(pk=user.pk).exists()
     return recording.session.treatment.therapists.filter(pk=user.pk).exists()
+
+
+def supervises_recording(user: User, recording: Recording) -> bool:
+    """A supervisor of the group whose session was recorded (groups.Supervisor)."""
+    return recording.is_group and recording.group_session.group.supervisors.filter(user=user).exists()
+
+
+RECORDING_RELATED = ("session__treatment__patient", "group_session__group")
+
+
+def keeps_member_consents(user: User) -> bool:
+    """The roles that keep group members' consents (a group's therapists, administrators); others get 403."""
+    return user.is_therapist or user.is_administrator
+
+
+def get_group_for_consents(user: User, public_id) -> TherapyGroup:
+    """A group's member consents: its therapists and clinic administrators."""
+    return get_visible_or_404(
+        TherapyGroup.objects,
+        lambda group: user.is_administrator or group.therapists.filter(pk=user.pk).exists(),
+        public_id=public_id,
+    )
+
+
+def get_membership_for_consents(user: User, public_id) -> Membership:
+    return get_visible_or_404(
+        Membership.objects.select_related("group", "patient"),
+        lambda membership: user.is_administrator or membership.group.therapists.filter(pk=user.pk).exists(),
+        public_id=public_id,
+    )
+
+
+def get_group_session_to_record(user: User, public_id) -> GroupSession:
+    """A group session's recordings are managed by the group's therapists."""
+    return get_visible_or_404(
+        GroupSession.objects.select_related("group"),
+        lambda session: session.group.therapists.filter(pk=user.pk).exists(),
+        public_id=public_id,
+    )
 
 
 def get_patient_for_consent(user: User, public_id) -> Patient:
@@ -52,46 +96,65 @@ def get_consent_for_user(user: User, public_id) -> ConsentRecord:
     def keeps(consent: ConsentRecord) -> bool:
         if consent.patient is not None:
             return _keeps_consents(user, consent.patient)
+        if consent.membership is not None:
+            return user.is_administrator or consent.membership.group.therapists.filter(pk=user.pk).exists()
         return user.is_administrator or consent.therapist_id == user.pk
 
-    return get_visible_or_404(ConsentRecord.objects.select_related("patient", "therapist"), keeps, public_id=public_id)
+    related = ("patient", "therapist", "membership__group", "membership__patient")
+    return get_visible_or_404(ConsentRecord.objects.select_related(*related), keeps, public_id=public_id)
 
 
 def get_recording_to_manage(user: User, public_id) -> Recording:
     return get_visible_or_404(
-        Recording.objects.select_related("session__treatment__patient"),
+        Recording.objects.select_related(*RECORDING_RELATED),
         lambda recording: manages_recording(user, recording),
         public_id=public_id,
     )
 
 
 def get_recording_to_play(user: User, public_id) -> Recording:
-    """The whole recording: its therapists and the leaders of studies using it. A rater is sent
-    only the segments assigned to them; to them, as to everyone else, the recording is not found."""
+    """The whole recording: its therapists, the supervisors of its group and the leaders of studies
+    using it. A rater is sent only the segments assigned to them; to them, as to everyone else, the
+    recording is not found."""
     return get_visible_or_404(
-        Recording.objects.select_related("session__treatment__patient"),
+        Recording.objects.select_related(*RECORDING_RELATED),
         lambda recording: (
-            manages_recording(user, recording) or recording.segments.filter(studies__leader=user).exists()
+            manages_recording(user, recording)
+            or supervises_recording(user, recording)
+            or recording.segments.filter(studies__leader=user).exists()
         ),
         public_id=public_id,
     )
 
 
 def get_segment_to_play(user: User, public_id) -> Segment:
-    """A segment's own file: the raters assigned to it, the leaders of its studies and the
-    recording's therapists."""
+    """A segment's own file: the raters assigned to it, the leaders of its studies, the recording's
+    therapists and the supervisors of its group."""
     reached = Q(assignments__rater=user) | Q(studies__leader=user)
 
     def plays(segment: Segment) -> bool:
-        return Segment.objects.filter(reached, pk=segment.pk).exists() or manages_recording(user, segment.recording)
+        recording = segment.recording
+        reaches = Segment.objects.filter(reached, pk=segment.pk).exists()
+        return reaches or manages_recording(user, recording) or supervises_recording(user, recording)
 
     return get_visible_or_404(
-        Segment.objects.select_related("recording__session__treatment"), plays, public_id=public_id
+        Segment.objects.select_related("recording__session__treatment", "recording__group_session__group"),
+        plays,
+        public_id=public_id,
     )
 
 
 def get_study_for_leader(user: User, public_id) -> RatingStudy:
     return get_visible_or_404(RatingStudy.objects, lambda study: study.leader_id == user.pk, public_id=public_id)
+
+
+def get_study_segment_for_leader(user: User, study_id, segment_id) -> tuple[RatingStudy, Segment]:
+    """A segment of a study the user leads (the consensus view)."""
+    study = get_study_for_leader(user, study_id)
+    segment = study.segments.select_related("recording").filter(public_id=segment_id).first()
+    if segment is None:
+        raise Http404
+    return study, segment
 
 
 def get_assignment_for_rater(user: User, public_id) -> Assignment:

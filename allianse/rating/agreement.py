@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from allianse.core.stats import (
 )
 from allianse.instruments import registry as instruments
 
-from . import charts
+from . import charts, comparison
 from .models import Assignment, Rating, RatingStudy
 from .services import blocked_segments, current_ratings
 
@@ -35,13 +35,22 @@ FORM_SHOWN = "ICC2"  # ICC(A,1): absolute agreement of a single rater, what a tr
 FORM_AVERAGE = "ICC2k"
 
 
+def _readings() -> dict[str, str]:
+    return {
+        "uncertain": _("uncertain: the 95% interval spans more than one band"),
+        "undefined": _("undefined: outside the range the coefficient can take"),
+    }
+
+
 def icc_sentence(value: float | None, band: str | None) -> str:
-    """What an ICC means, after Cicchetti (1994), e.g. "0.62: good agreement"."""
+    """What an ICC means, after Cicchetti (1994), e.g. "0.62: good agreement"; a band only where
+    its interval supports it (core.stats.interpretation.interval_band)."""
     meanings = {
         "excellent": _("excellent agreement"),
         "good": _("good agreement"),
         "fair": _("fair agreement"),
         "poor": _("poor agreement"),
+        **_readings(),
     }
     return _sentence(value, band, meanings)
 
@@ -52,14 +61,18 @@ def alpha_sentence(value: float | None, band: str | None) -> str:
         "acceptable": _("reliable enough to draw conclusions"),
         "tentative": _("only tentative conclusions"),
         "unacceptable": _("not reliable enough"),
+        **_readings(),
     }
     return _sentence(value, band, meanings)
 
 
 def _sentence(value: float | None, band: str | None, meanings: dict[str, str]) -> str:
-    """The value in the reader's number format and what its band means; empty if undefined."""
+    """The value in the reader's number format and what its band means; an undefined value is
+    not shown as a number; empty if there is none."""
     if value is None or band is None:
         return ""
+    if band == "undefined":
+        return meanings[band]
     return _("%(value)s: %(meaning)s") % {"value": formats.number_format(value, 2), "meaning": meanings[band]}
 
 
@@ -71,25 +84,55 @@ def value_of(instrument: Instrument, key: str, language: str) -> str:
     return (item.label or item.text)[language]
 
 
-def ratings_frame(ratings: list[Rating], instrument: Instrument) -> pd.DataFrame:
-    """Long format for the core: one row per segment, rater, item (scale items and scores)."""
+def rater_labels(study: RatingStudy, viewer: User) -> dict[int, str]:
+    """How `viewer` sees each rater of the study: names, or codes in a blind study."""
+    codes = comparison.rater_codes(study)
+    if not comparison.shows_names(study, viewer):
+        return codes
+    raters = User.objects.filter(pk__in=codes).only("username", "first_name", "last_name")
+    return {rater.pk: rater.display_name for rater in raters}
+
+
+FRAME_FIELDS = {
+    "rating_id": F("public_id"),
+    "segment_id": F("assignment__segment__public_id"),
+    "rater_pk": F("assignment__rater_id"),
+    "username": F("assignment__rater__username"),
+    "kind": F("assignment__kind"),
+}
+
+
+def rating_values(ratings: QuerySet[Rating]) -> list[dict[str, Any]]:
+    """What the frame needs of each rating, read as plain values (no model instances: a study of
+    thousands of ratings is read in one quick query)."""
+    return list(ratings.values("answers", "scores", "submitted_at", **FRAME_FIELDS))
+
+
+def ratings_frame(
+    ratings: list[dict[str, Any]], instrument: Instrument, labels: dict[int, str] | None = None
+) -> pd.DataFrame:
+    """Long format for the core: one row per segment, rater, item (scale items and scores), from
+    `rating_values`; the rater is named by `labels` (user pk to name or code) where given, else
+    by username. Built column-wise, not rating by rating."""
+    columns = ["segment", "rater", "rating", "submitted_at", "item", "value"]
+    if not ratings:
+        return pd.DataFrame(columns=columns)
+    labels = labels or {}
     scale_items = [item.id for item in instrument.items if item.type == "scale"]
-    rows = []
-    for rating in ratings:
-        base = {
-            "segment": str(rating.assignment.segment.public_id),
-            "rater": rating.assignment.rater.username,
-            "rating": str(rating.public_id),
-            "submitted_at": rating.submitted_at,
+    score_ids = [score.id for score in instrument.scores]
+    base = pd.DataFrame(
+        {
+            "segment": [str(row["segment_id"]) for row in ratings],
+            "rater": [labels.get(row["rater_pk"]) or row["username"] for row in ratings],
+            "rating": [str(row["rating_id"]) for row in ratings],
+            "submitted_at": [row["submitted_at"] for row in ratings],
         }
-        answered = [key for key in scale_items if key in rating.answers]
-        rows += [{**base, "item": key, "value": float(rating.answers[key])} for key in answered]
-        rows += [
-            {**base, "item": SCORE_PREFIX + key, "value": float(value)}
-            for key, value in rating.scores.items()
-            if value is not None
-        ]
-    return pd.DataFrame(rows, columns=["segment", "rater", "rating", "submitted_at", "item", "value"])
+    )
+    answers = pd.DataFrame([row["answers"] for row in ratings], columns=scale_items)
+    scores = pd.DataFrame([row["scores"] for row in ratings], columns=score_ids).add_prefix(SCORE_PREFIX)
+    wide = pd.concat([base, answers.apply(pd.to_numeric, errors="coerce"), scores.astype(float)], axis=1)
+    long = wide.melt(id_vars=list(base.columns), var_name="item", value_name="value").dropna(subset=["value"])
+    return long.astype({"value": float})[columns].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -122,6 +165,19 @@ class ItemRow:
     @property
     def alpha_sentence(self) -> str:
         return alpha_sentence(self.entry.get("alpha"), self.entry.get("alpha_band"))
+
+    @property
+    def alpha_interval(self) -> list[float | None]:
+        return self.entry.get("alpha_ci95", [None, None])
+
+    @property
+    def n_used(self) -> int | None:
+        """The segments the ICCs used: those rated by every rater of the item."""
+        return self.entry.get("n_used")
+
+    @property
+    def dropped(self) -> int:
+        return self.entry.get("dropped_segments", 0)
 
 
 @dataclass(frozen=True)
@@ -156,12 +212,13 @@ class StudyAgreement:
         return self.summary.to_dict("records")
 
 
-def study_agreement(study: RatingStudy, language: str) -> StudyAgreement:
-    """The agreement report of a study's current rater ratings (not reference ratings)."""
+def study_agreement(study: RatingStudy, language: str, labels: dict[int, str] | None = None) -> StudyAgreement:
+    """The agreement report of a study's current rater ratings (not reference ratings or
+    self-assessments); raters named by `labels` (see rater_labels)."""
     instrument = instruments.get(study.instrument_key)
     blocked = blocked_segments(study)
-    ratings = list(current_ratings(study, blocked).filter(assignment__kind=Assignment.Kind.RATER))
-    frame = ratings_frame(ratings, instrument)
+    ratings = rating_values(current_ratings(study, blocked).filter(assignment__kind=Assignment.Kind.RATER))
+    frame = ratings_frame(ratings, instrument, labels)
     report, problem = _report(frame)
     order = {item.id: index for index, item in enumerate(instrument.items)}
     keys = sorted(report.get("items", {}), key=lambda key: (key.startswith(SCORE_PREFIX), order.get(key, 0), key))
@@ -225,9 +282,9 @@ class Calibration:
 def reference_frame(current: QuerySet[Rating], instrument: Instrument) -> pd.DataFrame:
     """The reference value per segment and item of a study's current ratings: the consensus rating
     where there is one, else the mean of the expert ratings."""
-    references = list(current.exclude(assignment__kind=Assignment.Kind.RATER))
+    references = rating_values(current.filter(assignment__kind__in=Assignment.REFERENCE_KINDS))
     frame = ratings_frame(references, instrument)
-    kinds = {str(rating.public_id): rating.assignment.kind for rating in references}
+    kinds = {str(row["rating_id"]): row["kind"] for row in references}
     frame = frame.assign(consensus=frame["rating"].map(kinds) == Assignment.Kind.CONSENSUS)
     preferred = frame[frame["consensus"]] if frame["consensus"].any() else frame
     fallback = frame[~frame.set_index(["segment", "item"]).index.isin(preferred.set_index(["segment", "item"]).index)]
@@ -238,7 +295,7 @@ def reference_frame(current: QuerySet[Rating], instrument: Instrument) -> pd.Dat
 def rater_calibration(study: RatingStudy, rater: User, language: str) -> Calibration:
     instrument = instruments.get(study.instrument_key)
     current = current_ratings(study)
-    own = list(current.filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
+    own = rating_values(current.filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
     frame = ratings_frame(own, instrument)
     frame = frame[~frame["item"].str.startswith(SCORE_PREFIX)]
     table = against_reference(frame, reference_frame(current, instrument))

@@ -11,17 +11,18 @@ rater's or a reference rating. A submitted rating is immutable here: draft and s
 from __future__ import annotations
 
 import math
+import uuid
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from allianse.accounts import audit
-from allianse.accounts.models import AuditEvent
+from allianse.accounts.models import ApiPart, AuditEvent
 from allianse.instruments.answer_errors import AnswerErrorSerializer, AnswerErrorsSerializer, answer_errors
 from allianse.instruments.language import current_language
 
@@ -78,6 +79,14 @@ class AssignmentSerializer(serializers.Serializer):
     segment = SegmentSerializer()
     stream_url = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    consent_withdrawn = serializers.SerializerMethodField()
+
+    def get_consent_withdrawn(self, assignment) -> bool:
+        """Someone in the recording withdrew consent: a submitted rating is kept, left out of agreement."""
+        withdrawn = self.context.get("withdrawn_recordings")
+        if withdrawn is None:
+            return consents.is_withdrawn(assignment.segment.recording)
+        return assignment.segment.recording_id in withdrawn
 
     def get_stream_url(self, assignment) -> str:
         """The segment's own file; its clock starts at the segment's start (time stamps do not)."""
@@ -182,7 +191,7 @@ class AgreementSerializer(serializers.Serializer):
 
 def _refuse_if_blocked(assignment: Assignment) -> None:
     """The consent gate of the rating screen (views.rate): 403 with the reasons."""
-    problems = consents.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
+    problems = consents.consent_problems(assignment.segment.recording.recorded, assignment.study.purpose)
     if problems:
         raise PermissionDenied(" ".join(pages.consent_sentences(problems)))
 
@@ -206,15 +215,37 @@ def _entered(request, assignment: Assignment) -> tuple[services.RatingInput, dic
     return entered, {item: "unknown_item" for item in named if item not in known}
 
 
-class Assignments(APIView):
-    @extend_schema(responses=AssignmentSerializer(many=True))
-    def get(self, request):
-        """The user's own assignments, as on the rating home page (not yet submitted first)."""
-        assignments = pages.home_context(request.user)["assignments"]
-        return Response(AssignmentSerializer(assignments, many=True, context={"request": request}).data)
+class Assignments(generics.ListAPIView):
+    """The user's own assignments, as on the rating home page (not yet submitted first)."""
+
+    api_part = ApiPart.RATING
+    serializer_class = AssignmentSerializer
+    list_filters = {
+        "study": ("study__public_id", uuid.UUID, "The study's public id."),
+        "submitted": ("submitted", bool, "true: rated and submitted; false: still to rate."),
+    }
+
+    def get_queryset(self):
+        return (
+            pages.assignments_of(self.request.user)
+            .select_related("segment")
+            .order_by("submitted", "study__name", "segment__name", "pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        """A page's withdrawn consents are looked up once for all its recordings."""
+        if kwargs.get("many") and args:
+            recordings = [assignment.segment.recording for assignment in args[0]]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "withdrawn_recordings": consents.withdrawn_recordings(recordings),
+            }
+        return super().get_serializer(*args, **kwargs)
 
 
 class AssignmentDetail(APIView):
+    api_part = ApiPart.RATING
+
     @extend_schema(responses=AssignmentDetailSerializer)
     def get(self, request, public_id):
         """One own assignment with the saved draft, or the own rating once submitted."""
@@ -222,13 +253,15 @@ class AssignmentDetail(APIView):
         rating = services.current_rating(assignment)
         if rating is None:
             _refuse_if_blocked(assignment)
-        patient = assignment.segment.recording.session.treatment.patient
-        audit.record(request, AuditEvent.Action.VIEW, assignment, patient=patient, detail="api assignment")
+        patients = consents.patient_ids(assignment.segment.recording)
+        audit.record_for_patients(request, AuditEvent.Action.VIEW, assignment, patients, detail="api assignment")
         context = {"request": request, "rating": rating}
         return Response(AssignmentDetailSerializer(assignment, context=context).data)
 
 
 class Draft(APIView):
+    api_part = ApiPart.RATING
+
     @extend_schema(request=RatingInputSerializer, responses={200: DraftSerializer, 400: AnswerErrorsSerializer})
     def put(self, request, public_id):
         """Keep what was entered so far; nothing but the item ids is checked until submitting."""
@@ -241,6 +274,8 @@ class Draft(APIView):
 
 
 class Submit(APIView):
+    api_part = ApiPart.RATING
+
     @extend_schema(request=RatingInputSerializer, responses={201: OwnRatingSerializer, 400: AnswerErrorsSerializer})
     def post(self, request, public_id):
         """Submit the rating; with problems it is kept as the draft (as on the page) and answers 400."""
@@ -252,12 +287,14 @@ class Submit(APIView):
         if submission.errors:
             services.save_draft(assignment=assignment, entered=entered)
             return Response(answer_errors(submission.errors, MESSAGES), status=status.HTTP_400_BAD_REQUEST)
-        patient = assignment.segment.recording.session.treatment.patient
-        audit.record(request, AuditEvent.Action.SUBMIT, submission.rating, patient=patient)
+        patients = consents.patient_ids(assignment.segment.recording)
+        audit.record_for_patients(request, AuditEvent.Action.SUBMIT, submission.rating, patients, detail="")
         return Response(OwnRatingSerializer(submission.rating).data, status=status.HTTP_201_CREATED)
 
 
 class StudyAgreement(APIView):
+    api_part = ApiPart.RATING
+
     @extend_schema(responses=AgreementSerializer)
     def get(self, request, public_id):
         """The study's agreement, as on its agreement page; for the study's leader only."""

@@ -13,17 +13,25 @@ from .agreement import StudyAgreement
 def items_table(agreement: StudyAgreement) -> Table:
     """One row per item and score: sizes, the six ICCs with intervals, G-study, alpha, agreement."""
     max_raters = len(agreement.raters)
-    header = ["item", "label", "n_segments", "n_raters"]
+    header = ["item", "label", "n_segments", "n_raters", "icc_n_segments", "icc_dropped_segments"]
     for form in FORMS:
         header += [form, f"{form}_ci_lower", f"{form}_ci_upper", f"{form}_F", f"{form}_p", f"{form}_band"]
     header += ["var_p", "var_r", "var_pr"]
     header += [f"G_absolute_{count}" for count in range(1, max_raters + 1)]
-    header += ["alpha_interval", "alpha_band", "exact_agreement", "within_one", "problem"]
+    header += ["alpha_interval", "alpha_ci_lower", "alpha_ci_upper", "alpha_band", "exact_agreement", "within_one"]
+    header.append("problem")
 
     def rows():
         for row in agreement.rows:
             entry = row.entry
-            line = [row.key, row.label, entry.get("n_segments"), entry.get("n_raters")]
+            line = [
+                row.key,
+                row.label,
+                entry.get("n_segments"),
+                entry.get("n_raters"),
+                row.n_used,
+                entry.get("dropped_segments"),
+            ]
             for form in FORMS:
                 icc = entry.get(form, {})
                 lower, upper = icc.get("ci95", [None, None])
@@ -32,7 +40,8 @@ def items_table(agreement: StudyAgreement) -> Table:
             line += [g_study.get(name) for name in ("var_p", "var_r", "var_pr")]
             absolute = {d["raters"]: d["absolute"] for d in entry.get("d_study", [])}
             line += [absolute.get(count) for count in range(1, max_raters + 1)]
-            line += [entry.get("alpha"), entry.get("alpha_band"), entry.get("exact_agreement"), entry.get("within_one")]
+            line += [entry.get("alpha"), *row.alpha_interval, entry.get("alpha_band")]
+            line += [entry.get("exact_agreement"), entry.get("within_one")]
             line.append(entry.get("error", {}).get("code", ""))
             yield line
 

@@ -78,6 +78,24 @@ def accepted_type(name: str, head: bytes, size: int) -> FileType:
     return file_type
 
 
+# Scanned consent forms: a PDF or a photo of the signed page, kept beside the recordings.
+FORM_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+FORM_SIGNATURES = {"pdf": b"%PDF", "png": b"\x89PNG", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff"}
+FORM_MAX_BYTES = 20 * 1024 * 1024
+
+
+def accepted_form(name: str, head: bytes, size: int) -> str:
+    """The scanned form's extension if it is a PDF, PNG or JPEG of an acceptable size; else RecordingRejected."""
+    if size == 0:
+        raise RecordingRejected("empty")
+    if size > FORM_MAX_BYTES:
+        raise RecordingRejected("too_large")
+    extension = Path(name).suffix.lower().lstrip(".")
+    if extension not in FORM_TYPES or not head.startswith(FORM_SIGNATURES[extension]):
+        raise RecordingRejected("wrong_type")
+    return extension
+
+
 @dataclass(frozen=True)
 class StoredFile:
     file_name: str

@@ -17,6 +17,7 @@ RATING_ERRORS = {
     "needs_reason": _("Rate this item, or choose why it is left empty."),
     "unknown_item": _("This time stamp belongs to no item of the scale."),
 }
+NOTE_LENGTH = 300
 MISSING_REASON_LABELS = {"not_applicable": _("not applicable"), "not_observed": _("not observed")}
 
 
@@ -38,6 +39,46 @@ class ConsentForm(forms.ModelForm):
         model = ConsentRecord
         fields = ["purpose", "given_at", "document_reference"]
         widgets = {"given_at": forms.DateInput(attrs={"type": "date"})}
+
+
+class MemberConsentForm(forms.Form):
+    """A group member's written consent: one or more purposes, with the scanned signed form if there is one."""
+
+    membership = forms.ModelChoiceField(label=_("Member"), queryset=None)
+    purposes = forms.MultipleChoiceField(
+        label=_("Purposes it covers"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
+    )
+    given_at = forms.DateField(label=_("Written consent given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_reference = forms.CharField(
+        label=_("Where the signed document is kept"),
+        max_length=200,
+        required=False,
+        help_text=_("For example the journal note or archive reference of the signed form."),
+    )
+    scanned_form = forms.FileField(
+        label=_("Scanned form (PDF, PNG or JPEG)"),
+        required=False,
+        help_text=_(
+            "Optional. Kept on the clinic's server and shown only to the group's therapists and administrators."
+        ),
+    )
+
+    REJECTIONS = {
+        "empty": _("The file is empty."),
+        "too_large": _("The scanned form is larger than 20 MB."),
+        "wrong_type": _("Upload the scanned form as a PDF, PNG or JPEG file."),
+    }
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = memberships
+        self.fields["membership"].label_from_instance = lambda membership: membership.patient.code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("document_reference") and not data.get("scanned_form"):
+            raise forms.ValidationError(_("Upload the scanned form or say where the signed document is kept."))
+        return data
 
 
 class SuperiorConsentForm(forms.ModelForm):
@@ -105,6 +146,24 @@ class StudyForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     instrument_key = forms.ChoiceField(label=_("Rating scale"))
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    reveal = forms.ChoiceField(
+        label=_("Raters see the other ratings of a segment"),
+        choices=RatingStudy.Reveal.choices,
+        initial=RatingStudy.Reveal.OWN_SUBMITTED,
+        required=False,
+    )
+    naming = forms.ChoiceField(
+        label=_("Raters are named"),
+        choices=RatingStudy.Naming.choices,
+        initial=RatingStudy.Naming.NAMES,
+        required=False,
+    )
+
+    def clean_reveal(self) -> str:
+        return self.cleaned_data["reveal"] or RatingStudy.Reveal.OWN_SUBMITTED
+
+    def clean_naming(self) -> str:
+        return self.cleaned_data["naming"] or RatingStudy.Naming.NAMES
 
     def __init__(self, *args, language: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +171,9 @@ class StudyForm(forms.Form):
 
 
 def rater_choices():
-    return User.objects.filter(groups__name__in=[Role.RATER, Role.COURSE_LEADER, Role.SUPERVISOR]).distinct()
+    """Raters and leaders; therapists too, for self-assessment of the sessions they led."""
+    roles = [Role.RATER, Role.COURSE_LEADER, Role.SUPERVISOR, Role.THERAPIST]
+    return User.objects.filter(groups__name__in=roles).distinct()
 
 
 class AssignForm(forms.Form):
@@ -132,8 +193,8 @@ class AssignForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    """Per item: the answer (built as in the check form), a reason for leaving it empty, and an
-    optional time stamp. Field names: `<item>`, `<item>__reason`, `<item>__time`."""
+    """Per item: the answer (built as in the check form), a reason for leaving it empty, an
+    optional time stamp and note. Field names: `<item>`, `<item>__reason`, `<item>__time`, `<item>__note`."""
 
     def __init__(self, *args, instrument: Instrument, language: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,10 +209,13 @@ class RatingForm(forms.Form):
                     label=_("Left empty because"), choices=reasons, required=False
                 )
             self.fields[f"{item.id}__time"] = ClockField(label=_("At (time)"), required=False)
+            self.fields[f"{item.id}__note"] = forms.CharField(
+                label=_("Note"), max_length=NOTE_LENGTH, required=False, widget=forms.TextInput(attrs={"size": 30})
+            )
 
     def entered(self) -> RatingInput:
         """What was entered, time stamps parsed (call after is_valid; a bad time is a form error)."""
-        answers, reasons, stamps = {}, {}, {}
+        answers, reasons, stamps, notes = {}, {}, {}, {}
         for item in self.instrument.items:
             multi = item.type == "multi_choice"
             answers[item.id] = self.data.getlist(item.id) if multi else self.data.get(item.id)
@@ -160,7 +224,10 @@ class RatingForm(forms.Form):
             stamp = self.cleaned_data.get(f"{item.id}__time")
             if stamp is not None:
                 stamps[item.id] = stamp
-        return RatingInput(answers=answers, missing_reasons=reasons, time_stamps=stamps)
+            note = self.cleaned_data.get(f"{item.id}__note")
+            if note:
+                notes[item.id] = note
+        return RatingInput(answers=answers, missing_reasons=reasons, time_stamps=stamps, notes=notes)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for item_id, code in errors.items():
@@ -168,7 +235,7 @@ class RatingForm(forms.Form):
                 self.add_error(item_id, RATING_ERRORS.get(code, RATING_ERRORS["required"]))
 
     def entries(self):
-        """[(section or None, [(item, answer field, reason field or None, time field)])] in order."""
+        """[(section or None, [(item, answer field, reason field or None, time field, note field)])] in order."""
         sections = {section.id: section for section in self.instrument.sections}
         groups: list = []
         for item in self.instrument.items:
@@ -176,15 +243,16 @@ class RatingForm(forms.Form):
             if not groups or groups[-1][0] is not section:
                 groups.append((section, []))
             reason = self[f"{item.id}__reason"] if f"{item.id}__reason" in self.fields else None
-            groups[-1][1].append((item, self[item.id], reason, self[f"{item.id}__time"]))
+            groups[-1][1].append((item, self[item.id], reason, self[f"{item.id}__time"], self[f"{item.id}__note"]))
         return groups
 
 
-def initial_from(answers: dict, missing_reasons: dict, time_stamps: dict) -> dict:
+def initial_from(answers: dict, missing_reasons: dict, time_stamps: dict, notes: dict | None = None) -> dict:
     """Form initial values from a draft or an earlier rating."""
     initial = {key: value for key, value in answers.items() if value not in (None, "")}
     initial.update({f"{key}__reason": value for key, value in missing_reasons.items()})
     initial.update({f"{key}__time": format_clock(value) for key, value in time_stamps.items()})
+    initial.update({f"{key}__note": value for key, value in (notes or {}).items()})
     return initial
 
 
@@ -199,13 +267,23 @@ class RatingSettingsForm(forms.ModelForm):
 
     class Meta:
         model = RatingSettings
-        fields = ["requires_superior_consent"]
+        fields = ["requires_superior_consent", "group_superior_purposes"]
         help_texts = {
             "requires_superior_consent": _(
                 "Off: the written consent of every patient present is enough. On: each therapist's superior must "
                 "consent too; recordings already stored are blocked until their superiors' consents are recorded."
-            )
+            ),
         }
+
+    group_superior_purposes = forms.MultipleChoiceField(
+        label=_("Group recordings need the consent of each group therapist's superior when used for"),
+        choices=Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Every member present must consent in any case. The first rule above applies to group recordings too."
+        ),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -213,3 +291,4 @@ class RatingSettingsForm(forms.ModelForm):
         # Django compares a field whose model default is callable with a hidden copy of the value
         # shown; the stored (or default) value is what a change is measured against here.
         self.fields["requires_superior_consent"].show_hidden_initial = False
+        self.fields["group_superior_purposes"].show_hidden_initial = False

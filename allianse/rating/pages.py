@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from allianse.accounts.models import User
 from allianse.clinic.models import Session
 from allianse.core.measures import Instrument, Item
+from allianse.groups.models import GroupSession, Membership, TherapyGroup
 
 from . import access, consents, services
 from .files import RecordingRejected
@@ -31,6 +32,8 @@ def consent_sentences(problems: list[consents.ConsentProblem]) -> list[str]:
     texts = {
         "patient_missing": _("Patient %(person)s has no written consent on record for this purpose."),
         "patient_withdrawn": _("Patient %(person)s has withdrawn their consent for this purpose."),
+        "member_missing": _("Member %(person)s has no written consent on record for this purpose."),
+        "member_withdrawn": _("Member %(person)s has withdrawn their consent for this purpose."),
         "superior_missing": _("The superior of %(person)s has not given written consent for this purpose."),
         "superior_withdrawn": _("The superior's consent for %(person)s has been withdrawn."),
     }
@@ -63,7 +66,16 @@ def home_context(user: User) -> dict[str, Any]:
         if user.is_therapist
         else []
     )
+    group_sessions = (
+        GroupSession.objects.filter(group__therapists=user)
+        .select_related("group")
+        .annotate(recording_count=Count("recordings"))
+        .order_by("-starts_at")[:15]
+        if user.is_therapist
+        else []
+    )
     return {
+        "group_sessions": group_sessions,
         "assignments": assignments_of(user),
         "studies": user.led_studies.annotate(segment_count=Count("segments")) if is_leader else None,
         "sessions": sessions,
@@ -74,7 +86,7 @@ def home_context(user: User) -> dict[str, Any]:
 # -- Recordings ---------------------------------------------------------------------------------------------
 
 
-def upload(form: RecordingForm, *, session: Session, by: User) -> Recording | None:
+def upload(form: RecordingForm, *, session: consents.RecordedSession, by: User) -> Recording | None:
     data = form.cleaned_data
     upload = data["file"]
     head = next(upload.chunks(chunk_size=64), b"")
@@ -101,7 +113,7 @@ def upload(form: RecordingForm, *, session: Session, by: User) -> Recording | No
     return None
 
 
-def upload_purposes(session: Session) -> list[tuple[str, str]]:
+def upload_purposes(session: consents.RecordedSession) -> list[tuple[str, str]]:
     """The purposes a recording of `session` may be uploaded for: none whose consent was withdrawn."""
     return [
         (value, label)
@@ -122,24 +134,79 @@ def session_recordings_context(session: Session, form: RecordingForm) -> dict[st
     }
 
 
+def group_upload_purposes(session: GroupSession) -> list[tuple[str, str]]:
+    """A group recording is uploaded only for a purpose whose gate passes (every member present and,
+    where required, every superior has a valid consent)."""
+    return [(value, label) for value, label in Purpose.choices if not consents.consent_problems(session, value)]
+
+
+def group_recordings_context(session: GroupSession, form: RecordingForm | None) -> dict[str, Any]:
+    """The recordings section of a group session: consent per purpose, the recordings, and the
+    upload form (None when no purpose's gate passes: the reasons are shown instead)."""
+    problems = consents.consent_problems_by_purpose(session, list(Purpose.values))
+    gates = [(label, consent_sentences(problems[value])) for value, label in Purpose.choices]
+    purposes = [(value, label) for value, label in Purpose.choices if not problems[value]]
+    if form is None and purposes:
+        form = RecordingForm(purposes=purposes)
+    return {
+        "session": session,
+        "group": session.group,
+        "gates": gates,
+        "recordings": session.recordings.annotate(segment_count=Count("segments")),
+        "form": form if purposes else None,
+        "limit": filesizeformat(settings.RECORDING_MAX_BYTES),
+    }
+
+
+def member_consents_context(user: User, group: TherapyGroup, form) -> dict[str, Any]:
+    """Every membership of the group (current and former), each with its consents over time, and
+    the group's recordings blocked by a withdrawal (whose files may be deleted)."""
+    memberships = list(
+        group.memberships.select_related("patient")
+        .prefetch_related("consents__recorded_by", "consents__withdrawn_by")
+        .order_by("ended_on", "patient__code")
+    )
+    for membership in memberships:
+        membership.consenting = any(consent.withdrawn_at is None for consent in membership.consents.all())
+    recordings = Recording.objects.filter(group_session__group=group).select_related("group_session")
+    return {
+        "group": group,
+        "memberships": memberships,
+        "form": form,
+        "withdrawn": [recording for recording in recordings if consents.is_withdrawn(recording)],
+        "manages": group.therapists.filter(pk=user.pk).exists(),
+    }
+
+
+def member_choices(group: TherapyGroup):
+    return Membership.objects.filter(group=group).select_related("patient").order_by("patient__code")
+
+
 def add_segment(form: SegmentForm, *, recording: Recording, by: User) -> Segment | None:
     data = form.cleaned_data
     try:
         return services.add_segment(
             recording=recording, name=data["name"], start_seconds=data["start"], end_seconds=data["end"], by=by
         )
-    except services.SegmentProblem:
-        form.add_error("end", _("The segment ends after the end of the recording."))
+    except services.SegmentProblem as problem:
+        if problem.code == "file_deleted":
+            form.add_error(None, _("The recording's file is deleted; no new segment can be cut from it."))
+        else:
+            form.add_error("end", _("The segment ends after the end of the recording."))
+    except consents.ConsentMissing as missing:
+        for sentence in consent_sentences(missing.problems):
+            form.add_error(None, sentence)
     return None
 
 
 def recording_context(recording: Recording, form: SegmentForm) -> dict[str, Any]:
     segments = recording.segments.prefetch_related("studies")
-    problems = consents.consent_problems(recording.session, recording.purpose)
+    problems = consents.recording_problems(recording)
     return {
         "recording": recording,
-        "session": recording.session,
+        "session": recording.recorded,
         "problems": consent_sentences(problems),
+        "withdrawn": any(problem.code.endswith("_withdrawn") for problem in problems),
         "segments": segments,
         "form": form,
         "study_form": AddToStudyForm(segments=segments, studies=services.open_studies(recording.purpose)),
@@ -174,7 +241,7 @@ def study_context(study: RatingStudy, form) -> dict[str, Any]:
     return {
         "study": study,
         "instrument": services.instruments.get(study.instrument_key),
-        "segments": study.segments.select_related("recording__session__treatment__patient"),
+        "segments": study.segments.select_related("recording__session__treatment__patient", "recording__group_session"),
         "assignments": assignments,
         "submitted": sum(1 for a in assignments if a.submitted),
         "raters": sorted(raters, key=lambda user: user.username),

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from allianse.accounts.models import User
-from allianse.clinic.models import Session
 from allianse.core.measures import CheckedAnswers, Instrument, check_answers, printable, score_response
+from allianse.groups.models import GroupSession
 from allianse.instruments import registry as instruments
 
-from . import files, media
+from . import files, media, observers
+from .access import manages_recording
 from .clock import format_clock
-from .consents import is_blocked, require_consent
+from .consents import RecordedSession, is_blocked, require_consent
 from .models import Assignment, Rating, RatingDraft, RatingStudy, Recording, Segment
 
 RATING_SCALES = ("mbt-g-aqs", "rupture-markers")
@@ -32,7 +33,7 @@ RATING_SCALES = ("mbt-g-aqs", "rupture-markers")
 
 def store_recording(
     *,
-    session: Session,
+    session: RecordedSession,
     name: str,
     head: bytes,
     size: int,
@@ -43,16 +44,20 @@ def store_recording(
     by: User,
 ) -> Recording:
     """Check consent, size and type, then write the file and record its size and SHA-256.
+    `session` is an individual session or a group session.
 
     Raises ConsentMissing or files.RecordingRejected before anything is written.
     """
     require_consent(session, purpose)
     file_type = files.accepted_type(name, head, size)
     stored = files.store(chunks, file_type.extension)
+    recorded: dict[str, RecordedSession] = (
+        {"group_session": session} if isinstance(session, GroupSession) else {"session": session}
+    )
     try:
         with transaction.atomic():
             return Recording.objects.create(
-                session=session,
+                **recorded,
                 purpose=purpose,
                 title=title,
                 file_name=stored.file_name,
@@ -68,7 +73,7 @@ def store_recording(
 
 
 class SegmentProblem(ValueError):
-    """code: beyond_end (the segment ends after the recording) or purpose_mismatch."""
+    """code: beyond_end (the segment ends after the recording), purpose_mismatch or file_deleted."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -76,7 +81,12 @@ class SegmentProblem(ValueError):
 
 
 def add_segment(*, recording: Recording, name: str = "", start_seconds: float, end_seconds: float, by: User) -> Segment:
-    """A segment of the recording; without a name it is named by its session and its real times."""
+    """A segment of the recording; without a name it is named by its session and its real times.
+
+    Raises ConsentMissing while someone in the recording lacks consent for its purpose."""
+    if recording.file_deleted:
+        raise SegmentProblem("file_deleted")
+    require_consent(recording.recorded, recording.purpose)
     name = name or segment_name(recording, start_seconds, end_seconds)
     if recording.duration_seconds is not None and end_seconds > recording.duration_seconds + 0.5:
         raise SegmentProblem("beyond_end")
@@ -96,6 +106,8 @@ def segment_file(segment: Segment) -> Segment:
     """
     if segment.file_name and segment.path.exists():
         return segment
+    if segment.recording.file_deleted:
+        raise media.MediaError("the recording's file is deleted")
     executable = media.ffmpeg_executable()
     if executable is None:
         raise media.MediaError("no ffmpeg binary for this platform")
@@ -124,7 +136,7 @@ def segment_file(segment: Segment) -> Segment:
 def segment_name(recording: Recording, start_seconds: float, end_seconds: float) -> str:
     """E.g. "Session 20, 1:30–2:30": the session and the segment's start and end as m:ss."""
     return _("Session %(number)s, %(start)s–%(end)s") % {
-        "number": recording.session.number,
+        "number": recording.recorded.number,
         "start": format_clock(start_seconds),
         "end": format_clock(end_seconds),
     }
@@ -133,18 +145,40 @@ def segment_name(recording: Recording, start_seconds: float, end_seconds: float)
 # -- Studies and assignments -------------------------------------------------------------------------
 
 
-def create_study(*, name: str, description: str, instrument_key: str, purpose: str, leader: User) -> RatingStudy:
+def create_study(
+    *,
+    name: str,
+    description: str,
+    instrument_key: str,
+    purpose: str,
+    leader: User,
+    reveal: str = RatingStudy.Reveal.OWN_SUBMITTED,
+    naming: str = RatingStudy.Naming.NAMES,
+) -> RatingStudy:
     with transaction.atomic():
         return RatingStudy.objects.create(
-            name=name, description=description, instrument_key=instrument_key, purpose=purpose, leader=leader
+            name=name,
+            description=description,
+            instrument_key=instrument_key,
+            purpose=purpose,
+            leader=leader,
+            reveal=reveal,
+            naming=naming,
         )
+
+
+def release_ratings(study: RatingStudy) -> None:
+    """The leader lets raters who have submitted see the others' and the reference ratings."""
+    with transaction.atomic():
+        RatingStudy.objects.filter(pk=study.pk, released_at__isnull=True).update(released_at=timezone.now())
+    study.refresh_from_db(fields=["released_at"])
 
 
 def add_to_study(*, study: RatingStudy, segment: Segment) -> None:
     """A segment joins a study only for the purpose its patients consented to."""
     if segment.recording.purpose != study.purpose:
         raise SegmentProblem("purpose_mismatch")
-    require_consent(segment.recording.session, study.purpose)
+    require_consent(segment.recording.recorded, study.purpose)
     with transaction.atomic():
         study.segments.add(segment)
 
@@ -153,13 +187,26 @@ def open_studies(purpose: str) -> QuerySet[RatingStudy]:
     return RatingStudy.objects.filter(purpose=purpose).select_related("leader")
 
 
+class SelfAssessmentRefused(ValueError):
+    """A self-assessment of a segment of a session the person did not lead."""
+
+    def __init__(self, rater: User, segment: Segment) -> None:
+        super().__init__(f"{rater} did not lead the session of {segment}")
+        self.rater, self.segment = rater, segment
+
+
 def assign(
     *, study: RatingStudy, segments: Iterable[Segment], raters: Iterable[User], kind: str, by: User
 ) -> list[Assignment]:
-    """Ask each rater to rate each segment; an existing assignment is kept as it is."""
+    """Ask each rater to rate each segment; an existing assignment is kept as it is. A
+    self-assessment is only for the therapist who led the session (raises SelfAssessmentRefused)."""
     segments, raters = list(segments), list(raters)
     for segment in segments:
-        require_consent(segment.recording.session, study.purpose)
+        require_consent(segment.recording.recorded, study.purpose)
+        if kind == Assignment.Kind.SELF:
+            for rater in raters:
+                if not manages_recording(rater, segment.recording):
+                    raise SelfAssessmentRefused(rater, segment)
     with transaction.atomic():
         return [
             Assignment.objects.get_or_create(
@@ -180,6 +227,7 @@ class RatingInput:
     answers: dict[str, Any]
     missing_reasons: dict[str, str] = field(default_factory=dict)
     time_stamps: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -207,6 +255,7 @@ def save_draft(*, assignment: Assignment, entered: RatingInput) -> RatingDraft:
                 "answers": printable(entered.answers),
                 "missing_reasons": printable(entered.missing_reasons),
                 "time_stamps": entered.time_stamps,
+                "notes": printable(entered.notes),
                 "saved_at": timezone.now(),
             },
         )
@@ -224,7 +273,7 @@ def check_rating(instrument: Instrument, entered: RatingInput) -> tuple[CheckedA
         if item.type == "scale" and not answered and item.id not in errors:
             errors[item.id] = "needs_reason"
     known = {item.id for item in instrument.items}
-    for item_id in entered.time_stamps:
+    for item_id in [*entered.time_stamps, *entered.notes]:
         if item_id not in known:
             errors.setdefault(item_id, "unknown_item")
     return checked, errors
@@ -232,14 +281,14 @@ def check_rating(instrument: Instrument, entered: RatingInput) -> tuple[CheckedA
 
 def submit_rating(*, assignment: Assignment, entered: RatingInput, by: User) -> RatingSubmission:
     """Store the rating once; the draft is then removed. A second submit stores nothing new."""
-    require_consent(assignment.segment.recording.session, assignment.study.purpose)
+    require_consent(assignment.segment.recording.recorded, assignment.study.purpose)
     existing = current_rating(assignment)
     instrument = instrument_of(assignment)
     checked, errors = check_rating(instrument, entered)
     if existing is not None or errors:
         return RatingSubmission(checked=checked, errors=errors, rating=existing)
     with transaction.atomic():
-        rating = _create_rating(assignment, instrument, checked, entered.time_stamps, by)
+        rating = _create_rating(assignment, instrument, checked, entered, by)
         RatingDraft.objects.filter(assignment=assignment).delete()
     return RatingSubmission(checked=checked, errors={}, rating=rating)
 
@@ -247,7 +296,7 @@ def submit_rating(*, assignment: Assignment, entered: RatingInput, by: User) -> 
 def correct_rating(*, rating: Rating, entered: RatingInput, reason: str, by: User) -> RatingSubmission:
     """A correction is a new rating that supersedes the current one; both are kept."""
     assignment = rating.assignment
-    require_consent(assignment.segment.recording.session, assignment.study.purpose)
+    require_consent(assignment.segment.recording.recorded, assignment.study.purpose)
     instrument = instrument_of(assignment)
     checked, errors = check_rating(instrument, entered)
     if errors:
@@ -256,9 +305,7 @@ def correct_rating(*, rating: Rating, entered: RatingInput, reason: str, by: Use
         latest = current_rating(assignment)
         assert latest is not None, "a rating being corrected means its assignment has a current one"
         current = Rating.objects.select_for_update().get(pk=latest.pk)
-        correction = _create_rating(
-            assignment, instrument, checked, entered.time_stamps, by, supersedes=current, reason=reason
-        )
+        correction = _create_rating(assignment, instrument, checked, entered, by, supersedes=current, reason=reason)
     return RatingSubmission(checked=checked, errors={}, rating=correction)
 
 
@@ -266,32 +313,53 @@ def _create_rating(
     assignment: Assignment,
     instrument: Instrument,
     checked: CheckedAnswers,
-    time_stamps: dict[str, float],
+    entered: RatingInput,
     by: User,
     *,
     supersedes: Rating | None = None,
     reason: str = "",
 ) -> Rating:
-    return Rating.objects.create(
+    rating = Rating.objects.create(
         assignment=assignment,
         instrument_key=instrument.key,
         instrument_version=instrument.version,
         answers=checked.answers,
         missing_reasons=checked.missing_reasons,
-        time_stamps=time_stamps,
+        time_stamps=entered.time_stamps,
+        notes=printable(entered.notes),
         scores=score_response(instrument, checked.answers).scores,
         submitted_by=by,
         supersedes=supersedes,
         correction_reason=reason,
     )
+    observers.rating_stored(rating)
+    return rating
 
 
 def blocked_segments(study: RatingStudy) -> list[int]:
     """The study's segments (pks) whose consent no longer holds, checked once per recording."""
-    segments = list(study.segments.select_related("recording__session__treatment__patient"))
+    segments = list(study.segments.select_related("recording__session__treatment__patient", "recording__group_session"))
     recordings = {segment.recording_id: segment.recording for segment in segments}
     blocked = {pk for pk, recording in recordings.items() if is_blocked(recording)}
     return [segment.pk for segment in segments if segment.recording_id in blocked]
+
+
+def delete_recording_file(*, recording: Recording, by: User) -> Recording:
+    """Delete the recording's file and its segments' cut files from disk; the rows stay (ratings
+    keep their context), the recording marked as having no file. The product keeps no other copy
+    (docs/recordings.md#deleting-a-recording-file)."""
+    with transaction.atomic():
+        locked = Recording.objects.select_for_update().get(pk=recording.pk)
+        if locked.file_deleted:
+            return locked
+        locked.file_deleted_at, locked.file_deleted_by = timezone.now(), by
+        locked.save(update_fields=["file_deleted_at", "file_deleted_by"])
+        recording.file_deleted_at, recording.file_deleted_by = locked.file_deleted_at, by
+        cut = list(locked.segments.exclude(file_name="").values_list("file_name", flat=True))
+        locked.segments.update(file_name="", size_bytes=None, sha256="", content_type="")
+    for file_name in [locked.file_name, *cut]:
+        files.remove(file_name)
+    return locked
 
 
 def current_ratings(study: RatingStudy, blocked: list[int] | None = None) -> QuerySet[Rating]:
@@ -306,12 +374,24 @@ def current_ratings(study: RatingStudy, blocked: list[int] | None = None) -> Que
     )
 
 
-def segment_ratings(assignment: Assignment) -> QuerySet[Rating]:
-    """Every current rating of the assignment's segment in its study (shown only after submitting)."""
+def current_consensus(study: RatingStudy, segment: Segment) -> Rating | None:
     return (
         Rating.objects.filter(
-            assignment__study=assignment.study, assignment__segment=assignment.segment, superseded_by__isnull=True
+            assignment__study=study,
+            assignment__segment=segment,
+            assignment__kind=Assignment.Kind.CONSENSUS,
+            superseded_by__isnull=True,
         )
-        .select_related("assignment__rater")
-        .order_by("assignment__kind", "assignment__rater__username")
+        .order_by("-submitted_at")
+        .first()
     )
+
+
+def record_consensus(*, study: RatingStudy, segment: Segment, entered: RatingInput, by: User) -> RatingSubmission:
+    """The consensus the leader records for a segment becomes its reference rating (calibration and
+    the raters' comparison use it before any expert's); a later consensus supersedes it."""
+    (assignment,) = assign(study=study, segments=[segment], raters=[by], kind=Assignment.Kind.CONSENSUS, by=by)
+    existing = current_rating(assignment)
+    if existing is None:
+        return submit_rating(assignment=assignment, entered=entered, by=by)
+    return correct_rating(rating=existing, entered=entered, reason=_("The consensus was revised."), by=by)

@@ -24,7 +24,10 @@ def consent_rules(request):
                 request,
                 AuditEvent.Action.UPDATE,
                 row,
-                detail=f"consent rules: requires_superior_consent={row.requires_superior_consent}",
+                detail=(
+                    f"consent rules: requires_superior_consent={row.requires_superior_consent}, "
+                    f"group_superior_purposes={','.join(row.group_superior_purposes)}"
+                ),
             )
         messages.success(request, _("The consent rules are saved. They apply to every recording from now on."))
         return redirect("rating:consent_rules")

@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseGone, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -12,14 +12,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from allianse import pdf
 from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required, therapist_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user
-from allianse.exports import to_csv, to_xlsx
+from allianse.exports import csv_lines, xlsx_file
 from allianse.instruments.language import current_language
 
-from . import access, agreement, consents, exports, files, media, pages, services
+from . import access, agreement, consents, exports, files, media, pages, services, study_pages
 from .forms import (
     AddToStudyForm,
     AssignForm,
@@ -93,12 +94,13 @@ def superior_consents(request):
 def consent(request, public_id):
     """A consent and where the recordings it covers have been used; withdrawal on POST."""
     record = access.get_consent_for_user(request.user, public_id)
+    patient = record.patient or (record.membership.patient if record.membership else None)
     if request.method == "POST" and record.withdrawn_at is None:
         consents.withdraw_consent(consent=record, by=request.user)
-        audit.record(request, AuditEvent.Action.UPDATE, record, patient=record.patient, detail="consent withdrawn")
+        audit.record(request, AuditEvent.Action.UPDATE, record, patient=patient, detail="consent withdrawn")
         messages.warning(request, _("The consent is withdrawn. The recordings it covered are blocked from now on."))
         return redirect("rating:consent", public_id=record.public_id)
-    audit.record(request, VIEW, record, patient=record.patient, detail="consent and its use")
+    audit.record(request, VIEW, record, patient=patient, detail="consent and its use")
     return render(request, "rating/consent.html", {"consent": record, "usage": consents.consent_usage(record)})
 
 
@@ -125,15 +127,22 @@ def session_recordings(request, public_id):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def recording(request, public_id):
-    recording = access.get_recording_to_manage(request.user, public_id)
+    """The recording with its segments; its therapists add segments, the supervisors of its group and
+    the leaders of studies using it watch."""
+    if request.method == "POST":
+        recording = access.get_recording_to_manage(request.user, public_id)
+    else:
+        recording = access.get_recording_to_play(request.user, public_id)
     form = SegmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         segment = pages.add_segment(form, recording=recording, by=request.user)
         if segment is not None:
             messages.success(request, _("The segment is added."))
             return redirect("rating:recording", public_id=recording.public_id)
-    audit.record(request, VIEW, recording, patient=recording.session.treatment.patient, detail="recording page")
-    return render(request, "rating/recording.html", pages.recording_context(recording, form))
+    _record(request, VIEW, recording, recording, detail="recording page")
+    context = pages.recording_context(recording, form)
+    context["manages"] = access.manages_recording(request.user, recording)
+    return render(request, "rating/recording.html", context)
 
 
 @staff_required
@@ -153,10 +162,10 @@ def recording_add_to_study(request, public_id):
 def stream(request, public_id):
     """The whole recording's bytes, for its therapists and study leaders (raters: segment_stream)."""
     recording = access.get_recording_to_play(request.user, public_id)
-    if consents.is_blocked(recording):
-        raise PermissionDenied
-    patient = recording.session.treatment.patient
-    return _ranged(request, recording, recording.path, recording.size_bytes, recording.content_type, patient)
+    if recording.file_deleted:
+        return HttpResponseGone()
+    _refuse_if_blocked(recording)
+    return _ranged(request, recording, recording.path, recording.size_bytes, recording.content_type, recording)
 
 
 @staff_required
@@ -164,21 +173,32 @@ def stream(request, public_id):
 def segment_stream(request, public_id):
     """A segment's own file (cut on first play), for its raters, study leaders and therapists."""
     segment = access.get_segment_to_play(request.user, public_id)
-    if consents.is_blocked(segment.recording):
-        raise PermissionDenied
+    if segment.recording.file_deleted:
+        return HttpResponseGone()
+    _refuse_if_blocked(segment.recording)
     try:
         segment = services.segment_file(segment)
     except media.MediaError:
         return HttpResponse(status=503)
-    patient = segment.recording.session.treatment.patient
-    return _ranged(request, segment, segment.path, segment.size_bytes, segment.content_type, patient)
+    return _ranged(request, segment, segment.path, segment.size_bytes, segment.content_type, segment.recording)
 
 
-def _ranged(request, played, path, size: int, content_type: str, patient) -> HttpResponse:
+def _refuse_if_blocked(recording) -> None:
+    """No bytes of a recording whose consent does not hold (403)."""
+    if consents.is_blocked(recording):
+        raise PermissionDenied
+
+
+def _ranged(request, played, path, size: int, content_type: str, recording) -> HttpResponse:
     response = files.ranged_response(request.headers.get("Range"), path, size, content_type)
     if response.status_code == 200 or response["Content-Range"].startswith("bytes 0-"):
-        audit.record(request, VIEW, played, patient=patient, detail="played")  # once a playback, not every seek
+        _record(request, VIEW, played, recording, detail="played")  # once a playback, not every seek
     return response
+
+
+def _record(request, action: str, obj, recording, *, detail: str = "") -> None:
+    """The audit event about `obj`, for each patient in `recording` (one, or the members present)."""
+    audit.record_for_patients(request, action, obj, consents.patient_ids(recording), detail=detail)
 
 
 # -- Studies ----------------------------------------------------------------------------------------------
@@ -205,35 +225,59 @@ def study(request, public_id):
     if request.method == "POST" and form.is_valid() and _assign(request, study=study, **form.cleaned_data):
         return redirect("rating:study", public_id=study.public_id)
     audit.record(request, VIEW, study, detail="study")
-    return render(request, "rating/study.html", pages.study_context(study, form))
+    context = study_pages.study_page(
+        study,
+        request.user,
+        state=request.GET.get("state", ""),
+        segment=request.GET.get("segment", ""),
+        page=request.GET.get("page"),
+    )
+    return render(request, "rating/study.html", {**context, "form": form})
 
 
 @staff_required
 def study_agreement(request, public_id):
     study = access.get_study_for_leader(request.user, public_id)
     audit.record(request, VIEW, study, detail="agreement")
-    result = agreement.study_agreement(study, current_language())
-    context = {"study": study, "agreement": result, "raters": pages.study_raters(study)}
-    return render(request, "rating/agreement.html", context)
+    labels = agreement.rater_labels(study, request.user)
+    result = agreement.study_agreement(study, current_language(), labels)
+    raters = [(rater, labels.get(rater.pk, rater.display_name)) for rater in pages.study_raters(study)]
+    return render(request, "rating/agreement.html", {"study": study, "agreement": result, "raters": raters})
+
+
+@staff_required
+def study_agreement_pdf(request, public_id):
+    """The agreement report as PDF: the study, its scale and the coefficients as the page shows them."""
+    study = access.get_study_for_leader(request.user, public_id)
+    audit.record(request, VIEW, study, detail="agreement as PDF")
+    result = agreement.study_agreement(study, current_language(), agreement.rater_labels(study, request.user))
+    document = pdf.render_pdf("rating/agreement_pdf.html", {"study": study, "agreement": result}, request)
+    return pdf.pdf_response(document, f"agreement-{study.public_id}.pdf")
 
 
 @staff_required
 def study_export(request, public_id, table, extension):
     study = access.get_study_for_leader(request.user, public_id)
-    result = agreement.study_agreement(study, current_language())
+    result = agreement.study_agreement(study, current_language(), agreement.rater_labels(study, request.user))
     names = {str(segment.public_id): segment.name for segment in study.segments.all()}
     tables = {"items": exports.items_table(result), "ratings": exports.ratings_table(result, names)}
     if table not in tables:
         raise Http404
     audit.record(request, EXPORT, study, detail=f"agreement {table}.{extension}")
+    # Streamed: the CSV line by line, the XLSX from a file written row by row (allianse.exports).
+    filename = f"agreement-{study.public_id}-{table}.{extension}"
     if extension == "csv":
-        body, content_type = to_csv(tables[table]), "text/csv; charset=utf-8"
-    else:
-        body = to_xlsx(tables)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="agreement-{study.public_id}-{table}.{extension}"'
-    return response
+        response = StreamingHttpResponse(
+            (line.encode() for line in csv_lines(*tables[table])), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        xlsx_file(tables),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @staff_required
@@ -241,7 +285,9 @@ def calibration(request, public_id, rater_id):
     study, rater = access.get_calibration_for_user(request.user, public_id, rater_id)
     audit.record(request, VIEW, study, detail="calibration")
     result = agreement.rater_calibration(study, rater, current_language())
-    return render(request, "rating/calibration.html", {"study": study, "calibration": result})
+    label = agreement.rater_labels(study, request.user).get(rater.pk, rater.display_name)
+    context = {"study": study, "calibration": result, "rater_label": label}
+    return render(request, "rating/calibration.html", context)
 
 
 # -- Rating -----------------------------------------------------------------------------------------------
@@ -255,16 +301,16 @@ def rate(request, public_id):
     current = services.current_rating(assignment)
     if current is not None:
         return redirect("rating:rating", public_id=current.public_id)
-    patient = assignment.segment.recording.session.treatment.patient
-    blocked = consents.consent_problems(assignment.segment.recording.session, assignment.study.purpose)
+    recording = assignment.segment.recording
+    blocked = consents.consent_problems(recording.recorded, assignment.study.purpose)
     if blocked:
         return render(request, "rating/blocked.html", {"problems": blocked, "assignment": assignment}, status=403)
     outcome = _rate(request, assignment, current_language())
     if outcome.redirect_to is not None:
         if outcome.rating is not None:
-            audit.record(request, SUBMIT, outcome.rating, patient=patient)
+            _record(request, SUBMIT, outcome.rating, recording)
         return redirect(outcome.redirect_to)
-    audit.record(request, VIEW, assignment, patient=patient, detail="rating screen")
+    _record(request, VIEW, assignment, recording, detail="rating screen")
     return render(request, "rating/rate.html", outcome.context, status=400 if outcome.context["form"].errors else 200)
 
 
@@ -283,9 +329,8 @@ def autosave(request, public_id):
 def rating(request, public_id):
     """A submitted rating; beside it, now that it is in, the other raters' and the reference."""
     rating = access.get_rating_for_user(request.user, public_id)
-    patient = rating.assignment.segment.recording.session.treatment.patient
-    audit.record(request, VIEW, rating, patient=patient, detail="rating")
-    return render(request, "rating/rating.html", pages.rating_context(request.user, rating, current_language()))
+    _record(request, VIEW, rating, rating.assignment.segment.recording, detail="rating")
+    return render(request, "rating/rating.html", study_pages.rating_page(request.user, rating, current_language()))
 
 
 @staff_required
@@ -295,11 +340,11 @@ def correct(request, public_id):
     if rating.assignment.rater_id != request.user.pk or hasattr(rating, "superseded_by"):
         raise PermissionDenied
     outcome = _correct(request, rating, current_language())
-    patient = rating.assignment.segment.recording.session.treatment.patient
+    recording = rating.assignment.segment.recording
     if outcome.redirect_to is not None:
-        audit.record(request, SUBMIT, outcome.rating, patient=patient)
+        _record(request, SUBMIT, outcome.rating, recording)
         return redirect(outcome.redirect_to)
-    audit.record(request, VIEW, rating, patient=patient, detail="correction screen")
+    _record(request, VIEW, rating, recording, detail="correction screen")
     status = 400 if outcome.context["form"].errors or outcome.context["correction"].errors else 200
     return render(request, "rating/correct.html", outcome.context, status=status)
 
@@ -326,6 +371,10 @@ def _assign(request, *, study: RatingStudy, segments, raters, kind: str) -> bool
         for sentence in pages.consent_sentences(missing.problems):
             messages.error(request, sentence)
         return False
+    except services.SelfAssessmentRefused as refused:
+        text = _("%(person)s did not lead the session of %(segment)s, so cannot assess themselves on it.")
+        messages.error(request, text % {"person": refused.rater.display_name, "segment": refused.segment.name})
+        return False
     messages.success(request, _("%(count)s assignments are in place.") % {"count": len(created)})
     return True
 
@@ -350,7 +399,7 @@ def _rating_form(request, assignment: Assignment, language: str, initial: dict) 
 def _rate(request, assignment: Assignment, language: str) -> Outcome:
     """Save draft (button or script) or submit; a submit with problems keeps the draft too."""
     draft = _draft(assignment)
-    initial = initial_from(draft.answers, draft.missing_reasons, draft.time_stamps) if draft else {}
+    initial = initial_from(draft.answers, draft.missing_reasons, draft.time_stamps, draft.notes) if draft else {}
     form = _rating_form(request, assignment, language, initial)
     if request.method == "POST":
         form.is_valid()
@@ -367,7 +416,10 @@ def _rate(request, assignment: Assignment, language: str) -> Outcome:
             saved = formats.time_format(timezone.localtime(draft.saved_at), "H:i")
             messages.success(request, _("Draft saved at %(time)s.") % {"time": saved})
             return Outcome(redirect_to=reverse("rating:rate", args=[assignment.public_id]))
-    return Outcome(context=pages.screen_context(assignment, form, draft))
+    context = pages.screen_context(assignment, form, draft)
+    stamped = [("", draft.time_stamps, draft.notes)] if draft else []
+    context["timeline"] = study_pages.timeline(assignment.segment, form.instrument, stamped, language)
+    return Outcome(context=context)
 
 
 def _save_draft(request, assignment: Assignment, language: str) -> None:
@@ -377,7 +429,7 @@ def _save_draft(request, assignment: Assignment, language: str) -> None:
 
 
 def _correct(request, rating: Rating, language: str) -> Outcome:
-    initial = initial_from(rating.answers, rating.missing_reasons, rating.time_stamps)
+    initial = initial_from(rating.answers, rating.missing_reasons, rating.time_stamps, rating.notes)
     form = _rating_form(request, rating.assignment, language, initial)
     correction = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid() & correction.is_valid():

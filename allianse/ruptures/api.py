@@ -1,11 +1,15 @@
 """REST API (read-only) for the signals and rupture episodes of the user's own treatments.
 
-/api/v1/ruptures/signals/ and /api/v1/ruptures/episodes/, each filterable by `treatment`
-(its public id). A list holds only the user's treatments; an object of another therapist's
-treatment answers 404, as an unknown id and as the pages do. Every read is written to the audit log.
+/api/v1/ruptures/signals/ and /api/v1/ruptures/episodes/, in pages, each filterable by `treatment`
+(its public id), `patient` (code), `kind` and dates. A list holds only the user's treatments; an
+object of another therapist's treatment answers 404, as an unknown id and as the pages do. Every
+read is written to the audit log.
 """
 
 from __future__ import annotations
+
+import uuid
+from datetime import date
 
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -13,6 +17,7 @@ from rest_framework.routers import SimpleRouter
 
 from allianse.accounts import audit
 from allianse.accounts.access import get_visible_or_404
+from allianse.accounts.models import ApiPart
 
 from .models import EpisodeStageNote, RuptureEpisode, Signal
 from .services import stage_count
@@ -90,16 +95,23 @@ class EpisodeSerializer(serializers.ModelSerializer):
         return stage_count(episode.kind)
 
 
+# Filters of both lists (query parameter -> lookup, type, description; see allianse.api.filters).
+TREATMENT_FILTERS = {
+    "treatment": ("treatment__public_id", uuid.UUID, "The treatment's public id."),
+    "patient": ("treatment__patient__code", str, "The patient's code."),
+    "kind": ("kind", str, "The kind of signal or rupture."),
+}
+
+
 class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
     """Lists hold the user's treatments only; retrieving another's object answers 404."""
 
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
+    api_part = ApiPart.RUPTURES
 
     def get_queryset(self):
-        queryset = self.base_queryset().filter(treatment__therapists=self.request.user).distinct()
-        treatment = self.request.query_params.get("treatment")
-        return queryset.filter(treatment__public_id=treatment) if treatment else queryset
+        return self.base_queryset().filter(treatment__therapists=self.request.user).distinct()
 
     def get_object(self):
         return get_visible_or_404(
@@ -109,11 +121,11 @@ class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        found = list(self.get_queryset())
+        found = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         audit.record_patients_shown(
             request, [obj.treatment.patient for obj in found], detail=f"api {self.basename} list"
         )
-        return Response(self.get_serializer(found, many=True).data)
+        return self.get_paginated_response(self.get_serializer(found, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         found = self.get_object()
@@ -123,6 +135,11 @@ class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
 
 class SignalViewSet(_OwnTreatments):
     serializer_class = SignalSerializer
+    list_filters = {
+        **TREATMENT_FILTERS,
+        "created_from": ("created_at__date__gte", date, "Signalled on or after (date)."),
+        "created_to": ("created_at__date__lte", date, "Signalled on or before (date)."),
+    }
 
     def base_queryset(self):
         return Signal.objects.current().select_related("treatment__patient", "session", "episode").order_by("id")
@@ -130,6 +147,12 @@ class SignalViewSet(_OwnTreatments):
 
 class EpisodeViewSet(_OwnTreatments):
     serializer_class = EpisodeSerializer
+    list_filters = {
+        **TREATMENT_FILTERS,
+        "status": ("status", str, "open or closed."),
+        "opened_from": ("opened_at__date__gte", date, "Opened on or after (date)."),
+        "opened_to": ("opened_at__date__lte", date, "Opened on or before (date)."),
+    }
 
     def base_queryset(self):
         return (

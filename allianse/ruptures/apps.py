@@ -19,7 +19,7 @@ class RupturesConfig(AppConfig):
         from . import guide, receivers, rules
 
         registry.require(rules.REQUIRED)
-        registry.require_build("the rupture signal rules", rules.default_rules)
+        registry.require_build("the rupture signal rules", rules.definition_rules)
         guide.load()
         background.register_periodic("update_ruptures", command="update_ruptures", every=timedelta(days=1), at=time(2))
         checks.register(guide.check_guide)

@@ -23,6 +23,8 @@ URGENCY: dict[str, int] = {
     Kind.LOW: 1,
     Kind.DISCREPANCY: 2,
     Kind.HELD_BACK: 2,
+    # A weak early alliance is a dropout risk the data show (Horvath & Symonds 1991).
+    Kind.EARLY: 1,
     # A group member's signals: repeated absence (GroupKind.ABSENCE, the same key as Kind.ABSENCE)
     # ranks with an absence after a rupture, as a dropout risk; withdrawal from the group and
     # conflict in it rank with the ruptures the data show.

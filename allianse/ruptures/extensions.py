@@ -10,6 +10,10 @@ An app registers in its `AppConfig.ready()` (see docs/architecture.md):
 - `response_sources`: (title, callable `(period, *, therapist=None) -> list of link rows`) pairs,
   each a column of the clinic overview's response rates (rows as `allianse.core.response_rates`
   reads them, with a `therapist` user id; e.g. the group members' checks).
+- `observer_sources`: objects with `views(sessions) -> {session id: observers.ObserverView}` for a
+  queryset of clinic sessions, and `rated_sessions(*, rupture) -> queryset of session ids` (those
+  observers rated, or coded a rupture in; used as a subquery): the third perspective (observers'
+  ratings of recordings) on the session, patient and episode pages, in the signals and the overview.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 attention_sources: list[Callable[[Any], list]] = []
 episode_details: list[Callable[[Any], dict | None]] = []
 response_sources: list[tuple[Any, Callable[..., list[dict]]]] = []
+observer_sources: list[Any] = []
 
 
 def register_attention_source(source: Callable[[Any], list]) -> None:
@@ -35,3 +40,8 @@ def register_episode_details(details: Callable[[Any], dict | None]) -> None:
 def register_response_source(title: Any, links: Callable[..., list[dict]]) -> None:
     if all(known is not links for _title, known in response_sources):
         response_sources.append((title, links))
+
+
+def register_observer_source(source: Any) -> None:
+    if source not in observer_sources:
+        observer_sources.append(source)

@@ -6,12 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from allianse.accounts.models import Role, User
+from allianse.clinic.models import Approach
 from allianse.core.response_rates import Period, last_weeks
 from allianse.core.signals import InvalidRules, SignalRules
 from allianse.instruments.templatetags.instrument_text import tr
 
-from . import guide
+from . import guide, overview
 from .models import EpisodeKind, Outcome, RuptureEpisode
+from .overview import Selection
 from .pages import intensity_item
 from .rules import rules_with
 from .services import marker_options
@@ -109,7 +111,7 @@ class CloseForm(forms.Form):
 RULE_LABELS = {
     "z": (
         _("Drop below the patient's own level (standard deviations)"),
-        _("2 after Stiles et al. (2004, strict); 1 after Strauss et al. (2006, lenient)."),
+        _("Adapted from Stiles et al. (2004, 2: strict) and Strauss et al. (2006, 1: lenient), earlier sessions only."),
     ),
     "min_reference_sessions": (
         _("Earlier sessions needed before the drop rule speaks"),
@@ -121,10 +123,23 @@ RULE_LABELS = {
     ),
     "reliable_change": (
         _("Fall from the previous session (points)"),
-        _("The instrument's reliable-change threshold (Jacobson & Truax 1991)."),
+        _(
+            "The reliable change index (Jacobson & Truax 1991) from the instrument's published norms or, once "
+            "enough treatments have one, this clinic's first scores; without either, a plain number of points. "
+            "A value set here is a plain number of points."
+        ),
+    ),
+    "norms_min_treatments": (
+        _("Treatments with a first score before the clinic's own figures are used"),
+        _("The SD and Cronbach's alpha of the clinic's first scores give the reliable change index. Project choice."),
     ),
     "discrepancy": (_("Gap between therapist and patient (points)"), _("Project choice.")),
-    "low_threshold": (_("Low alliance at or below (points)"), _("The upper bound of the instrument's concern band.")),
+    "low_threshold": (_("Low alliance below (points)"), _("The upper bound of the instrument's concern band.")),
+    "early_sessions": (
+        _("Early alliance: first answered sessions"),
+        _("Early alliance predicts dropout (Horvath & Symonds 1991). Project choice."),
+    ),
+    "early_threshold": (_("Early alliance: mean below (points)"), _("By default the concern level.")),
     "absence_window": (_("Absence window after a rupture (sessions)"), _("Project choice.")),
     "repair_window": (
         _("Repair window (sessions)"),
@@ -194,6 +209,22 @@ class OverviewFilterForm(PeriodForm):
     therapist = forms.ModelChoiceField(
         label=_("Therapist"), queryset=User.objects.none(), required=False, empty_label=_("All therapists")
     )
+    approach = forms.ModelChoiceField(
+        label=_("Approach"),
+        queryset=Approach.objects.all(),
+        required=False,
+        empty_label=_("All approaches"),
+        help_text=_("Group members' stays record no approach: they are left out when one is chosen."),
+    )
+    members = forms.ChoiceField(
+        label=_("Treatments"),
+        required=False,
+        choices=[
+            (overview.ALL, _("Individual treatments and group members")),
+            (overview.INDIVIDUAL, _("Individual treatments only")),
+            (overview.GROUPS, _("Group members only")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,3 +232,14 @@ class OverviewFilterForm(PeriodForm):
             "last_name", "first_name", "username"
         )
         self.fields["therapist"].label_from_instance = lambda user: user.display_name
+
+    def selection(self) -> Selection:
+        """What the figures are counted over (everything, if the filters are not valid)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return Selection(
+            start=data.get("start"),
+            end=data.get("end"),
+            therapist=data.get("therapist"),
+            approach=data.get("approach"),
+            members=data.get("members") or overview.ALL,
+        )

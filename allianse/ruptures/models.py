@@ -41,6 +41,7 @@ class SignalKind(models.TextChoices):
     DROP = CoreKind.DROP.value, _("drop in alliance")
     DISCREPANCY = CoreKind.DISCREPANCY.value, _("patient and therapist disagree")
     LOW = CoreKind.LOW.value, _("low alliance")
+    EARLY = CoreKind.EARLY.value, _("weak early alliance")
     ABSENCE = CoreKind.ABSENCE.value, _("absence after a rupture")
 
 

@@ -6,15 +6,13 @@ Each function reads with a fixed number of queries, whatever the caseload.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 
 from allianse.clinic.models import Treatment
 from allianse.core.measures import Item, roles
-from allianse.core.signals.overview import EpisodeFact, OverviewFigures, TreatmentFact, overview_figures
 from allianse.feedback.models import Response
 from allianse.feedback.series import SessionRow, session_rows
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
@@ -23,6 +21,7 @@ from allianse.instruments import registry as instruments
 from . import extensions, guide
 from .attention import CLOSE_SUGGESTED, NOT_RECOVERED, QUIET, URGENCY
 from .models import Recovery, RuptureEpisode, Signal
+from .observers import observer_views
 
 
 @dataclass
@@ -150,6 +149,7 @@ def episode_context(episode: RuptureEpisode) -> dict:
     comment = instruments.get(PATIENT_CHECK).item_with_role(roles.COMMENT).id
     return context | {
         "treatment": episode.treatment,
+        "observers": observer_views(episode.treatment.sessions.all()),
         "signals": list(episode.signals.current().select_related("session").order_by("session__number", "id")),
         "scores": scores,
         "comments": [
@@ -227,40 +227,6 @@ def session_ruptures(session) -> dict:
             ).order_by("opened_at")
         ),
     }
-
-
-# --- the clinic overview (administrators: aggregates only) ------------------------------------
-
-
-def clinic_overview(*, start: date | None, end: date | None, therapist=None) -> OverviewFigures:
-    """Aggregates over the treatments running in the period (optionally one therapist's)."""
-    treatments = Treatment.objects.all()
-    if start:
-        treatments = treatments.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    if end:
-        treatments = treatments.filter(started_on__lte=end)
-    if therapist is not None:
-        treatments = treatments.filter(therapists=therapist)
-    facts = [
-        TreatmentFact(id=pk, dropout=reason == Treatment.EndReason.DROPOUT)
-        for pk, reason in treatments.distinct().values_list("pk", "end_reason")
-    ]
-    episodes = RuptureEpisode.objects.filter(treatment__in=[fact.id for fact in facts])
-    if start:
-        episodes = episodes.filter(first_session__starts_at__date__gte=start)
-    if end:
-        episodes = episodes.filter(first_session__starts_at__date__lte=end)
-    rows = episodes.annotate(end=Coalesce("recovery_session__number", "last_session__number")).values_list(
-        "treatment_id",
-        "status",
-        "outcome",
-        "first_session__number",
-        "end",
-        "first_session__starts_at",
-        "closed_at",
-        "recovery",
-    )
-    return overview_figures(facts, [EpisodeFact(*row) for row in rows])
 
 
 def latest_start(signals, episode: RuptureEpisode | None) -> datetime:

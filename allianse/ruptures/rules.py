@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
+from allianse.clinic.models import Treatment
 from allianse.core.measures import Requirement, roles
+from allianse.core.measures.scoring import scored_items
 from allianse.core.signals import SignalRules
+from allianse.feedback.models import Response
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
 from allianse.instruments import registry as instruments
 
@@ -30,13 +35,46 @@ REQUIRED = [
 
 
 def rules_with(overrides: Mapping[str, object] | None = None) -> SignalRules:
-    """The patient check's rules with `overrides`; raises core InvalidRules for a value out of range."""
-    return SignalRules.for_instrument(instruments.get(PATIENT_CHECK), overrides)
+    """The patient check's rules with `overrides`, the reliable change from the clinic's first
+    scores where the definition has no norms; raises core InvalidRules for a value out of range."""
+    return SignalRules.for_instrument(instruments.get(PATIENT_CHECK), overrides, first_items=first_items(PATIENT_CHECK))
+
+
+def definition_rules() -> SignalRules:
+    """The rules from the patient check's definition alone (no database): what start-up checks."""
+    return SignalRules.for_instrument(instruments.get(PATIENT_CHECK))
+
+
+def first_items(instrument_key: str) -> np.ndarray:
+    """The answers of each treatment's first current response to `instrument_key`, one row per
+    treatment, one column per scored item (core `scored_items` order, NaN unanswered): what the
+    core computes the clinic's SD and Cronbach's alpha from (one query)."""
+    instrument = instruments.get(instrument_key)
+    current = Response.objects.filter(instrument_key=instrument_key, superseded_by__isnull=True)
+    first = current.filter(session__treatment=OuterRef("pk")).order_by("session__number", "submitted_at")
+    ids = Treatment.objects.annotate(first=Subquery(first.values("pk")[:1])).exclude(first=None)
+    answers = current.filter(pk__in=ids.values("first")).values_list("answers", flat=True)
+    items = scored_items(instrument)
+    return np.array([[_number(response.get(item.id)) for item in items] for response in answers], dtype=float).reshape(
+        -1, len(items)
+    )
+
+
+def _number(answer: int | bool | None) -> float:
+    """A stored answer to a scored item (a scale's whole number, a yes/no) as a float; NaN if none."""
+    return np.nan if answer is None else float(answer)
 
 
 def default_rules() -> SignalRules:
     """The rules before any clinic override: the core's defaults and the instrument's thresholds."""
     return rules_with()
+
+
+def norms_min_treatments() -> int:
+    """The clinic's setting of how many first scores its own reliable change index needs (one query)."""
+    row = SignalRuleSettings.objects.first()
+    overrides = row.overrides if row else {}
+    return int(overrides.get("norms_min_treatments", SignalRules.norms_min_treatments))
 
 
 def current_rules() -> SignalRules:

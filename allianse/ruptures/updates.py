@@ -30,6 +30,7 @@ from .models import (
     Signal,
 )
 from .notifications import notify_therapists
+from .observers import observer_views, with_observers
 from .rules import current_rules
 from .services import log_event, marker_items_of
 
@@ -67,7 +68,12 @@ def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: date
         if not rows:
             return UpdateResult()
         rules = current_rules()
-        series = prepare_series(series_frame(str(treatment.public_id), rows), rules.scales)  # once for both tables
+        frame = with_observers(
+            series_frame(str(treatment.public_id), rows),
+            observer_views(treatment.sessions.all()),
+            [row.session.pk for row in rows],
+        )
+        series = prepare_series(frame, rules.scales)  # once for both tables
         table = signal_table(series, rules)
         book = _EpisodeBook(treatment, rows, series, table, rules, now)
         retracted = book.store_signals()

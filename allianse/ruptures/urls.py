@@ -14,5 +14,6 @@ urlpatterns = [
     path("treatments/<uuid:public_id>/signals/acknowledge/", views.signals_acknowledge, name="signals_acknowledge"),
     path("guide/", views.repair_guide, name="guide"),
     path("overview/", views.overview, name="overview"),
+    path("overview.csv", views.overview_csv, name="overview_csv"),
     path("rules/", views.rules, name="rules"),
 ]

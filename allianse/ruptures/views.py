@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -6,16 +7,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from allianse import exports
 from allianse.accounts import audit
 from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
 
-from . import guide, pages, response_rates, services
+from . import guide, overview_export, pages, response_rates, services
 from . import rules as signal_rules
 from .access import get_episode_for_user, require_administrator
 from .forms import CloseForm, KindForm, NoteForm, OpenEpisodeForm, OverviewFilterForm, RulesForm, StageForm
 from .guide import KINDS
+from .overview import clinic_overview
 
 Action = AuditEvent.Action
 
@@ -136,12 +139,21 @@ def overview(request):
     """The clinic's figures for administrators: aggregates only, never a patient."""
     require_administrator(request.user)
     form = OverviewFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    figures = pages.clinic_overview(
-        start=filters.get("start"), end=filters.get("end"), therapist=filters.get("therapist")
-    )
-    rates = response_rates.clinic_response_rates(form.period(timezone.localdate()), therapist=filters.get("therapist"))
+    selection = form.selection()
+    figures = clinic_overview(selection)
+    rates = response_rates.clinic_response_rates(form.period(timezone.localdate()), therapist=selection.therapist)
     return render(request, "ruptures/overview.html", {"form": form, "figures": figures, "rates": rates})
+
+
+@staff_required
+def overview_csv(request):
+    """The overview's rates beside the published figures, as CSV (the same filters as the page)."""
+    require_administrator(request.user)
+    form = OverviewFilterForm(request.GET or None)
+    table = overview_export.figures_table(clinic_overview(form.selection()))
+    response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="allianse-overview.csv"'
+    return response
 
 
 @staff_required
@@ -150,13 +162,15 @@ def rules(request):
     """The clinic's signal thresholds, for administrators."""
     require_administrator(request.user)
     defaults = signal_rules.default_rules()
-    form = RulesForm(request.POST or None, rules=signal_rules.current_rules(), defaults=defaults)
+    current = signal_rules.current_rules()
+    form = RulesForm(request.POST or None, rules=current, defaults=defaults)
     if request.method == "POST" and form.is_valid():
         row = signal_rules.save_rules(overrides=_changed(form, defaults), by=request.user)
         audit.record(request, Action.UPDATE, row, detail="signal rules")
         messages.success(request, _("The signal rules are saved. They apply to new checks from now on."))
         return redirect("ruptures:rules")
-    return render(request, "ruptures/rules.html", {"form": form})
+    context = {"form": form, "change": current.change_basis, "min_treatments": current.norms_min_treatments}
+    return render(request, "ruptures/rules.html", context)
 
 
 def _changed(form: RulesForm, defaults) -> dict[str, float]:

@@ -28,3 +28,20 @@ def password_only_api(therapist) -> APIClient:
     client = APIClient()
     client.force_login(therapist)
     return client
+
+
+def token_for(user, *parts, write: bool = False, days: int = 30) -> str:
+    """A personal token's secret for `user`, reaching `parts` (all parts if none are named)."""
+    from allianse.accounts import tokens
+    from allianse.accounts.models import ApiPart
+
+    issued = tokens.issue_personal(
+        user=user, name="test", can_write=write, parts=list(parts or ApiPart.values), days=days
+    )
+    return issued.secret
+
+
+def with_token(secret: str, keyword: str = "Bearer") -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"{keyword} {secret}")
+    return client

@@ -82,7 +82,8 @@ def check_payload(name: str, body, session) -> None:
     treatment, patient = session.treatment, session.treatment.patient
     match name:
         case "patient list":
-            assert [(row["code"], row["treatment"]) for row in body] == [(patient.code, str(treatment.public_id))]
+            rows = body["results"]
+            assert [(row["code"], row["treatment"]) for row in rows] == [(patient.code, str(treatment.public_id))]
         case "register a patient":
             created = Patient.objects.get(code=body["code"])
             assert created != patient and str(created.treatments.get().public_id) == body["treatment"]
@@ -145,8 +146,9 @@ def test_it_refuses_staff_without_the_therapist_role_even_on_the_treatment(sessi
     assert not Administration.objects.exists() and not Response.objects.exists()
 
 
-def test_it_refuses_anonymous_callers(session):
-    assert APIClient().get(reverse("v1:patients")).status_code == 403
+def test_it_refuses_anonymous_callers_asking_for_a_token(session):
+    response = APIClient().get(reverse("v1:patients"))
+    assert response.status_code == 401 and response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_unknown_objects_are_not_found(api):
@@ -162,7 +164,7 @@ def test_the_patient_list_holds_own_patients_with_their_latest_check_and_no_name
     patient.save()
     answer_patient_check(session, therapist)
     response = api.get(reverse("v1:patients"))
-    assert response.json() == [
+    assert response.json()["results"] == [
         {
             "public_id": str(patient.public_id),
             "code": patient.code,
@@ -175,24 +177,30 @@ def test_the_patient_list_holds_own_patients_with_their_latest_check_and_no_name
         }
     ]
     assert "Kari" not in response.content.decode()
-    assert AuditEvent.objects.filter(patient=patient, action="view", detail="api patient list").exists()
+    assert AuditEvent.objects.get(action="view", detail="api patient list").patient_ids == {patient.pk}
 
 
 def test_the_patient_list_leaves_out_other_therapists_patients(outsider_api, session):
-    assert outsider_api.get(reverse("v1:patients")).json() == []
+    assert outsider_api.get(reverse("v1:patients")).json()["results"] == []
 
 
 def test_the_patient_list_reads_with_the_same_queries_whatever_the_caseload(api, session, therapist):
+    """Two patients, then eight: each list shows a set of patients the audit log has not seen yet."""
     url = reverse("v1:patients")
+
+    def add_patients(count: int) -> None:
+        for _ in range(count):
+            treatment = register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate())
+            answer_patient_check(treatment.sessions.create(number=1, starts_at=timezone.now()), therapist)
+
     answer_patient_check(session, therapist)
-    with CaptureQueriesContext(connection) as one:
-        api.get(url)
-    for _ in range(4):
-        treatment = register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate())
-        answer_patient_check(treatment.sessions.create(number=1, starts_at=timezone.now()), therapist)
-    with CaptureQueriesContext(connection) as five:
-        assert len(api.get(url).json()) == 5
-    assert len(five) == len(one)
+    add_patients(1)
+    with CaptureQueriesContext(connection) as two:
+        assert api.get(url).json()["count"] == 2
+    add_patients(6)
+    with CaptureQueriesContext(connection) as eight:
+        assert api.get(url).json()["count"] == 8
+    assert len(eight) == len(two)
 
 
 def test_a_therapist_registers_a_patient_whose_name_is_kept_but_not_returned(api, therapist):

@@ -133,7 +133,7 @@ def test_the_new_session_form_starts_with_now_to_the_quarter_hour(therapist_clie
 def test_a_patient_without_sessions_is_shown_with_what_to_do_next(therapist_client, treatment):
     add_session = reverse("caseload:session_new", args=[treatment.public_id])
     html = therapist_client.get(reverse("caseload:patient", args=[treatment.patient.public_id])).content.decode()
-    (empty_row,) = re.findall(r'<tr><td colspan="6">(.*?)</td></tr>', html, flags=re.DOTALL)
+    (empty_row,) = re.findall(r'<tr><td colspan="7">(.*?)</td></tr>', html, flags=re.DOTALL)
     assert f'<a href="{add_session}">' in empty_row
     series = therapist_client.get(reverse("v1:series", args=[treatment.public_id]))
     assert series.status_code == 200 and series.json() == []

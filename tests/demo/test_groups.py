@@ -46,9 +46,9 @@ def test_one_demo_group_is_eligible_and_the_other_has_exactly_half(built):
 def test_members_join_leave_and_withdraw(built):
     dynamic = TherapyGroup.objects.get(kind=TherapyGroup.Kind.DYNAMIC)
     reasons = set(dynamic.memberships.exclude(end_reason="").values_list("end_reason", flat=True))
-    assert reasons == {Membership.EndReason.COMPLETED, Membership.EndReason.DROPPED_OUT, Membership.EndReason.MOVED}
+    assert reasons == {Membership.EndReason.COMPLETED, Membership.EndReason.DROPOUT, Membership.EndReason.TRANSFERRED}
     assert dynamic.memberships.filter(started_on__gt=dynamic.started_on).count() == 3
-    dropout = dynamic.memberships.get(end_reason=Membership.EndReason.DROPPED_OUT)
+    dropout = dynamic.memberships.get(end_reason=Membership.EndReason.DROPOUT)
     kinds = set(GroupSignal.objects.filter(membership=dropout).values_list("detail", flat=True))
     assert {"repeated_absence", "cohesion_own_level"} <= kinds
     assert GroupSignal.objects.filter(group=dynamic, membership__isnull=True, kind="conflict").exists()
@@ -69,7 +69,7 @@ def test_members_answered_all_three_instruments(built):
 def test_withdrawing_members_have_rupture_episodes_worked_through_with_the_guide(built):
     dynamic = TherapyGroup.objects.get(kind=TherapyGroup.Kind.DYNAMIC)
     episodes = RuptureEpisode.objects.filter(membership__group=dynamic)
-    dropout = episodes.get(membership__end_reason=Membership.EndReason.DROPPED_OUT, outcome=Outcome.DROPOUT)
+    dropout = episodes.get(membership__end_reason=Membership.EndReason.DROPOUT, outcome=Outcome.DROPOUT)
     assert dropout.stage == 3 and dropout.notes.count() == 3
     assert dropout.events.filter(action="signal_joined", data__kinds=["absence"]).exists()
     current = episodes.get(status=RuptureEpisode.Status.OPEN, stage=2)

@@ -8,7 +8,7 @@ from allianse.demo.clinic import DemoContext
 from allianse.demo.clinic import build as build_clinic
 from allianse.demo.ruptures import build
 from allianse.ruptures.models import EpisodeStageNote, RuptureEpisode, Signal, SignalKind
-from allianse.ruptures.pages import clinic_overview
+from allianse.ruptures.overview import clinic_overview
 
 
 def test_the_demo_shows_every_part_of_the_ruptures(db):
@@ -21,6 +21,6 @@ def test_the_demo_shows_every_part_of_the_ruptures(db):
     assert RuptureEpisode.objects.filter(opened_by__isnull=False).exists()  # opened by hand
     assert any(episode.close_suggested for episode in RuptureEpisode.objects.all())
     assert EpisodeStageNote.objects.exists()
-    figures = clinic_overview(start=None, end=None)
+    figures = clinic_overview()
     assert not figures.suppressed and figures.resolution_rate is not None
     assert context.lines

@@ -79,7 +79,7 @@ def test_the_session_page_query_count_does_not_grow_with_the_members(
         memberships = members + add_members(group, therapist, extra)
         session = add_session(group, memberships)
         answer_all(session, memberships[1:], by=therapist)
-        with django_assert_max_num_queries(20) as queries:
+        with django_assert_max_num_queries(26) as queries:  # 5 of them the Recordings section's
             assert therapist_client.get(session_url(session)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from allianse.clinic import services as clinic_services
@@ -20,16 +22,16 @@ def test_a_group_has_one_or_two_therapists(therapist, co_therapist):
 
 def test_leaving_keeps_the_membership_as_history(group, therapist, members):
     leaving = members[0]
-    services.end_membership(membership=leaving, by=therapist, ended_on=timezone.localdate(), reason="moved")
+    services.end_membership(membership=leaving, by=therapist, ended_on=timezone.localdate(), reason="transferred")
     leaving.refresh_from_db()
-    assert (leaving.is_current, leaving.end_reason) == (False, Membership.EndReason.MOVED)
+    assert (leaving.is_current, leaving.end_reason) == (False, Membership.EndReason.TRANSFERRED)
     assert group.memberships.count() == 4
     assert group.memberships.filter(ended_on__isnull=True).count() == 3
 
 
 def test_rejoining_starts_a_new_membership(group, therapist, members):
     patient = members[0].patient
-    services.end_membership(membership=members[0], by=therapist, ended_on=long_ago(30), reason="dropped_out")
+    services.end_membership(membership=members[0], by=therapist, ended_on=long_ago(30), reason="dropout")
     again = services.add_member(group=group, by=therapist, patient=patient, started_on=long_ago(10))
     history = list(group.memberships.filter(patient=patient).order_by("started_on"))
     assert history == [members[0], again]
@@ -112,3 +114,23 @@ def test_correcting_an_earlier_session_updates_the_signals_of_later_ones(group, 
     services.record_attendance(session=second, attendance={members[0].pk: Attendance.Status.ABSENT_NOTICE})
     assert not GroupSignal.objects.filter(session=second).exists()
     assert GroupSignal.objects.get(session=third).detail == "repeated_absence"
+
+
+def test_attendance_is_written_in_one_statement_whatever_the_group_size(therapist):
+    """Recording (and correcting) a session's attendance costs the same queries for 3 members as
+    for 12: one statement writes every member's row."""
+
+    def queries_for(size: int) -> tuple[int, int]:
+        group = make_group(therapist, name=f"Group of {size}")
+        members = add_members(group, therapist, size)
+        session = add_session(group, members)
+        counts = []
+        for status in (Attendance.Status.ABSENT_NOTICE, Attendance.Status.PRESENT):
+            with CaptureQueriesContext(connection) as queries:
+                services.record_attendance(session=session, attendance={m.pk: status for m in members})
+            counts.append(len(queries))
+        assert set(session.attendance.values_list("status", flat=True)) == {Attendance.Status.PRESENT}
+        assert session.attendance.count() == size
+        return tuple(counts)
+
+    assert queries_for(3) == queries_for(12)

@@ -50,7 +50,7 @@ class TestAssignments:
         own = assignments[0]
         response = rater_api.get(url("assignments"))
         assert response.status_code == 200
-        assert response.json() == [
+        assert response.json()["results"] == [
             {
                 "id": str(own.public_id),
                 "study": str(study.public_id),
@@ -60,12 +60,13 @@ class TestAssignments:
                 "segment": {"id": str(segment.public_id), "name": "Opening", "start_seconds": 2.0, "end_seconds": 12.0},
                 "stream_url": "http://testserver" + reverse("rating:segment_stream", args=[segment.public_id]),
                 "status": "draft",
+                "consent_withdrawn": False,
             }
         ]
 
     def test_the_status_turns_submitted(self, rater_api, rater, assignment):
         submit_as(rater, assignment, 4)
-        assert rater_api.get(url("assignments")).json()[0]["status"] == "submitted"
+        assert rater_api.get(url("assignments")).json()["results"][0]["status"] == "submitted"
 
     def test_a_rater_opens_their_own_assignment_and_it_is_audited(self, rater_api, assignment):
         response = rater_api.get(url("assignment", assignment.public_id))
@@ -104,7 +105,7 @@ class TestBlinding:
             text = response.content.decode()
             assert str(other.public_id) not in text and str(expert.public_id) not in text
             assert second_rater.username not in text and leader.username not in text
-        assert [item["id"] for item in listed.json()] == [str(assignments[0].public_id)]
+        assert [item["id"] for item in listed.json()["results"]] == [str(assignments[0].public_id)]
 
     def test_after_submitting_a_rater_sees_only_their_own_rating(self, rater_api, rater, assignments, second_rater):
         submit_as(second_rater, assignments[1], 7)

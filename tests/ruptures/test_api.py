@@ -24,11 +24,12 @@ def episode(treatment, therapist):
 def test_a_therapist_lists_the_signals_of_their_treatments(therapist_client, episode):
     response = therapist_client.get(reverse("v1:ruptures-api:signal-list"))
     assert response.status_code == 200
-    kinds = {item["kind"] for item in response.json()}
+    kinds = {item["kind"] for item in response.json()["results"]}
     assert {"reported", "drop", "low"} <= kinds
-    first = response.json()[0]
+    first = response.json()["results"][0]
     assert first["patient_code"] == episode.treatment.patient.code and first["explanation_nb"]
-    assert AuditEvent.objects.filter(patient=episode.treatment.patient, detail="api signal list").exists()
+    listed = AuditEvent.objects.get(detail="api signal list")
+    assert episode.treatment.patient_id in listed.patient_ids
 
 
 def test_a_therapist_reads_an_episode_with_its_notes(therapist_client, episode):
@@ -41,13 +42,13 @@ def test_a_therapist_reads_an_episode_with_its_notes(therapist_client, episode):
 
 def test_lists_filter_by_treatment(therapist_client, episode):
     url = reverse("v1:ruptures-api:episode-list")
-    assert len(therapist_client.get(url, {"treatment": episode.treatment.public_id}).json()) == 1
-    assert therapist_client.get(url, {"treatment": "00000000-0000-0000-0000-000000000000"}).json() == []
+    assert therapist_client.get(url, {"treatment": episode.treatment.public_id}).json()["count"] == 1
+    assert therapist_client.get(url, {"treatment": "00000000-0000-0000-0000-000000000000"}).json()["count"] == 0
 
 
 def test_it_refuses_other_therapists(outsider_client, episode):
-    assert outsider_client.get(reverse("v1:ruptures-api:episode-list")).json() == []
-    assert outsider_client.get(reverse("v1:ruptures-api:signal-list")).json() == []
+    assert outsider_client.get(reverse("v1:ruptures-api:episode-list")).json()["results"] == []
+    assert outsider_client.get(reverse("v1:ruptures-api:signal-list")).json()["results"] == []
     detail = reverse("v1:ruptures-api:episode-detail", args=[episode.public_id])
     assert outsider_client.get(detail).status_code == 404
     signal = Signal.objects.first()

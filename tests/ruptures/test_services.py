@@ -36,8 +36,8 @@ def test_a_rupture_raises_explained_signals_and_opens_an_episode(steady):
     session = a_rupture(steady)
     result = updates.update_for_treatment(treatment=steady, notify=False)
     kinds = {(signal.kind, signal.detail) for signal in result.new_signals}
-    assert {("reported", "rated"), ("drop", "z"), ("drop", "reliable_change"), ("low", "low")} <= kinds
-    drop = Signal.objects.get(kind="drop", detail="reliable_change")
+    assert {("reported", "rated"), ("drop", "z_floored"), ("drop", "fall"), ("low", "low")} <= kinds
+    drop = Signal.objects.get(kind="drop", detail="fall")
     assert drop.explanation_en.startswith("Alliance fell from 6.0 to 3.0 in session 5")
     assert "falt fra 6,0 til 3,0" in drop.explanation_nb
     episode = RuptureEpisode.objects.get()

@@ -5,11 +5,14 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from allianse.clinic.services import register_patient
-from allianse.ruptures import updates
+from allianse.ruptures import daily, updates
 from allianse.ruptures.models import RuptureEpisode, Signal
+from allianse.ruptures.rules import current_rules
 from tests.ruptures.conftest import add_session, alliance, therapist_view
 
 
@@ -65,7 +68,7 @@ def test_every_running_treatment_gets_its_signals_and_episode(ruptured):
         assert RuptureEpisode.objects.filter(treatment=treatment).count() == 1
     assert not Signal.objects.filter(treatment=ended).exists()
     signals = Signal.objects.count()
-    assert out.strip() == f"2 treatment(s) updated, 0 failed: {signals} new signal(s), 2 new episode(s)."
+    assert out.strip() == (f"2 running treatment(s), 2 updated, 0 failed: {signals} new signal(s), 2 new episode(s).")
     assert error is None and err == ""
 
 
@@ -73,7 +76,7 @@ def test_a_second_run_finds_nothing_new(ruptured):
     run()
     error, out, _ = run()
     assert error is None
-    assert out.strip() == "2 treatment(s) updated, 0 failed: 0 new signal(s), 0 new episode(s)."
+    assert out.strip() == "2 running treatment(s), 0 updated, 0 failed: 0 new signal(s), 0 new episode(s)."
 
 
 def test_one_failing_treatment_is_rolled_back_and_the_others_are_updated(ruptured, monkeypatch, caplog):
@@ -86,7 +89,7 @@ def test_one_failing_treatment_is_rolled_back_and_the_others_are_updated(rupture
     assert not RuptureEpisode.objects.filter(treatment=first).exists()
     assert Signal.objects.filter(treatment=second).exists()
     assert RuptureEpisode.objects.filter(treatment=second).count() == 1
-    assert out.startswith("1 treatment(s) updated, 1 failed:")
+    assert out.startswith("2 running treatment(s), 1 updated, 1 failed:")
     assert str(first.public_id) in err and str(second.public_id) not in err
     assert "episode assignment broke" in caplog.text
 
@@ -97,5 +100,43 @@ def test_the_failed_treatment_is_caught_up_by_the_next_run(ruptured, monkeypatch
     assert run()[0] is not None
     monkeypatch.undo()
     error, out, _ = run()
-    assert error is None and out.startswith("2 treatment(s) updated, 0 failed:")
+    assert error is None and out.startswith("2 running treatment(s), 1 updated, 0 failed:")
     assert RuptureEpisode.objects.filter(treatment=first).count() == 1
+
+
+def test_a_chunk_the_batch_cannot_read_is_updated_treatment_by_treatment(ruptured, monkeypatch, caplog):
+    first, second, _ = ruptured
+
+    def unreadable(*args):
+        raise ValueError("malformed series")
+
+    monkeypatch.setattr(daily, "changed_treatments", unreadable)
+    error, out, _ = run()
+    assert error is None and out.startswith("2 running treatment(s), 2 updated, 0 failed:")
+    assert RuptureEpisode.objects.filter(treatment__in=[first, second]).count() == 2
+    assert "malformed series" in caplog.text
+
+
+def test_the_batch_sees_what_each_treatments_update_sees(ruptured):
+    """Before the rules ran, the batch names exactly the treatments whose own update stores
+    signals; after each treatment's own update, it names none (the same rules, the same data)."""
+    first, second, _ = ruptured
+    rules, now = current_rules(), timezone.now()
+    ids = [first.pk, second.pk]
+    assert daily.changed_treatments(ids, rules, now) == set(ids)
+    for treatment in (first, second):
+        assert updates.update_for_treatment(treatment=treatment, notify=False, now=now).new_signals
+    assert daily.changed_treatments(ids, rules, now) == set()
+
+
+def test_the_daily_run_on_unchanged_data_costs_the_same_queries_at_any_size(ruptured, therapist):
+    def queries_of_a_quiet_run() -> int:
+        run()
+        with CaptureQueriesContext(connection) as queries:
+            assert run()[1].split(", ")[1] == "0 updated"
+        return len(queries)
+
+    few = queries_of_a_quiet_run()
+    for _ in range(3):
+        with_a_rupture(register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate()))
+    assert queries_of_a_quiet_run() == few

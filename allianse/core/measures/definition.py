@@ -89,6 +89,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Norms:
+    """Published norms of a score: the SD of a reference sample and the score's reliability
+    (Cronbach's alpha or test-retest), which give its reliable change index (Jacobson & Truax 1991)."""
+
+    sd: float
+    reliability: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Score:
     id: str
     title: Text
@@ -97,6 +107,8 @@ class Score:
     min_answered: int
     reliable_change: float | None = None
     reliable_change_source: str | None = None
+    norms: Norms | None = None
+    better: Literal["higher", "lower"] = "higher"  # which way improvement goes
     primary: bool = False
     roles: tuple[str, ...] = ()
 

@@ -9,7 +9,7 @@ import jsonschema
 import yaml
 
 from .checks import check_consistency
-from .definition import BandRange, Condition, DefinitionError, Instrument, Item, Option, Score, Section
+from .definition import BandRange, Condition, DefinitionError, Instrument, Item, Norms, Option, Score, Section
 from .schema import INSTRUMENT
 
 
@@ -88,4 +88,5 @@ def _build_item(data: dict[str, Any]) -> Item:
 
 
 def _build_score(data: dict[str, Any]) -> Score:
-    return Score(**{**data, "items": tuple(data["items"]), "roles": tuple(data.get("roles", ()))})
+    norms = Norms(**data["norms"]) if "norms" in data else None
+    return Score(**{**data, "items": tuple(data["items"]), "roles": tuple(data.get("roles", ())), "norms": norms})

@@ -9,6 +9,7 @@ SUBSCALE = "subscale"  # the subscales of the alliance total, in the order chart
 CLIMATE = "climate"  # the group-climate scores shown on the group pages, in order
 COHESION = "cohesion"  # the group-climate score the member signals and trajectory follow
 CONFLICT = "conflict"  # the group-climate score the group conflict signals follow
+OUTCOME = "outcome"  # the score of a session-by-session outcome measure (how the patient has been)
 FACTOR_PROFILE = "factor_profile"  # the score whose items are the therapeutic factors profiled
 
 # Items

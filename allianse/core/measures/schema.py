@@ -67,6 +67,18 @@ SCORE = {
         "min_answered": {"type": "integer", "minimum": 1},
         "reliable_change": {"type": "number", "exclusiveMinimum": 0},
         "reliable_change_source": {"type": "string", "minLength": 1},
+        # Published norms (docs/instrument-format.md, "Norms"): they give the reliable change index.
+        "norms": {
+            "type": "object",
+            "properties": {
+                "sd": {"type": "number", "exclusiveMinimum": 0},
+                "reliability": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+                "source": {"type": "string", "minLength": 1},
+            },
+            "required": ["sd", "reliability", "source"],
+            "additionalProperties": False,
+        },
+        "better": {"enum": ["higher", "lower"]},
         "primary": {"type": "boolean"},
         "roles": ROLES,
     },

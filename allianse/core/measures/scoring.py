@@ -62,16 +62,28 @@ def score_frame(instrument: Instrument, frame: pd.DataFrame) -> pd.DataFrame:
 
 def score_matrix(instrument: Instrument, matrix: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The arithmetic: a responses x scored-items float matrix in, score and band arrays out."""
-    items = scored_items(instrument)
-    column = {item.id: index for index, item in enumerate(items)}
-    values = matrix.copy()
-    for index, item in enumerate(items):
-        if item.reversed:
-            low, high = item.bounds
-            values[:, index] = low + high - values[:, index]
+    column = {item.id: index for index, item in enumerate(scored_items(instrument))}
+    values = scored_values(instrument, matrix)
     scores = {score.id: _score(score, values[:, [column[i] for i in score.items]]) for score in instrument.scores}
     bands = {key: _bands(instrument, key, scores[key]) for key in instrument.bands}
     return scores, bands
+
+
+def scored_values(instrument: Instrument, matrix: np.ndarray) -> np.ndarray:
+    """A copy of the scoring matrix with reversed items counted as scored (min + max - value)."""
+    values = matrix.copy()
+    for index, item in enumerate(scored_items(instrument)):
+        if item.reversed:
+            low, high = item.bounds
+            values[:, index] = low + high - values[:, index]
+    return values
+
+
+def below_upper(values: np.ndarray, upper: float | np.ndarray) -> np.ndarray:
+    """The one boundary rule of bands and of the signals drawn from them: a band excludes its
+    upper bound, so a score is in a band below `upper` only if it is less than `upper` (a score
+    of exactly 3.5 is in the band that starts at 3.5). NaN is below nothing."""
+    return values < upper
 
 
 def frame_matrix(instrument: Instrument, frame: pd.DataFrame) -> np.ndarray:
@@ -148,7 +160,7 @@ def _bands(instrument: Instrument, score_id: str, values: np.ndarray) -> np.ndar
     ranges = sorted(instrument.bands[score_id], key=lambda band: band.min)
     result = np.full(values.shape, None, dtype=object)
     for position, band in enumerate(ranges):
-        upper = values <= band.max if position == len(ranges) - 1 else values < band.max
+        upper = values <= band.max if position == len(ranges) - 1 else below_upper(values, band.max)
         result[(values >= band.min) & upper] = band.id
     return result
 

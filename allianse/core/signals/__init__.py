@@ -6,6 +6,7 @@ over a whole data set, `signals_for_latest` runs the same function on one treatm
 
 from .detect import detect_signals, signal_table, signals_for_latest
 from .episodes import episode_table, find_episodes
+from .outcome import Progress, outcome_progress
 from .report import signals_report
 from .rules import InvalidRules, Limits, Scales, SignalRules
 from .series import prepare_series
@@ -18,12 +19,14 @@ __all__ = [
     "Kind",
     "Limits",
     "MalformedSeries",
+    "Progress",
     "Scales",
     "Signal",
     "SignalRules",
     "detect_signals",
     "episode_table",
     "find_episodes",
+    "outcome_progress",
     "prepare_series",
     "read_series_csv",
     "signals_for_latest",

@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..measures.reliable_change import Basis
 from .explain import LANGUAGES, explanations
-from .rules import SignalRules, at_least, at_most, more_than
-from .series import last_before, prepare_series
+from .rules import SignalRules, at_least, below, more_than
+from .series import last_before, mean_of_first, prepare_series
 from .signal import COLUMNS, Detail, Kind, Signal, is_rupture_type, signals_from_table
 
 # The detail of a reported rupture, by 2 * (intensity rated) + (resolution rated).
@@ -24,6 +25,12 @@ REPORTED_DETAILS = np.array(
 ABSENCE_DETAILS = np.array([Detail.MISSED_SESSION.value, Detail.UNANSWERED_CHECK.value], dtype=object)
 # Columns of the series shown in explanations, carried from the session row to its signals.
 SHOWN = ("session", "alliance", "previous", "therapist_alliance", "rupture_intensity", "rupture_resolution")
+# The detail of a fall from the previous session, by where the reliable change comes from.
+FALL_DETAILS = {
+    Basis.NORMS: Detail.RELIABLE_CHANGE,
+    Basis.CLINIC: Detail.RELIABLE_CHANGE_CLINIC,
+    Basis.FIXED: Detail.FALL,
+}
 
 
 def detect_signals(frame: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
@@ -58,7 +65,9 @@ def _session_hits(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame
         _hits(Kind.HELD_BACK, Detail.HELD_BACK, series["held_back"].to_numpy() == 1),
         *_drop(series, rules),
         *_discrepancy(series, rules),
+        *_observer_discrepancy(series),
         _low(series, rules),
+        *_early(series, rules),
     ]
 
 
@@ -82,32 +91,44 @@ def _reported(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
     resolution = series["rupture_resolution"].to_numpy()
     rated, resolved = ~np.isnan(intensity), ~np.isnan(resolution)
     detail = REPORTED_DETAILS[2 * rated + resolved]
-    mask = (series["rupture"].to_numpy() == 1) & (~rated | at_least(intensity, rules.intensity_threshold))
-    return _hits(Kind.REPORTED, detail, mask, value=intensity, threshold=float(rules.intensity_threshold))
+    return _hits(
+        Kind.REPORTED,
+        detail,
+        _reported_mask(series, rules),
+        value=intensity,
+        threshold=float(rules.intensity_threshold),
+    )
+
+
+def _reported_mask(series: pd.DataFrame, rules: SignalRules) -> np.ndarray:
+    """The sessions whose reported rupture counts: intensity at least `intensity_threshold`, or unrated."""
+    intensity = series["rupture_intensity"].to_numpy()
+    counted = np.isnan(intensity) | at_least(intensity, rules.intensity_threshold)
+    return (series["rupture"].to_numpy() == 1) & counted
 
 
 def _drop(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
-    """A V-shaped deflection below the patient's own earlier level by z SDs (Stiles et al. 2004;
-    z = 1 after Strauss et al. 2006), once `min_reference_sessions` earlier scores exist; or a
-    fall from the previous scored session by more than the reliable change (Jacobson & Truax
-    1991; Tang & DeRubeis 1999 criterion 1), which needs only one earlier score."""
+    """A deflection below the patient's own earlier level by z SDs (adapted from Stiles et al.
+    2004, who used the whole series; z = 1 after Strauss et al. 2006), once
+    `min_reference_sessions` earlier scores exist; or a fall from the previous scored session by
+    more than the reliable change index (Jacobson & Truax 1991; Tang & DeRubeis 1999 criterion 1)
+    or, without one, by at least the definition's plain number of points; it needs only one
+    earlier score. An SD below `min_sd` is raised to it, and the explanation says so."""
     alliance = series["alliance"].to_numpy()
     reference = series["ref_mean"].to_numpy()
-    sd = np.maximum(series["ref_sd"].to_numpy(), rules.min_sd)
+    raw_sd = series["ref_sd"].to_numpy()
+    floored = raw_sd < rules.min_sd
+    sd = np.where(floored, rules.min_sd, raw_sd)
     z = (reference - alliance) / sd
-    enough = series["n_ref"].to_numpy() >= rules.min_reference_sessions
+    dropped = (series["n_ref"].to_numpy() >= rules.min_reference_sessions) & at_least(z, rules.z)
     fall = series["previous"].to_numpy() - alliance
+    basis = rules.change_basis.basis if rules.change_basis else Basis.FIXED
+    fell = at_least(fall, rules.reliable_change) if basis == Basis.FIXED else more_than(fall, rules.reliable_change)
+    z_columns = {"value": z, "threshold": rules.z, "reference": reference, "sd": sd, "raw_sd": raw_sd}
     return [
-        _hits(
-            Kind.DROP, Detail.Z, enough & at_least(z, rules.z), value=z, threshold=rules.z, reference=reference, sd=sd
-        ),
-        _hits(
-            Kind.DROP,
-            Detail.RELIABLE_CHANGE,
-            more_than(fall, rules.reliable_change),
-            value=fall,
-            threshold=rules.reliable_change,
-        ),
+        _hits(Kind.DROP, Detail.Z, dropped & ~floored, **z_columns),
+        _hits(Kind.DROP, Detail.Z_FLOORED, dropped & floored, **z_columns),
+        _hits(Kind.DROP, FALL_DETAILS[basis], fell, value=fall, threshold=rules.reliable_change),
     ]
 
 
@@ -134,17 +155,44 @@ def _discrepancy(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]
             value=-gap,
             threshold=rules.discrepancy,
         ),
-        _hits(Kind.DISCREPANCY, Detail.RUPTURE_ONLY_PATIENT, (patient == 1) & (therapist == 0)),
+        # Only a report that counts (at least `intensity_threshold`) is the patient's side of it.
+        _hits(Kind.DISCREPANCY, Detail.RUPTURE_ONLY_PATIENT, _reported_mask(series, rules) & (therapist == 0)),
         _hits(Kind.DISCREPANCY, Detail.RUPTURE_ONLY_THERAPIST, (patient == 0) & (therapist == 1)),
     ]
 
 
+def _observer_discrepancy(series: pd.DataFrame) -> list[pd.DataFrame]:
+    """The third perspective: an observer rating the session's recording coded a rupture that
+    neither the patient nor the therapist reported, or coded none where one of them reported one
+    (observers find ruptures in far more sessions than patients report them: 41-100% against
+    19-42% of treatments, Safran, Muran & Eubanks-Carter 2011; docs/methods.md#discrepancy)."""
+    observer = series["observer_rupture"].to_numpy()
+    reported = (series["rupture"].to_numpy() == 1) | (series["therapist_rupture"].to_numpy() == 1)
+    return [
+        _hits(Kind.DISCREPANCY, Detail.OBSERVER_ONLY, (observer == 1) & ~reported),
+        _hits(Kind.DISCREPANCY, Detail.OBSERVER_NONE, (observer == 0) & reported),
+    ]
+
+
 def _low(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
-    """Alliance in the instrument's concern band (at or below `low_threshold`)."""
+    """Alliance in the instrument's concern band (below `low_threshold`, the bands' boundary rule)."""
     alliance = series["alliance"].to_numpy()
     return _hits(
-        Kind.LOW, Detail.LOW, at_most(alliance, rules.low_threshold), value=alliance, threshold=rules.low_threshold
+        Kind.LOW, Detail.LOW, below(alliance, rules.low_threshold), value=alliance, threshold=rules.low_threshold
     )
+
+
+def _early(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
+    """A weak early alliance: the mean of the first `early_sessions` scored sessions below
+    `early_threshold`, for the patient's and the therapist's alliance, at the session that
+    completes them (Horvath & Symonds 1991; Sharf et al. 2010; docs/methods.md#early-alliance)."""
+    return [
+        _hits(Kind.EARLY, detail, below(mean, rules.early_threshold), value=mean, threshold=rules.early_threshold)
+        for detail, mean in (
+            (Detail.EARLY_PATIENT, mean_of_first(series, "alliance", rules.early_sessions)),
+            (Detail.EARLY_THERAPIST, mean_of_first(series, "therapist_alliance", rules.early_sessions)),
+        )
+    ]
 
 
 def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
@@ -175,6 +223,7 @@ def _with_explanations(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRu
     table = hits.assign(
         treatment=series["treatment"].to_numpy()[rows],
         intensity_max=rules.scales.rupture_intensity[1],
+        early_sessions=rules.early_sessions,
         resolution_max=rules.scales.rupture_resolution[1],
     )
     table = table.assign(**{name: series[name].to_numpy()[rows] for name in SHOWN})

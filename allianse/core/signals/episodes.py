@@ -3,13 +3,15 @@
 The rule, per treatment, reading sessions (rows, attended or missed) in order:
 
 1. A session with a rupture-type signal (reported, drop, low, or a discrepancy about a rupture)
-   opens an episode, or joins the open one. The episode's `reference` is the reference level at
-   the session that opened it: the mean of the patient's earlier scored sessions (any number of
-   them); with no earlier score, the alliance of that session itself; with neither, it is unknown
-   (NaN), and any later scored session without a rupture-type signal counts as the return.
+   opens an episode, or joins the open one. The episode's `reference` (its repair level) is fixed
+   at the session that opened it: the patient's established baseline, the mean of their earlier
+   scored sessions when there are at least `min_reference_sessions` of them; without one, the
+   concern level (`low_threshold`): the score must leave the concern band. Never the rupture
+   session's own score, which would count any small rise from a low point as a repair.
 2. The episode is **repaired** at the first later session without a rupture-type signal whose
-   alliance is at least the reference (the score returns to the patient's level: a V-shape), if
-   that comes within `repair_window` (m) sessions of the episode's latest rupture-type signal.
+   alliance is at least the reference (the score returns to the patient's level, or out of the
+   concern band: a V-shape), if that comes within `repair_window` (m) sessions of the episode's
+   latest rupture-type signal.
 3. It is **unrepaired** when m sessions have passed since its latest rupture-type signal without
    a repair or a new signal (McLaughlin et al. 2014 separate repaired and unrepaired ruptures).
 4. It is **open** while fewer than m sessions have followed its latest signal and it is not
@@ -52,7 +54,7 @@ def episode_table(series: pd.DataFrame, signals: pd.DataFrame, rules: SignalRule
     rows, kind_bits = _rupture_rows(series, signals)
     if len(rows) == 0:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in COLUMNS})
-    gaps = _Gaps(series, rows, rules.repair_window)
+    gaps = _Gaps(series, rows, rules)
     return _table(series, gaps, gaps.breaks(), kind_bits)
 
 
@@ -76,8 +78,9 @@ class _Gaps:
     """Each rupture-type row with the scores of the up to m sessions after it that come before the
     next rupture-type row of its treatment (the sessions that can repair its episode)."""
 
-    def __init__(self, series: pd.DataFrame, rows: np.ndarray, window: int) -> None:
-        self.rows, self.window = rows, window
+    def __init__(self, series: pd.DataFrame, rows: np.ndarray, rules: SignalRules) -> None:
+        self.rows, self.window = rows, rules.repair_window
+        window = rules.repair_window
         self.end = series["end"].to_numpy()[rows]
         alliance = series["alliance"].to_numpy()
         following = np.append(rows[1:], np.iinfo(np.int64).max)
@@ -86,15 +89,14 @@ class _Gaps:
         later = rows[:, None] + np.arange(1, window + 1)
         inside = (later <= self.end[:, None]) & (later < following[:, None])
         self.later = np.where(inside, alliance[np.minimum(later, len(alliance) - 1)], np.nan)
-        own = series["ref_mean"].to_numpy()[rows]
-        self.own_reference = np.where(np.isnan(own), alliance[rows], own)
-        self.repair_level = np.where(np.isnan(self.own_reference), -np.inf, self.own_reference)
+        established = series["n_ref"].to_numpy()[rows] >= rules.min_reference_sessions
+        self.reference = np.where(established, series["ref_mean"].to_numpy()[rows], rules.low_threshold)
 
     def repairs(self, breaks: np.ndarray) -> np.ndarray:
         """Per signal and later session: does the score return to its episode's reference (the
         repair level of the signal that opened the episode)?"""
         opens = _opens(breaks)
-        levels = self.repair_level[np.flatnonzero(opens)][np.cumsum(opens) - 1]
+        levels = self.reference[np.flatnonzero(opens)][np.cumsum(opens) - 1]
         return at_least(self.later, levels[:, None])
 
     def breaks(self) -> np.ndarray:
@@ -128,7 +130,7 @@ def _table(series: pd.DataFrame, gaps: _Gaps, breaks: np.ndarray, kind_bits: np.
             "first_session": sessions[gaps.rows[firsts]],
             "last_session": sessions[closing],
             "status": np.select([repaired, expired], ["repaired", "unrepaired"], "open"),
-            "reference": gaps.own_reference[firsts],
+            "reference": gaps.reference[firsts],
             "kinds": _kind_names(np.bitwise_or.reduceat(kind_bits, firsts)),
         }
     )

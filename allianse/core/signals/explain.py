@@ -5,9 +5,11 @@ The core has no Django, so it writes both languages itself. Placeholders:
 
 - scores, shown with one or two decimals and the language's decimal mark: {alliance},
   {previous} (the previous scored session), {therapist} (therapist alliance), {reference} and {sd}
-  (the patient's earlier mean and the SD used), {value}, {threshold};
+  (the patient's earlier mean and the SD used), {raw_sd} (the patient's earlier SD when the floor
+  replaced it), {value}, {threshold};
 - whole numbers: {session}, {rupture_session}, {intensity}, {resolution}, {intensity_max} and
-  {resolution_max} (the top of those items' scales), {window} (the threshold of a count rule).
+  {resolution_max} (the top of those items' scales), {window} (the threshold of a count rule),
+  {count} (the sessions of the early-alliance rule).
 """
 
 from __future__ import annotations
@@ -57,11 +59,35 @@ TEMPLATES: dict[Detail, dict[str, str]] = {
         "nb": "Alliansen var {alliance} i time {session}, {value} standardavvik under pasientens eget "
         "tidligere gjennomsnitt på {reference} (SD {sd}); grensen er {threshold}.",
     },
+    Detail.Z_FLOORED: {
+        "en": "Alliance was {alliance} in session {session}, {value} standard deviations below the "
+        "patient's own earlier mean of {reference}; the threshold is {threshold}. The patient's earlier SD "
+        "was {raw_sd}, so it was raised to the floor of {sd} points.",
+        "nb": "Alliansen var {alliance} i time {session}, {value} standardavvik under pasientens eget "
+        "tidligere gjennomsnitt på {reference}; grensen er {threshold}. Pasientens tidligere SD var "
+        "{raw_sd}, så den ble hevet til minsteverdien på {sd} poeng.",
+    },
     Detail.RELIABLE_CHANGE: {
         "en": "Alliance fell from {previous} to {alliance} in session {session}, a drop of {value}, "
-        "more than the reliable-change threshold of {threshold}.",
+        "more than the reliable change index of {threshold} (Jacobson & Truax 1991, from the "
+        "instrument's published SD and reliability).",
         "nb": "Alliansen falt fra {previous} til {alliance} i time {session}, et fall på {value}, "
-        "mer enn grensen for pålitelig endring på {threshold}.",
+        "mer enn indeksen for pålitelig endring på {threshold} (Jacobson & Truax 1991, ut fra "
+        "instrumentets publiserte SD og reliabilitet).",
+    },
+    Detail.RELIABLE_CHANGE_CLINIC: {
+        "en": "Alliance fell from {previous} to {alliance} in session {session}, a drop of {value}, "
+        "more than the reliable change index of {threshold} (Jacobson & Truax 1991, from the SD and "
+        "Cronbach's alpha of this clinic's first scores).",
+        "nb": "Alliansen falt fra {previous} til {alliance} i time {session}, et fall på {value}, "
+        "mer enn indeksen for pålitelig endring på {threshold} (Jacobson & Truax 1991, ut fra SD og "
+        "Cronbachs alfa for de første skårene i denne klinikken).",
+    },
+    Detail.FALL: {
+        "en": "Alliance fell from {previous} to {alliance} in session {session}, a drop of {value}; "
+        "the rule is a fall of at least {threshold} points.",
+        "nb": "Alliansen falt fra {previous} til {alliance} i time {session}, et fall på {value}; "
+        "regelen er et fall på minst {threshold} poeng.",
     },
     Detail.THERAPIST_HIGHER: {
         "en": "In session {session} the therapist rated the alliance at {therapist} and the patient at "
@@ -87,23 +113,51 @@ TEMPLATES: dict[Detail, dict[str, str]] = {
         "nb": "I time {session} registrerte terapeuten et alliansebrudd, "
         "men pasienten meldte ikke om spenning eller misforståelse.",
     },
+    Detail.OBSERVER_ONLY: {
+        "en": "In session {session} an observer who rated the recording coded a rupture marker, "
+        "but neither the patient nor the therapist reported a rupture.",
+        "nb": "I time {session} kodet en observatør som vurderte opptaket, en bruddmarkør, "
+        "men verken pasienten eller terapeuten meldte om et brudd.",
+    },
+    Detail.OBSERVER_NONE: {
+        "en": "In session {session} the patient or the therapist reported a rupture, "
+        "but the observers who rated the recording coded no rupture marker.",
+        "nb": "I time {session} meldte pasienten eller terapeuten om et brudd, "
+        "men observatørene som vurderte opptaket, kodet ingen bruddmarkør.",
+    },
     Detail.LOW: {
-        "en": "Alliance was {alliance} in session {session}, at or below the concern level of {threshold}.",
-        "nb": "Alliansen var {alliance} i time {session}, på eller under bekymringsgrensen på {threshold}.",
+        "en": "Alliance was {alliance} in session {session}, below the concern level of {threshold}.",
+        "nb": "Alliansen var {alliance} i time {session}, under bekymringsgrensen på {threshold}.",
+    },
+    Detail.EARLY_PATIENT: {
+        "en": "The patient's alliance over their first {count} answered sessions averaged {value}, below "
+        "{threshold}. Early alliance predicts dropout better than later alliance (Horvath & Symonds 1991; "
+        "Sharf et al. 2010), so it is worth talking about now.",
+        "nb": "Pasientens allianse de {count} første besvarte timene var i snitt {value}, under {threshold}. "
+        "Tidlig allianse forutsier frafall bedre enn senere allianse (Horvath & Symonds 1991; Sharf mfl. "
+        "2010), så det er verdt å snakke om nå.",
+    },
+    Detail.EARLY_THERAPIST: {
+        "en": "The therapist's rating of the alliance over the first {count} rated sessions averaged {value}, "
+        "below {threshold}. Early alliance predicts dropout better than later alliance (Horvath & Symonds "
+        "1991; Sharf et al. 2010).",
+        "nb": "Terapeutens vurdering av alliansen de {count} første vurderte timene var i snitt {value}, under "
+        "{threshold}. Tidlig allianse forutsier frafall bedre enn senere allianse (Horvath & Symonds 1991; "
+        "Sharf mfl. 2010).",
     },
     Detail.MISSED_SESSION: {
-        "en": "The patient missed session {session}, within the absence window of {window} after a rupture "
+        "en": "The patient missed session {session}, within {window} sessions after a rupture "
         "signal in session {rupture_session}; this can signal a risk of dropout.",
-        "nb": "Pasienten uteble fra time {session}, innenfor fraværsvinduet på {window} etter et bruddsignal "
+        "nb": "Pasienten uteble fra time {session}, innen {window} behandlingstimer etter et bruddsignal "
         "i time {rupture_session}; det kan tyde på fare for frafall.",
     },
     Detail.UNANSWERED_CHECK: {
         "en": "The patient attended session {session} but did not answer the after-session check, within "
-        "the absence window of {window} after a rupture signal in session {rupture_session}; "
+        "{window} sessions after a rupture signal in session {rupture_session}; "
         "this can signal withdrawal or a risk of dropout.",
-        "nb": "Pasienten var til stede i time {session}, men svarte ikke på spørsmålene etter timen, innenfor "
-        "fraværsvinduet på {window} etter et bruddsignal i time {rupture_session}; "
-        "det kan tyde på tilbaketrekning eller fare for frafall.",
+        "nb": "Pasienten var til stede i time {session}, men svarte ikke på spørsmålene etter timen, innen "
+        "{window} behandlingstimer etter et bruddsignal i time {rupture_session}; "
+        "det kan tyde på tilbaketrekking eller fare for frafall.",
     },
 }
 
@@ -114,6 +168,7 @@ SCORE_PLACEHOLDERS = {
     "therapist": "therapist_alliance",
     "reference": "reference",
     "sd": "sd",
+    "raw_sd": "raw_sd",
     "value": "value",
     "threshold": "threshold",
 }
@@ -125,6 +180,7 @@ WHOLE_PLACEHOLDERS = {
     "intensity_max": "intensity_max",
     "resolution_max": "resolution_max",
     "window": "threshold",
+    "count": "early_sessions",
 }
 
 

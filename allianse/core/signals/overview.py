@@ -1,16 +1,19 @@
-"""The clinic overview's figures from plain facts about treatments and episodes (no Django).
+"""The clinic overview's figures from counts (no Django): each rate with its N, its 95% Wilson
+interval and the published figure it is read beside.
 
-They mirror the figures of the rupture literature (docs/methods.md#overview-figures): how many
-treatments have ruptures, how many ruptures are resolved and how long that takes, and dropout
-among treatments whose ruptures were resolved against those whose ruptures were not (repair
-predicted lower dropout: Muran et al. 2009).
+The counts come from SQL aggregates (allianse.ruptures.overview); this module only turns them into
+rates, intervals and medians. The published figures are those of the rupture literature as the
+thesis behind Allianse reports them (docs/methods.md#overview-figures): how many treatments have
+ruptures in the eyes of patients, therapists and observers, how few held-back negative feelings
+therapists notice, and dropout by approach; repair went with lower dropout (Muran et al. 2009).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from statistics import median
+
+from ..response_rates import wilson_interval as wilson_arrays
 
 # Groups smaller than this are not shown: a filter on one therapist with few patients would
 # otherwise let an administrator read single patients' courses from the aggregates (Normen:
@@ -20,53 +23,80 @@ MIN_GROUP = 3
 
 RESOLVED = ("resolved", "partly_resolved")
 UNRESOLVED = ("unresolved", "dropout")
+OUTCOMES = RESOLVED + UNRESOLVED
+
+# Repair status of a treatment's ruptures after McLaughlin et al. (2014), in the order shown:
+# `unresolved` if any rupture was closed unresolved or in dropout, or is open with the alliance not
+# back within the repair window; `resolved` if every rupture was closed resolved (fully or partly)
+# or is open with the alliance back; `in_progress` otherwise; `no_rupture` without episodes.
+REPAIR_GROUPS = ("no_rupture", "resolved", "unresolved", "in_progress")
+
+# Share of treatments with at least one rupture, by who saw it (Safran, Muran & Eubanks-Carter
+# 2011, as the thesis reports them).
+PERSPECTIVES = ("patient", "therapist", "observer")
+RUPTURE_SHARE_PUBLISHED: dict[str, tuple[float, float]] = {
+    "patient": (0.19, 0.42),
+    "therapist": (0.43, 0.56),
+    "observer": (0.41, 1.0),
+}
+# Therapists were aware of 17% of the negative feelings their patients held back (Regan & Hill 1992).
+HELD_BACK_NOTICED_PUBLISHED = (0.17, 0.17)
+# Dropout by approach (Safran et al. 2001): relational 20%, CBT 37%, psychodynamic 46%; by the key
+# of the clinic's default approaches (allianse.clinic.models.Approach).
+DROPOUT_PUBLISHED: dict[str, tuple[float, float]] = {
+    "relational": (0.20, 0.20),
+    "cbt": (0.37, 0.37),
+    "psychodynamic": (0.46, 0.46),
+}
+
+
+def wilson_interval(count: int, n: int) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of count / n (the response rates' interval,
+    allianse.core.response_rates); None for n = 0."""
+    if n <= 0:
+        return None
+    if not 0 <= count <= n:
+        raise ValueError(f"count {count} is not between 0 and n = {n}")
+    low, high = wilson_arrays(count, n)
+    return float(low), float(high)
 
 
 @dataclass(frozen=True)
-class TreatmentFact:
-    id: int
-    dropout: bool
+class Rate:
+    """`count` of `n` with its interval, beside the published figure (a range, or one value twice)."""
 
-
-@dataclass(frozen=True)
-class EpisodeFact:
-    treatment: int
-    status: str  # open, closed
-    outcome: str  # one of RESOLVED + UNRESOLVED, or "" while open
-    first_session: int
-    end_session: int  # where the alliance was back (the recovery session), else the last session
-    first_at: datetime
-    closed_at: datetime | None
-    recovery: str = "pending"  # the V-shape rule on the patient's checks: pending, recovered, not_recovered
-
-
-@dataclass(frozen=True)
-class DropoutGroup:
-    """Treatments of one kind and how many of them ended in dropout."""
-
-    key: str  # no_rupture, resolved, unresolved, in_progress
-    treatments: int
-    dropouts: int
+    key: str
+    count: int
+    n: int
+    published: tuple[float, float] | None = None
+    label: str = ""  # what the key names, where it is not a fixed key (an approach's name)
 
     @property
     def rate(self) -> float | None:
-        return self.dropouts / self.treatments if self.treatments else None
+        return self.count / self.n if self.n else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return wilson_interval(self.count, self.n)
 
     @property
     def shown(self) -> bool:
-        return self.treatments >= MIN_GROUP
+        return self.n >= MIN_GROUP
 
 
 @dataclass(frozen=True)
 class OverviewFigures:
-    treatments: int
+    treatments: int  # individual treatments and group memberships in the selection
     with_ruptures: int
     episodes: int
     open_episodes: int
     outcomes: dict[str, int] = field(default_factory=dict)
     median_sessions_to_resolution: float | None = None
     median_days_to_resolution: float | None = None
-    dropout_groups: tuple[DropoutGroup, ...] = ()
+    dropout_groups: tuple[Rate, ...] = ()  # by repair status, among those that ended
+    perspectives: tuple[Rate, ...] = ()  # treatments with a rupture among those each perspective rated
+    held_back_noticed: Rate | None = None
+    dropout_by_approach: tuple[Rate, ...] = ()
 
     minimum: int = MIN_GROUP
 
@@ -89,54 +119,18 @@ class OverviewFigures:
         return sum(self.outcomes.get(key, 0) for key in RESOLVED) / closed if closed else None
 
 
-def overview_figures(treatments: list[TreatmentFact], episodes: list[EpisodeFact]) -> OverviewFigures:
-    by_treatment: dict[int, list[EpisodeFact]] = {}
-    for episode in episodes:
-        by_treatment.setdefault(episode.treatment, []).append(episode)
-    closed = [episode for episode in episodes if episode.status == "closed"]
-    resolved = [episode for episode in closed if episode.outcome in RESOLVED]
-    return OverviewFigures(
-        treatments=len(treatments),
-        with_ruptures=sum(1 for fact in treatments if fact.id in by_treatment),
-        episodes=len(episodes),
-        open_episodes=len(episodes) - len(closed),
-        outcomes={key: sum(1 for e in closed if e.outcome == key) for key in RESOLVED + UNRESOLVED},
-        median_sessions_to_resolution=_median([e.end_session - e.first_session for e in resolved]),
-        median_days_to_resolution=_median([(e.closed_at - e.first_at).days for e in resolved if e.closed_at]),
-        dropout_groups=_dropout_groups(treatments, by_treatment),
+def dropout_groups(counts: dict[str, tuple[int, int]]) -> tuple[Rate, ...]:
+    """Dropout per repair status from {status: (ended, of them in dropout)}; every status listed."""
+    return tuple(Rate(key, counts.get(key, (0, 0))[1], counts.get(key, (0, 0))[0]) for key in REPAIR_GROUPS)
+
+
+def perspective_rates(counts: dict[str, tuple[int, int]]) -> tuple[Rate, ...]:
+    """Treatments with a rupture per perspective from {perspective: (rated, with a rupture)}."""
+    return tuple(
+        Rate(key, counts.get(key, (0, 0))[1], counts.get(key, (0, 0))[0], RUPTURE_SHARE_PUBLISHED[key])
+        for key in PERSPECTIVES
     )
 
 
-def treatment_group(episodes: list[EpisodeFact]) -> str:
-    """Repaired and unrepaired ruptures after McLaughlin et al. (2014): `unresolved` if any rupture
-    was closed unresolved or in dropout, or is open with the alliance not back within the repair
-    window; `resolved` if every rupture was closed resolved (fully or partly) or is open with the
-    alliance back; `in_progress` otherwise; `no_rupture` without episodes."""
-    if not episodes:
-        return "no_rupture"
-    if any(_unrepaired(episode) for episode in episodes):
-        return "unresolved"
-    if all(_repaired(episode) for episode in episodes):
-        return "resolved"
-    return "in_progress"
-
-
-def _repaired(episode: EpisodeFact) -> bool:
-    return episode.outcome in RESOLVED if episode.status == "closed" else episode.recovery == "recovered"
-
-
-def _unrepaired(episode: EpisodeFact) -> bool:
-    return episode.outcome in UNRESOLVED if episode.status == "closed" else episode.recovery == "not_recovered"
-
-
-def _dropout_groups(treatments: list[TreatmentFact], by_treatment: dict[int, list[EpisodeFact]]):
-    counts = {key: [0, 0] for key in ("no_rupture", "resolved", "unresolved", "in_progress")}
-    for fact in treatments:
-        group = counts[treatment_group(by_treatment.get(fact.id, []))]
-        group[0] += 1
-        group[1] += fact.dropout
-    return tuple(DropoutGroup(key, total, dropouts) for key, (total, dropouts) in counts.items())
-
-
-def _median(values: list[float]) -> float | None:
+def median_or_none(values: list[float]) -> float | None:
     return float(median(values)) if values else None

@@ -8,9 +8,12 @@ with a tolerance of `TIE_TOLERANCE` so that float noise (4.6 - 3.6 = 0.999999999
 decides a tie. Which rule is inclusive and which is strict follows the wording of its source:
 
 - drop below the own reference by z SDs: inclusive (Stiles et al. 2004: a_t <= mu - z*sigma);
-- drop from the previous session: strict ("more than the reliable-change threshold");
+- drop from the previous session: strict ("more than the reliable change index", Jacobson & Truax
+  1991) when the threshold is an index; inclusive ("a fall of at least N points") when it is the
+  definition's plain number of points (`ReliableChange.basis` FIXED);
 - therapist-patient gap: inclusive ("a gap of at least");
-- low: inclusive (alliance <= the upper bound of the concern band);
+- low and early alliance: strict (alliance < the concern level), the bands' own boundary rule
+  (`measures.scoring.below_upper`: a band excludes its upper bound, so 3.5 is "moderate", not low);
 - reported rupture intensity: inclusive (PSQ alert on intensity >= a threshold);
 - repair: inclusive (the score "returns to" the reference level);
 - absence and repair windows: inclusive (within this many sessions).
@@ -27,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from ..measures import Instrument, roles
+from ..measures.reliable_change import Basis, ReliableChange, reliable_change
+from ..measures.scoring import below_upper
 
 TIE_TOLERANCE = 1e-9
 
@@ -39,6 +44,11 @@ def at_least(values: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
 def at_most(values: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
     """values <= threshold, ties included; NaN is never at most anything."""
     return values <= threshold + TIE_TOLERANCE
+
+
+def below(values: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
+    """values < threshold: the bands' boundary rule (`below_upper`), float noise aside."""
+    return below_upper(values, threshold - TIE_TOLERANCE)
 
 
 def more_than(values: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
@@ -98,10 +108,14 @@ class SignalRules:
     """
 
     scales: Scales
-    # Drop below the patient's own reference by `z` SDs. z = 2 is Stiles et al. (2004, V-shaped
-    # rupture-repair sequences, "2 within-client SDs"); Strauss et al. (2006) used the lenient z = 1
-    # (both ad hoc: Gumz et al. 2012; docs/methods.md#drop-z). The reference is the mean and SD of the patient's EARLIER
-    # scored sessions only (online detection, no look-ahead).
+    # Where `reliable_change` comes from (published norms, the clinic's first scores, or a plain
+    # number of points); a clinic's own `reliable_change` is a plain number of points.
+    change_basis: ReliableChange | None = field(default=None, compare=False)
+    # Drop below the patient's own reference by `z` SDs, adapted from Stiles et al. (2004, V-shaped
+    # rupture-repair sequences, "2 within-client SDs" of the whole series); Strauss et al. (2006)
+    # used the lenient z = 1 (both ad hoc: Gumz et al. 2012; docs/methods.md#drop-z). Unlike
+    # Stiles et al., the reference is the mean and SD of the patient's EARLIER scored sessions
+    # only (online detection, no look-ahead).
     z: float = _threshold(float, 2.0, low=0.0, low_open=True)
     # The z rule stays silent until the patient has this many earlier scored sessions: an SD of one
     # or two scores says nothing about a patient's typical variation, and early sessions are when
@@ -110,17 +124,27 @@ class SignalRules:
     # SD floor: a very stable patient (SD 0.05) would otherwise trigger on a dip of 0.1 scale
     # points. Project choice: 0.25 points on the 1-7 scale, a quarter of the reliable change.
     min_sd: float = _threshold(float, 0.25, low=0.0, low_open=True)
-    # A fall from the previous scored session by more than the instrument's reliable-change
-    # threshold (Jacobson & Truax 1991; used as a sudden-loss criterion after Tang & DeRubeis
-    # 1999): the `reliable_change` of the score with role `alliance`.
+    # A fall from the previous scored session by more than the reliable change index (Jacobson &
+    # Truax 1991; used as a sudden-loss criterion after Tang & DeRubeis 1999) of the score with
+    # role `alliance` (`measures.reliable_change`: its norms, or the clinic's first scores), or,
+    # without either, by at least the definition's plain `reliable_change` of N points.
     reliable_change: float = _threshold(float, low=0.0, low_open=True)
+    # The clinic's own first scores give the reliable change index once at least this many
+    # treatments have one (an SD and an alpha from fewer say little). Project choice.
+    norms_min_treatments: int = _threshold(int, 50, low=10)
     # Therapist minus patient alliance, either direction. Patients tend to rate the alliance higher
     # than therapists and therapists notice few of the feelings patients hold back (Regan & Hill
     # 1992); 1.5 points is a project choice.
     discrepancy: float = _threshold(float, 1.5, low=0.0, low_open=True)
-    # The concern level: alliance at or below the upper bound of the concern band at the bottom of
-    # the alliance score's bands (`Instrument.concern_below`).
+    # The concern level: alliance below the upper bound of the concern band at the bottom of the
+    # alliance score's bands (`Instrument.concern_below`), the bands' own boundary rule.
     low_threshold: float = _threshold(float)
+    # Early alliance: the mean of the first `early_sessions` scored sessions below
+    # `early_threshold` (by default the concern level), for the patient's and for the therapist's
+    # alliance. Early alliance predicts dropout better than later alliance (Horvath & Symonds
+    # 1991; Sharf et al. 2010; docs/methods.md#early-alliance). Project choice: 3 sessions.
+    early_sessions: int = _threshold(int, 3, low=1)
+    early_threshold: float = _threshold(float, scale="alliance")
     # A missed session or an unanswered check within this many sessions after a rupture signal:
     # unrepaired ruptures lead to dropout (Muran et al. 2009). Project choice.
     absence_window: int = _threshold(int, 2, low=1)
@@ -153,12 +177,20 @@ class SignalRules:
         return Limits(limits.kind, low=low, high=high)
 
     @classmethod
-    def for_instrument(cls, instrument: Instrument, overrides: Mapping[str, object] | None = None) -> SignalRules:
-        """The rules for series of `instrument` (the patient check), with a clinic's `overrides`.
+    def for_instrument(
+        cls,
+        instrument: Instrument,
+        overrides: Mapping[str, object] | None = None,
+        *,
+        first_items: np.ndarray | None = None,
+    ) -> SignalRules:
+        """The rules for series of `instrument` (the patient check), with a clinic's `overrides`;
+        `first_items` are the answers of the clinic's first responses (one row per treatment, see
+        `measures.reliable_change`), from which the reliable change index may be computed.
 
         Unknown names and values out of range raise InvalidRules, as does a definition whose
-        alliance score has no reliable change or no concern band at its bottom; a missing role
-        raises MissingRole.
+        alliance score has neither norms nor a reliable change, or no concern band at its bottom;
+        a missing role raises MissingRole.
         """
         overrides = dict(overrides or {})
         unknown = sorted(set(overrides) - set(cls.thresholds()))
@@ -167,16 +199,26 @@ class SignalRules:
         scales = Scales.for_instrument(instrument)
         alliance = instrument.score_with_role(roles.ALLIANCE)
         concern = instrument.concern_below(alliance)
-        if alliance.reliable_change is None or concern is None:
-            lacking = "reliable_change" if alliance.reliable_change is None else "concern band at its bottom"
+        if (alliance.reliable_change is None and alliance.norms is None) or concern is None:
+            lacking = "concern band at its bottom" if concern is None else "reliable_change"
             raise InvalidRules(f"Instrument '{instrument.key}': score '{alliance.id}' has no {lacking}.")
+        minimum = overrides.get("norms_min_treatments", cls.norms_min_treatments)
+        change = reliable_change(instrument, alliance, first_items, _whole(minimum))
+        if "reliable_change" in overrides:
+            change = ReliableChange(overrides["reliable_change"], Basis.FIXED)  # type: ignore[arg-type]
         values: dict[str, Any] = {
-            "reliable_change": alliance.reliable_change,
+            "reliable_change": change.threshold,
             "low_threshold": concern,
+            "early_threshold": overrides.get("low_threshold", concern),
             "intensity_threshold": scales.rupture_intensity[0],
         }
         # Values of any type: __post_init__ checks each one and raises InvalidRules.
-        return cls(scales=scales, **(values | overrides))
+        return cls(scales=scales, change_basis=change, **(values | overrides))
+
+
+def _whole(value: object) -> int:
+    """A setting's value as a whole number for use before the checks (they report a bad one)."""
+    return int(float(value)) if isinstance(value, Real) and math.isfinite(value) else 0
 
 
 def _check(name: str, value: object, limits: Limits) -> None:

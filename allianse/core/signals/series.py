@@ -47,6 +47,16 @@ def add_features(series: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def mean_of_first(series: pd.DataFrame, column: str, count: int) -> np.ndarray:
+    """At the row holding a treatment's `count`-th scored value of `column`, the mean of its first
+    `count` scored values; NaN in every other row."""
+    values = series[column].to_numpy()
+    scored = ~np.isnan(values)
+    parts = pd.DataFrame({"n": scored.astype(float), "s": np.where(scored, values, 0.0)})
+    n, total = parts.groupby(series["start"].to_numpy(), sort=False).cumsum().to_numpy().T
+    return np.where(scored & (n == count), total / count, np.nan)
+
+
 def last_before(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
     """For each row, the index of the latest earlier row of its treatment where `mask` holds; -1 if none."""
     latest = np.maximum.accumulate(np.where(mask, np.arange(len(mask)), -1))

@@ -19,9 +19,10 @@ from ..tables import UnreadableTable, read_csv_table
 from .rules import Scales
 
 REQUIRED = ("treatment", "session", "alliance", "rupture", "held_back", "attended")
-OPTIONAL = ("therapist_alliance", "rupture_intensity", "rupture_resolution", "therapist_rupture")
+OPTIONAL = ("therapist_alliance", "rupture_intensity", "rupture_resolution", "therapist_rupture", "observer_rupture")
 SCORES = ("alliance", "therapist_alliance")
-FLAGS = ("rupture", "held_back", "attended", "therapist_rupture")  # 0/1, NaN = not answered
+# 0/1, NaN = not answered; observer_rupture: an observer rating the session's recording coded a rupture
+FLAGS = ("rupture", "held_back", "attended", "therapist_rupture", "observer_rupture")
 RATINGS = ("rupture_intensity", "rupture_resolution")  # whole numbers on their item's scale
 ANSWER_REQUIRED = ("treatment", "session", "attended")  # every other column may be NaN
 # Session numbers count from 1; far more sessions than any treatment has is a mistake in the file.

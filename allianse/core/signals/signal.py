@@ -17,6 +17,7 @@ class Kind(StrEnum):
     DROP = "drop"
     DISCREPANCY = "discrepancy"
     LOW = "low"
+    EARLY = "early"
     ABSENCE = "absence"
 
 
@@ -29,19 +30,26 @@ class Detail(StrEnum):
     UNRATED = "unrated"
     HELD_BACK = "held_back"
     Z = "z"
-    RELIABLE_CHANGE = "reliable_change"
+    Z_FLOORED = "z_floored"  # the patient's earlier SD was below the floor, which was used instead
+    RELIABLE_CHANGE = "reliable_change"  # more than the reliable change index from published norms
+    RELIABLE_CHANGE_CLINIC = "reliable_change_clinic"  # ... from the clinic's own first scores
+    FALL = "fall"  # at least the definition's plain number of points (no index)
     THERAPIST_HIGHER = "therapist_higher"
     PATIENT_HIGHER = "patient_higher"
     RUPTURE_ONLY_PATIENT = "rupture_only_patient"
     RUPTURE_ONLY_THERAPIST = "rupture_only_therapist"
+    OBSERVER_ONLY = "observer_only"  # an observer coded a rupture neither patient nor therapist reported
+    OBSERVER_NONE = "observer_none"  # patient or therapist reported a rupture the observers did not code
     LOW = "low"
+    EARLY_PATIENT = "early_patient"  # the patient's early alliance
+    EARLY_THERAPIST = "early_therapist"  # the therapist's early alliance
     MISSED_SESSION = "missed_session"
     UNANSWERED_CHECK = "unanswered_check"
 
 
 # Rupture-type signals open or join an episode, and an absence counts only after one of them.
 RUPTURE_KINDS = frozenset({Kind.REPORTED, Kind.DROP, Kind.LOW})
-RUPTURE_DISCREPANCIES = frozenset({Detail.RUPTURE_ONLY_PATIENT, Detail.RUPTURE_ONLY_THERAPIST})
+RUPTURE_DISCREPANCIES = frozenset({Detail.RUPTURE_ONLY_PATIENT, Detail.RUPTURE_ONLY_THERAPIST, Detail.OBSERVER_ONLY})
 
 COLUMNS = ("treatment", "session", "kind", "value", "threshold", "detail", "explanation_en", "explanation_nb")
 

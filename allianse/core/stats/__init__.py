@@ -11,8 +11,8 @@ from .cube import RatingsCube, matrix_cube, ratings_cube
 from .errors import InsufficientData, MalformedRatings, StatsError
 from .gtheory import DStudyRow, GStudy, GStudyBatch, g_coefficients, g_study, g_study_batch
 from .icc import FORMS, IccBatch, IccEstimates, IccResult, IccTable, icc, icc_batch
-from .interpretation import alpha_band, icc_band
-from .krippendorff_alpha import LEVELS, AlphaBatch, alpha_batch, krippendorff_alpha
+from .interpretation import UNCERTAIN, UNDEFINED, alpha_band, icc_band, icc_range, interval_band
+from .krippendorff_alpha import LEVELS, AlphaBatch, alpha_batch, alpha_interval_batch, krippendorff_alpha
 from .ratings_input import read_ratings_csv, validate_ratings
 from .report import METHODS, reliability_report
 
@@ -32,6 +32,8 @@ __all__ = [
     "IccTable",
     "InsufficientData",
     "MalformedRatings",
+    "UNCERTAIN",
+    "UNDEFINED",
     "RatingsCube",
     "StatsError",
     "TwoWayAnova",
@@ -41,13 +43,16 @@ __all__ = [
     "agreement_batch",
     "alpha_band",
     "alpha_batch",
+    "alpha_interval_batch",
     "g_coefficients",
     "g_study",
     "g_study_batch",
     "icc",
     "icc_band",
+    "icc_range",
     "icc_batch",
     "krippendorff_alpha",
+    "interval_band",
     "largest_pair_differences",
     "matrix_cube",
     "rater_summary",

@@ -61,6 +61,80 @@ def alpha_batch(ratings: np.ndarray, level: str = "interval") -> AlphaBatch:
     return AlphaBatch(value=np.where(problem == NO_PROBLEM, value, np.nan), problem=problem)
 
 
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 2004  # fixed: the same ratings always give the same interval
+CHUNK_CELLS = 4_000_000  # bounds the memory of one step of the bootstrap (floats)
+
+
+def alpha_interval_batch(
+    ratings: np.ndarray, level: str = "interval", resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED
+) -> tuple[np.ndarray, np.ndarray]:
+    """95% percentile bootstrap interval of every item's alpha (lower, upper; NaN where undefined).
+
+    The units (segments) are resampled with replacement, the same draws for every item. A unit
+    contributes its observed disagreement and its pairable values, so a resample is a weighted sum
+    over the units (one matrix product), not a recomputation from the ratings. The distances are
+    those of the whole sample (for ordinal data: the ranks of the observed values).
+    """
+    if level not in LEVELS:
+        raise ValueError(f"Unknown level of measurement {level!r}; expected one of {', '.join(LEVELS)}.")
+    items, units = ratings.shape[:2]
+    lower, upper = np.full(items, np.nan), np.full(items, np.nan)
+    defined = np.flatnonzero(alpha_batch(ratings, level).problem == NO_PROBLEM)
+    if defined.size == 0:
+        return lower, upper
+    domain, counts = _value_counts(ratings[defined])
+    per_unit = counts.sum(axis=2, keepdims=True)
+    with np.errstate(divide="ignore"):
+        weights = np.where(per_unit >= 2, 1 / (per_unit - 1), 0.0)
+    pairable = counts * (per_unit >= 2)
+    delta = _differences(domain, pairable.sum(axis=1), level)
+    if delta.ndim == 2:
+        observed = ((counts * weights) * (counts @ delta)).sum(axis=2)
+    else:  # ordinal: one distance matrix per item
+        observed = ((counts * weights) * np.matmul(counts, delta)).sum(axis=2)
+    per_unit_sums = np.concatenate([observed[..., np.newaxis], pairable], axis=2)
+    draws = np.random.default_rng(seed).integers(0, units, size=(resamples, units))
+    alphas = np.concatenate(
+        [_resampled_alphas(per_unit_sums, delta, chunk) for chunk in _chunks(draws, per_unit_sums.shape)], axis=1
+    )
+    with np.errstate(all="ignore"):
+        lower[defined], upper[defined] = _quantile(alphas, 0.025), _quantile(alphas, 0.975)
+    return lower, upper
+
+
+def _chunks(draws: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
+    items, units, width = shape
+    size = max(1, CHUNK_CELLS // max(units, items * width))
+    return [draws[start : start + size] for start in range(0, len(draws), size)]
+
+
+def _resampled_alphas(per_unit_sums: np.ndarray, delta: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Alpha of each item (rows) in each resample (columns) of `draws` (resamples x units)."""
+    items, units, width = per_unit_sums.shape
+    rows = np.repeat(np.arange(len(draws)), units) * units
+    multiplicity = np.bincount(rows + draws.ravel(), minlength=len(draws) * units).reshape(len(draws), units)
+    summed = multiplicity.astype(float) @ per_unit_sums.transpose(1, 0, 2).reshape(units, items * width)
+    summed = summed.reshape(len(draws), items, width).transpose(1, 0, 2)
+    observed, totals = summed[..., 0], summed[..., 1:]
+    n = totals.sum(axis=2)
+    item_delta = delta if delta.ndim == 2 else delta[:, np.newaxis]
+    expected = (np.matmul(totals[..., np.newaxis, :], item_delta) @ totals[..., np.newaxis])[..., 0, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((n > 0) & (expected > 0), 1 - (n - 1) * observed / expected, np.nan)
+
+
+def _quantile(alphas: np.ndarray, share: float) -> np.ndarray:
+    """Per item, the quantile over the resamples that have an alpha (NaN if none has)."""
+    missing = np.isnan(alphas)
+    if not missing.any():
+        return np.quantile(alphas, share, axis=1)
+    usable = ~missing.all(axis=1)
+    result = np.full(alphas.shape[0], np.nan)
+    result[usable] = np.nanquantile(alphas[usable], share, axis=1)
+    return result
+
+
 def _value_counts(ratings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct values, and per item and unit how often each occurs (items x units x values)."""
     observed = ~np.isnan(ratings)

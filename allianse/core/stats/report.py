@@ -21,8 +21,8 @@ from .cube import MAX_RATERS, RatingsCube, ratings_cube
 from .errors import NO_PROBLEM, InsufficientData
 from .gtheory import COMPONENTS, g_study_from_anova
 from .icc import IccResult, icc_from_anova
-from .interpretation import alpha_band, icc_band
-from .krippendorff_alpha import LEVELS, alpha_batch
+from .interpretation import ALPHA_BANDS, ALPHA_RANGE, ICC_BANDS, icc_range, interval_band
+from .krippendorff_alpha import LEVELS, alpha_batch, alpha_interval_batch
 from .ratings_input import validate_ratings
 
 METHODS = {"icc": ("icc",), "g": ("g",), "alpha": ("alpha",), "all": ("icc", "g", "alpha")}
@@ -90,8 +90,16 @@ def _icc_section(anova: TwoWayAnova) -> Section:
     batch = icc_from_anova(anova)
 
     def entry(index: int) -> Entry:
-        forms = {name: _icc_json(estimates.result(index)) for name, estimates in batch.forms.items()}
-        return {"dropped_segments": int(batch.anova.dropped_targets[index]), **forms}
+        raters = int(batch.anova.n_raters[index])
+        forms = {
+            name: _icc_json(estimates.result(index), icc_range(raters, average=name.endswith("k")))
+            for name, estimates in batch.forms.items()
+        }
+        return {
+            "n_used": int(batch.anova.n_targets[index]),
+            "dropped_segments": int(batch.anova.dropped_targets[index]),
+            **forms,
+        }
 
     return batch.anova.problem, entry
 
@@ -121,10 +129,16 @@ def _g_section(anova: TwoWayAnova, raters: int | None) -> Section:
 
 def _alpha_section(values: np.ndarray, level: str) -> Section:
     batch = alpha_batch(values, level)
+    lower, upper = alpha_interval_batch(values, level)
 
     def entry(index: int) -> Entry:
         alpha = _number(batch.value[index])
-        return {"alpha": alpha, "alpha_band": alpha_band(alpha)}
+        interval = [_number(lower[index]), _number(upper[index])]
+        return {
+            "alpha": alpha,
+            "alpha_ci95": interval,
+            "alpha_band": interval_band(alpha, interval, ALPHA_BANDS, ALPHA_RANGE),
+        }
 
     return batch.problem, entry
 
@@ -141,16 +155,18 @@ def _agreement_section(values: np.ndarray) -> Section:
     return batch.problem, entry
 
 
-def _icc_json(result: IccResult) -> Entry:
+def _icc_json(result: IccResult, possible: tuple[float, float]) -> Entry:
+    """One ICC form; `band` is read from its interval (`interpretation.interval_band`)."""
     value = _number(result.value)
+    interval = [_number(bound) for bound in result.ci95]
     return {
         "value": value,
         "F": _number(result.F),
         "df1": result.df1,
         "df2": result.df2,
         "p": _number(result.p),
-        "ci95": [_number(bound) for bound in result.ci95],
-        "band": icc_band(value),
+        "ci95": interval,
+        "band": interval_band(value, interval, ICC_BANDS, possible),
     }
 
 

@@ -91,3 +91,13 @@ def concern_label(response) -> str:
     band_id = response.bands.get(primary.id)
     band = next((b for b in instrument.bands.get(primary.id, ()) if b.id == band_id and b.concern), None)
     return tr(band.label) if band else ""
+
+
+@register.inclusion_tag("instruments/_not_validated.html")
+def not_validated_note(instrument_key: str) -> dict:
+    """A short note, beside a score or band, that its instrument is not validated (nothing if it is)."""
+    try:
+        shown = not instruments.get(instrument_key).validated
+    except KeyError:
+        shown = False
+    return {"shown": shown}

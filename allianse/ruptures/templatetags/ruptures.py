@@ -81,3 +81,9 @@ def event_text(event: EpisodeEvent) -> str:
             return _("The patient's checks: %(recovery)s (session %(session)s).") % {**data, "recovery": recovery}
         return _("The patient's checks: %(recovery)s.") % {"recovery": recovery}
     return _("%(actor)s closed the episode: %(outcome)s.") % {"actor": actor, "outcome": Outcome(data["outcome"]).label}
+
+
+@register.filter
+def observer_of(views: dict, session):
+    """The observers' view of `session` from a page's `observers` (ruptures.observers), or None."""
+    return views.get(session.pk) if views else None

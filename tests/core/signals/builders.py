@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from allianse.core.measures import load_instrument
+from allianse.core.measures import Instrument, build_instrument, load_instrument
 from allianse.core.signals import SignalRules, detect_signals
 
 NA = np.nan
@@ -30,13 +31,21 @@ def series(alliance: list[float], treatment: str = "t1", **columns: object) -> p
     return pd.DataFrame(data)
 
 
-def only(frame: pd.DataFrame, kind: str, **rules: float) -> pd.DataFrame:
-    """The signals of one kind, as a table, under the patient check's rules with `rules` overridden."""
-    table = detect_signals(frame, SignalRules.for_instrument(PATIENT, rules))
+def with_norms(sd: float, reliability: float) -> Instrument:
+    """The patient check with published norms for its alliance score."""
+    data = yaml.safe_load((DEFINITIONS / "alliance-patient.yaml").read_text(encoding="utf-8"))
+    alliance = next(score for score in data["scores"] if score["id"] == "alliance")
+    alliance["norms"] = {"sd": sd, "reliability": reliability, "source": "A test sample"}
+    return build_instrument(data, source="with-norms.yaml")
+
+
+def only(frame: pd.DataFrame, kind: str, instrument: Instrument = PATIENT, **rules: float) -> pd.DataFrame:
+    """The signals of one kind, as a table, under the check's rules with `rules` overridden."""
+    table = detect_signals(frame, SignalRules.for_instrument(instrument, rules))
     return table[table["kind"] == kind].reset_index(drop=True)
 
 
-def fired(frame: pd.DataFrame, kind: str, **rules: float) -> list[tuple[int, str]]:
+def fired(frame: pd.DataFrame, kind: str, instrument: Instrument = PATIENT, **rules: float) -> list[tuple[int, str]]:
     """(session, detail) of every signal of one kind."""
-    table = only(frame, kind, **rules)
+    table = only(frame, kind, instrument, **rules)
     return list(zip(table["session"], table["detail"], strict=True))

@@ -1,50 +1,55 @@
-"""The clinic overview's figures from plain facts (no database)."""
+"""The clinic overview's rates: Wilson intervals checked against published values and scipy,
+and rates beside the published figures (no database)."""
 
-from datetime import datetime, timedelta
+import pytest
+from scipy.stats import binomtest
 
-from allianse.core.signals.overview import EpisodeFact, TreatmentFact, overview_figures, treatment_group
-
-START = datetime(2026, 3, 2, 10)
-
-
-def episode(treatment, status="closed", outcome="resolved", first=3, end=5, days=14, recovery="recovered"):
-    closed = START + timedelta(days=days) if status == "closed" else None
-    return EpisodeFact(treatment, status, outcome, first, end, START, closed, recovery)
-
-
-def test_shares_rates_and_medians():
-    treatments = [TreatmentFact(i, dropout=i == 4) for i in range(1, 7)]
-    episodes = [
-        episode(1, end=4, days=7),
-        episode(2, outcome="partly_resolved", end=6, days=21),
-        episode(3, outcome="unresolved", recovery="not_recovered"),
-        episode(4, outcome="dropout", recovery="pending"),
-        episode(5, status="open", outcome="", recovery="pending"),
-    ]
-    figures = overview_figures(treatments, episodes)
-    assert (figures.treatments, figures.with_ruptures, figures.episodes, figures.open_episodes) == (6, 5, 5, 1)
-    assert figures.share_with_ruptures == 5 / 6
-    assert figures.outcomes == {"resolved": 1, "partly_resolved": 1, "unresolved": 1, "dropout": 1}
-    assert figures.resolution_rate == 0.5
-    assert figures.median_sessions_to_resolution == 2.0  # (1 + 3) / 2
-    assert figures.median_days_to_resolution == 14.0
-    groups = {group.key: (group.treatments, group.dropouts) for group in figures.dropout_groups}
-    assert groups == {"no_rupture": (1, 0), "resolved": (2, 0), "unresolved": (2, 1), "in_progress": (1, 0)}
+from allianse.core.signals.overview import (
+    MIN_GROUP,
+    OverviewFigures,
+    Rate,
+    dropout_groups,
+    perspective_rates,
+    wilson_interval,
+)
 
 
-def test_an_open_episode_counts_by_what_the_patients_checks_say():
-    assert treatment_group([episode(1, status="open", outcome="", recovery="recovered")]) == "resolved"
-    assert treatment_group([episode(1, status="open", outcome="", recovery="not_recovered")]) == "unresolved"
-    assert treatment_group([episode(1), episode(1, status="open", outcome="", recovery="pending")]) == "in_progress"
-    assert treatment_group([]) == "no_rupture"
+@pytest.mark.parametrize(
+    ("count", "n", "low", "high"),
+    # Newcombe (1998), Statistics in Medicine 17:857-872, table II, method 3 (Wilson score).
+    [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)],
+)
+def test_wilson_intervals_match_newcombes_published_examples(count, n, low, high):
+    found = wilson_interval(count, n)
+    assert found == pytest.approx((low, high), abs=5e-5)
 
 
-def test_small_selections_and_groups_are_not_shown():
-    figures = overview_figures([TreatmentFact(1, dropout=True), TreatmentFact(2, dropout=False)], [episode(1)])
-    assert figures.suppressed
-    assert not any(group.shown for group in figures.dropout_groups)
+@pytest.mark.parametrize(("count", "n"), [(0, 1), (1, 1), (3, 7), (19, 42), (43, 100), (999, 1000)])
+def test_wilson_intervals_match_scipy(count, n):
+    expected = binomtest(count, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert wilson_interval(count, n) == pytest.approx((expected.low, expected.high), abs=1e-12)
+
+
+def test_no_interval_without_cases_and_an_impossible_count_is_refused():
+    assert wilson_interval(0, 0) is None and Rate("x", 0, 0).rate is None
+    with pytest.raises(ValueError):
+        wilson_interval(5, 4)
+
+
+def test_perspectives_sit_beside_the_published_ranges():
+    rates = {rate.key: rate for rate in perspective_rates({"patient": (10, 3), "observer": (4, 4)})}
+    assert (rates["patient"].count, rates["patient"].n, rates["patient"].published) == (3, 10, (0.19, 0.42))
+    assert rates["therapist"].n == 0 and rates["therapist"].published == (0.43, 0.56)
+    assert rates["observer"].published == (0.41, 1.0) and rates["observer"].rate == 1.0
+
+
+def test_small_groups_are_not_shown_and_every_repair_status_is_listed():
+    groups = dropout_groups({"resolved": (MIN_GROUP, 1), "unresolved": (MIN_GROUP - 1, 1)})
+    assert [group.key for group in groups] == ["no_rupture", "resolved", "unresolved", "in_progress"]
+    assert [group.shown for group in groups] == [False, True, False, False]
+    assert OverviewFigures(treatments=MIN_GROUP - 1, with_ruptures=0, episodes=0, open_episodes=0).suppressed
 
 
 def test_no_closed_episode_gives_no_rate_rather_than_zero():
-    figures = overview_figures([TreatmentFact(1, dropout=False)], [])
-    assert figures.resolution_rate is None and figures.median_days_to_resolution is None
+    figures = OverviewFigures(treatments=5, with_ruptures=0, episodes=0, open_episodes=0, outcomes={})
+    assert figures.resolution_rate is None and figures.share_with_ruptures == 0

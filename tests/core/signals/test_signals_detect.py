@@ -3,10 +3,11 @@
 import pandas as pd
 import pytest
 
-from allianse.core.signals import Signal, SignalRules, detect_signals, signals_for_latest
+from allianse.core.measures import score_frame
+from allianse.core.signals import Signal, SignalRules, detect_signals, find_episodes, signals_for_latest
 from allianse.core.signals.signal import COLUMNS
 
-from .builders import NA, PATIENT, RULES, fired, only, series
+from .builders import NA, PATIENT, RULES, fired, only, series, with_norms
 
 
 def test_a_calm_series_gives_no_signals_and_the_documented_columns():
@@ -39,6 +40,23 @@ def test_intensity_threshold_is_inclusive_and_an_unrated_intensity_still_counts(
     assert [session for session, _ in fired(frame, "reported", intensity_threshold=3)] == [2, 3]
 
 
+def test_a_report_below_the_intensity_threshold_opens_no_episode_through_the_discrepancy_path():
+    # intensity 1, threshold 3, and the therapist's "no": neither a reported rupture nor a discrepancy
+    frame = series([5.5, 5.5, 5.6, 5.5], rupture=[0, 1, 0, 0], rupture_intensity=[NA, 1, NA, NA], therapist_rupture=0)
+    rules = SignalRules.for_instrument(PATIENT, {"intensity_threshold": 3})
+    table = detect_signals(frame, rules)
+    assert table.empty
+    assert find_episodes(frame, table, rules).empty
+    # at the threshold the same report is both, and opens an episode
+    counted = frame.assign(rupture_intensity=[NA, 3, NA, NA])
+    table = detect_signals(counted, rules)
+    assert list(zip(table["kind"], table["detail"], strict=True)) == [
+        ("reported", "intensity_only"),
+        ("discrepancy", "rupture_only_patient"),
+    ]
+    assert len(find_episodes(counted, table, rules)) == 1
+
+
 def test_no_answer_to_the_rupture_question_is_not_a_rupture():
     assert fired(series([5.5, 5.4], rupture=[NA, 0]), "reported") == []
 
@@ -53,25 +71,36 @@ def test_held_back_fires_on_its_session():
 def test_the_z_rule_is_silent_until_enough_earlier_scored_sessions():
     # sessions 1-2 are the only earlier scores before session 3: too few for the default of 3
     assert fired(series([6.0, 6.0, 4.5]), "drop", reliable_change=5) == []
-    assert fired(series([6.0, 6.0, 4.5]), "drop", reliable_change=5, min_reference_sessions=2) == [(3, "z")]
+    assert fired(series([6.0, 6.0, 4.5]), "drop", reliable_change=5, min_reference_sessions=2) == [(3, "z_floored")]
 
 
 def test_unanswered_checks_do_not_count_as_reference_sessions():
     frame = series([6.0, NA, 6.0, NA, 4.5])
     assert fired(frame, "drop", reliable_change=5) == []
-    assert fired(series([6.0, NA, 6.0, 6.0, 4.5]), "drop", reliable_change=5) == [(5, "z")]
+    assert fired(series([6.0, NA, 6.0, 6.0, 4.5]), "drop", reliable_change=5) == [(5, "z_floored")]
 
 
 def test_the_sd_floor_keeps_a_very_stable_patient_from_triggering_on_a_tiny_dip():
     # earlier SD 0: the floor of 0.25 makes a dip of 0.4 a z of 1.6
     assert fired(series([5.0, 5.0, 5.0, 4.6]), "drop") == []
-    assert fired(series([5.0, 5.0, 5.0, 4.6]), "drop", min_sd=0.2) == [(4, "z")]
+    assert fired(series([5.0, 5.0, 5.0, 4.6]), "drop", min_sd=0.2) == [(4, "z_floored")]
+
+
+def test_a_floored_sd_is_explained_as_raised_to_the_floor_not_as_the_patients_sd():
+    table = only(series([5.0, 5.0, 5.0, 4.4]), "drop", reliable_change=5)
+    assert list(table["detail"]) == ["z_floored"]
+    assert "earlier SD was 0.0, so it was raised to the floor of 0.25 points" in table.loc[0, "explanation_en"]
+    assert "(SD 0.25)" not in table.loc[0, "explanation_en"]
+    assert "tidligere SD var 0,0, så den ble hevet til minsteverdien på 0,25 poeng" in table.loc[0, "explanation_nb"]
+    # an SD above the floor is the patient's own and is shown as such
+    unfloored = only(series([5.0, 6.0, 7.0, 4.0]), "drop", reliable_change=5)
+    assert list(unfloored["detail"]) == ["z"] and "(SD 1.0)" in unfloored.loc[0, "explanation_en"]
 
 
 def test_the_z_threshold_is_inclusive():
     # earlier mean 5.0, SD 0 floored to 0.25: a dip to 4.5 is exactly 2 SDs
     table = only(series([5.0, 5.0, 5.0, 4.5]), "drop")
-    assert list(table["detail"]) == ["z"]
+    assert list(table["detail"]) == ["z_floored"]
     assert table.loc[0, "value"] == pytest.approx(2.0) and table.loc[0, "threshold"] == 2.0
 
 
@@ -83,21 +112,34 @@ def test_the_z_reference_is_the_mean_and_sd_of_earlier_sessions_only():
     assert "earlier mean of 6.0 (SD 1.0)" in table.loc[0, "explanation_en"]
 
 
-def test_a_drop_from_the_previous_session_is_strictly_more_than_the_reliable_change():
-    assert fired(series([5.6, 4.6]), "drop") == []  # 0.9999999999999996: a tie, not more
-    assert fired(series([4.4, 3.4]), "drop", low_threshold=1) == []  # 1.0000000000000004: a tie too
-    assert fired(series([5.6, 4.5]), "drop") == [(2, "reliable_change")]
+def test_without_norms_a_fall_of_at_least_the_definitions_points_counts_ties_included():
+    # the shipped check has no norms: the rule is a plain fall of at least 1 point, citing nothing
+    assert fired(series([5.6, 4.7]), "drop") == []
+    assert fired(series([5.6, 4.6]), "drop") == [(2, "fall")]  # 0.9999999999999996: a tie, counted
+    table = only(series([5.6, 4.5]), "drop")
+    assert "the rule is a fall of at least 1.0 points" in table.loc[0, "explanation_en"]
+    assert "Jacobson" not in table.loc[0, "explanation_en"] and "Jacobson" not in table.loc[0, "explanation_nb"]
+
+
+def test_with_norms_a_fall_must_be_strictly_more_than_the_reliable_change_index():
+    # SD 0.51, r 0.5: 1.96 * 0.51 * sqrt(2 * 0.5) = 0.9996, just under 1 point
+    rules = SignalRules.for_instrument(with_norms(0.51, 0.5))
+    assert rules.reliable_change == pytest.approx(0.9996)
+    assert fired(series([5.6, 4.6005]), "drop", instrument=with_norms(0.51, 0.5)) == []
+    table = only(series([5.6, 4.5]), "drop", instrument=with_norms(0.51, 0.5))
+    assert list(table["detail"]) == ["reliable_change"]
+    assert "more than the reliable change index of 1.0 (Jacobson & Truax 1991" in table.loc[0, "explanation_en"]
 
 
 def test_the_reliable_change_compares_with_the_previous_scored_session():
     table = only(series([5.8, NA, 3.9]), "drop")
-    assert list(table["detail"]) == ["reliable_change"]
+    assert list(table["detail"]) == ["fall"]
     assert table.loc[0, "value"] == pytest.approx(1.9)
     assert "fell from 5.8 to 3.9" in table.loc[0, "explanation_en"]
 
 
 def test_both_drop_rules_can_fire_on_one_session():
-    assert fired(series([5.8, 5.6, 6.0, 5.9, 3.9]), "drop") == [(5, "z"), (5, "reliable_change")]
+    assert fired(series([5.8, 5.6, 6.0, 5.9, 3.9]), "drop") == [(5, "z_floored"), (5, "fall")]
 
 
 # discrepancy ------------------------------------------------------------------------------------
@@ -122,9 +164,46 @@ def test_a_missing_therapist_rating_is_no_discrepancy():
 # low --------------------------------------------------------------------------------------------
 
 
-def test_low_is_at_or_below_the_concern_threshold():
-    assert fired(series([3.6, 3.5, 3.0, NA]), "low") == [(2, "low"), (3, "low")]
-    assert fired(series([3.6, 3.5, 3.0]), "low", low_threshold=3.0) == [(3, "low")]
+def test_low_follows_the_bands_boundary_so_3_5_is_moderate_and_not_low():
+    assert fired(series([3.6, 3.5, 3.4, 3.0, NA]), "low") == [(3, "low"), (4, "low")]
+    assert fired(series([3.6, 3.0, 2.9]), "low", low_threshold=3.0) == [(3, "low")]
+    bands = score_frame(
+        PATIENT, pd.DataFrame([{"goal_1": 4, "goal_2": 4, "task_1": 3, "task_2": 5, "bond_1": 4, "bond_2": 3}])
+    )
+    assert bands.loc[0, "alliance"] == 3.5 and bands.loc[0, "alliance_band"] == "moderate"
+    explanation = only(series([3.4]), "low").loc[0, "explanation_en"]
+    assert explanation == "Alliance was 3.4 in session 1, below the concern level of 3.5."
+
+
+# early alliance ---------------------------------------------------------------------------------
+
+
+def test_a_weak_early_alliance_is_flagged_at_the_session_that_completes_it_with_its_source():
+    # patient: mean of the first 3 answered sessions (4.0, 3.0, 3.2) = 3.4 < 3.5; an unanswered check is skipped
+    frame = series([4.0, NA, 3.0, 3.2, 6.0], therapist_alliance=[4.0, 3.0, 3.5, 4.5, 4.0])
+    assert fired(frame, "early") == [(4, "early_patient")]
+    table = only(frame, "early")
+    assert table.loc[0, "value"] == pytest.approx(3.4) and table.loc[0, "threshold"] == 3.5
+    assert "first 3 answered sessions averaged 3.4, below 3.5" in table.loc[0, "explanation_en"]
+    assert "Horvath & Symonds 1991" in table.loc[0, "explanation_nb"]
+    # therapist: 4.0, 3.0, 3.5 = 3.5 at session 3, not below 3.5; below 3.6
+    assert fired(frame, "early", early_threshold=3.6) == [(3, "early_therapist"), (4, "early_patient")]
+    assert fired(series([3.5, 3.5, 3.5]), "early") == []
+
+
+def test_the_early_window_and_level_are_settings():
+    frame = series([3.0, 5.0, 5.0])
+    assert fired(frame, "early") == []  # mean 4.33
+    assert fired(frame, "early", early_sessions=1) == [(1, "early_patient")]
+    assert fired(frame, "early", early_threshold=4.5) == [(3, "early_patient")]
+
+
+def test_the_early_signal_is_not_a_rupture_and_opens_no_episode():
+    frame = series([3.6, 3.5, 3.5, 3.9])  # mean 3.53: no; now lower the level to the weak band's edge
+    rules = SignalRules.for_instrument(PATIENT, {"early_threshold": 3.6})
+    table = detect_signals(frame, rules)
+    assert list(table["kind"]) == ["early"]
+    assert find_episodes(frame, table, rules).empty
 
 
 # absence ----------------------------------------------------------------------------------------
@@ -159,14 +238,14 @@ def test_treatments_are_independent_and_listed_in_order_of_first_appearance():
     table = detect_signals(shuffled, SignalRules.for_instrument(PATIENT, {"low_threshold": 1.0}))
     assert list(zip(table["treatment"], table["session"], table["kind"], table["detail"], strict=True)) == [
         ("b", 5, "reported", "unrated"),
-        ("a", 4, "drop", "z"),
-        ("a", 4, "drop", "reliable_change"),
+        ("a", 4, "drop", "z_floored"),
+        ("a", 4, "drop", "fall"),
     ]
 
 
 def test_signals_for_latest_gives_the_last_sessions_signals_as_records():
     signals = signals_for_latest(series([5.8, 5.6, 6.0, 5.9, 3.9], held_back=[1, 0, 0, 0, 0]), RULES)
-    assert [(signal.kind, signal.detail) for signal in signals] == [("drop", "z"), ("drop", "reliable_change")]
+    assert [(signal.kind, signal.detail) for signal in signals] == [("drop", "z_floored"), ("drop", "fall")]
     assert all(isinstance(signal, Signal) and signal.session == 5 for signal in signals)
     assert signals_for_latest(series([5.8, 5.9]), RULES)[:] == []
 

@@ -63,18 +63,40 @@ def test_after_a_repair_a_later_signal_opens_a_new_episode():
     assert episodes(frame) == [(4, 5, "repaired"), (7, 10, "unrepaired")]
 
 
-def test_a_rupture_in_the_first_session_uses_its_own_score_as_reference():
-    frame = series([4.5, 4.4, 4.6], rupture=[1, 0, 0])
+def test_without_an_established_baseline_repair_means_leaving_the_concern_band_not_the_own_low_score():
+    # 3.0, 3.4 are in the concern band (below 3.5) and 3.6 has left it; the reference is the
+    # concern level 3.5, never the rupture session's own 3.0 (which 3.4 would have "reached")
+    frame = series([3.0, 3.4, 3.6])
     table = find_episodes(frame, detect_signals(frame, RULES), RULES)
     assert episodes(frame) == [(1, 3, "repaired")]
-    assert table.loc[0, "reference"] == 4.5
+    assert table.loc[0, "reference"] == 3.5
+    # a clinic's own concern level is the level to reach
+    assert episodes(series([3.0, 3.2]), low_threshold=3.2) == [(1, 2, "repaired")]
 
 
-def test_with_no_score_to_return_to_a_later_calm_scored_session_is_the_repair():
-    frame = series([NA, NA, 4.0], rupture=[0, 0, 0], therapist_rupture=[1, NA, NA])
+def test_a_rupture_before_a_baseline_exists_is_repaired_at_the_concern_level_not_its_own_score():
+    # a rupture reported in session 1 at 6.0: a return to 6.0 is not needed, leaving 3.5 is enough
+    frame = series([6.0, 5.2, 5.3], rupture=[1, 0, 0])
     table = find_episodes(frame, detect_signals(frame, RULES), RULES)
-    assert episodes(frame) == [(1, 3, "repaired")]
-    assert pd.isna(table.loc[0, "reference"])
+    assert episodes(frame) == [(1, 2, "repaired")]
+    assert table.loc[0, "reference"] == 3.5
+
+
+def test_with_an_established_baseline_repair_means_returning_to_it():
+    # three earlier scores (min_reference_sessions): the reference is their mean 5.0
+    frame = series([5.0, 5.0, 5.0, 3.0, 4.0, 4.9, 5.0])
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
+    assert episodes(frame) == [(4, 7, "repaired")]
+    assert table.loc[0, "reference"] == 5.0
+    # with two earlier scores the baseline is not established yet: the concern level applies
+    assert episodes(series([5.0, 5.0, 3.0, 4.0])) == [(3, 4, "repaired")]
+
+
+def test_with_no_score_at_all_a_later_scored_session_out_of_the_concern_band_is_the_repair():
+    frame = series([NA, NA, 3.4, 4.0], rupture=[0, 0, 0, 0], therapist_rupture=[1, NA, NA, NA])
+    table = find_episodes(frame, detect_signals(frame, RULES), RULES)
+    assert episodes(frame) == [(1, 4, "repaired")]
+    assert table.loc[0, "reference"] == 3.5
 
 
 def test_held_back_and_alliance_gaps_do_not_open_episodes_but_a_one_sided_rupture_does():

@@ -84,7 +84,7 @@ def test_the_per_session_path_gives_the_batch_signals_for_every_prefix(data, rul
 @given(treatment_series(max_sessions=14), RULES)
 def test_the_z_rule_matches_a_direct_computation_from_earlier_scores(frame, rules):
     table = detect_signals(frame, rules)
-    found = table.loc[table["detail"] == "z", "session"].tolist()
+    found = table.loc[table["detail"].isin(["z", "z_floored"]), "session"].tolist()
     expected = []
     scores = frame["alliance"].to_numpy()
     for position, score in enumerate(scores):
@@ -118,12 +118,13 @@ def _read_episodes(treatment: str, part: pd.DataFrame, signals: pd.DataFrame, ru
         if session in kinds_at:
             if current is None:
                 earlier = scores[:position][~np.isnan(scores[:position])]
-                reference = earlier.mean() if len(earlier) else scores[position]
+                established = len(earlier) >= rules.min_reference_sessions
+                reference = earlier.mean() if established else rules.low_threshold
                 current = {"first": session, "reference": reference, "signal": position, "kinds": set()}
             current["signal"] = position
             current["kinds"] |= kinds_at[session]
         elif current is not None:
-            repaired = scores[position] >= np.nan_to_num(current["reference"], nan=-np.inf) - 1e-9
+            repaired = scores[position] >= current["reference"] - 1e-9
             if repaired or position - current["signal"] == rules.repair_window:
                 episodes.append(_closed(treatment, current, session, "repaired" if repaired else "unrepaired"))
                 current = None

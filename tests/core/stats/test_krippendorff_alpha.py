@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from allianse.core.stats import LEVELS, InsufficientData, alpha_batch, krippendorff_alpha
+from allianse.core.stats import LEVELS, InsufficientData, alpha_batch, alpha_interval_batch, krippendorff_alpha
 
 # Krippendorff (2011), unrounded; docs/methods.md#test-values
 PUBLISHED = {"nominal": 0.743421, "ordinal": 0.815388, "interval": 0.849107, "ratio": 0.797403}
@@ -66,3 +66,25 @@ def test_insufficient_data_is_refused(data, code):
 def test_an_unknown_level_is_refused(krippendorff_vector_a):
     with pytest.raises(ValueError, match="circular"):
         krippendorff_alpha(krippendorff_vector_a, "circular")
+
+
+@pytest.mark.parametrize("level", ["nominal", "interval", "ratio"])
+def test_the_bootstrap_interval_matches_alpha_of_each_resample_computed_independently(level):
+    """Every resample of the units, recomputed with the `krippendorff` package: same percentiles."""
+    rng = np.random.default_rng(5)
+    cube = np.clip(np.round(rng.normal(4, 1.2, (2, 25, 1)) + rng.normal(0, 0.9, (2, 25, 3))), 1, 7)
+    cube[rng.random(cube.shape) < 0.1] = np.nan
+    resamples, seed = 150, 11
+    lower, upper = alpha_interval_batch(cube, level, resamples=resamples, seed=seed)
+    draws = np.random.default_rng(seed).integers(0, cube.shape[1], size=(resamples, cube.shape[1]))
+    for item in range(cube.shape[0]):
+        alphas = [
+            krippendorff.alpha(reliability_data=cube[item][units].T, level_of_measurement=level) for units in draws
+        ]
+        assert (lower[item], upper[item]) == pytest.approx(tuple(np.nanquantile(alphas, [0.025, 0.975])))
+
+
+def test_the_bootstrap_interval_is_undefined_where_alpha_is():
+    cube = np.array([[[3.0, 3.0], [3.0, 3.0], [3.0, 3.0]]])
+    lower, upper = alpha_interval_batch(cube)
+    assert np.isnan(lower[0]) and np.isnan(upper[0])

@@ -34,7 +34,9 @@ def test_an_item_gets_every_statistic_of_its_ratings(ratings, shrout_fleiss):
             "p": result.p,
             "ci95": list(result.ci95),
         }
-    assert entry["ICC3k"]["band"] == "excellent"
+    # ICC(3,4) = .91, but its interval (.68 to .99) reaches from good into excellent
+    assert entry["ICC3k"]["band"] == "uncertain"
+    assert (entry["n_used"], entry["dropped_segments"]) == (6, 1)
     study = g_study(shrout_fleiss)
     assert entry["g_study"] == {
         "var_p": study.var_p,
@@ -44,7 +46,9 @@ def test_an_item_gets_every_statistic_of_its_ratings(ratings, shrout_fleiss):
     }
     assert [row["absolute"] for row in entry["d_study"]] == [row.absolute for row in study.d_study()]
     assert entry["alpha"] == pytest.approx(krippendorff_alpha(np.vstack([shrout_fleiss, [np.nan, 1, 2, 3]]).T))
-    assert entry["alpha_band"] == "unacceptable"
+    lower, upper = entry["alpha_ci95"]
+    assert lower < entry["alpha"] < upper
+    assert entry["alpha_band"] == ("unacceptable" if upper < 0.667 else "uncertain")
     assert 0 < entry["exact_agreement"] < entry["within_one"] < 1
     assert (report["method"], report["level"]) == ("all", "interval")
 
@@ -70,7 +74,7 @@ def test_an_item_with_insufficient_data_gets_an_error_and_the_rest_is_reported(r
     [
         ("icc", {"ICC1", "ICC3k", "dropped_segments"}, {"g_study", "alpha"}),
         ("g", {"g_study", "d_study", "dropped_segments"}, {"ICC1", "alpha"}),
-        ("alpha", {"alpha", "alpha_band"}, {"ICC1", "g_study", "dropped_segments"}),
+        ("alpha", {"alpha", "alpha_ci95", "alpha_band"}, {"ICC1", "g_study", "dropped_segments"}),
     ],
 )
 def test_the_method_selects_the_statistics(ratings, method, present, absent):

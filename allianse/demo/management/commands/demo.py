@@ -8,12 +8,44 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allianse.clinic.models import Patient, Session
-from allianse.demo import clinic, delivery, groups, rating, ruptures
+from allianse.demo import (
+    api_tokens,
+    clinic,
+    courses,
+    delivery,
+    fhir,
+    group_recordings,
+    group_study,
+    groups,
+    observers,
+    outcome,
+    rating,
+    research,
+    ruptures,
+    supervision,
+    treatments,
+)
 from allianse.demo.clinic import DEMO_PASSWORD, DemoContext
 from allianse.feedback.services import PATIENT_CHECK, issue_check
 
 # Builders run in this order; each adds its own part of the demo (allianse/demo/<app>.py).
-DEMO_BUILDERS = [clinic.build, ruptures.build, groups.build, rating.build, delivery.build]
+DEMO_BUILDERS = [
+    clinic.build,
+    outcome.build,
+    treatments.build,
+    ruptures.build,
+    groups.build,
+    rating.build,
+    observers.build,
+    group_recordings.build,
+    group_study.build,
+    courses.build,
+    delivery.build,
+    research.build,
+    fhir.build,
+    supervision.build,
+    api_tokens.build,
+]
 
 
 class Command(BaseCommand):

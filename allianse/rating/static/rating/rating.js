@@ -1,6 +1,7 @@
 // The rating screen, made quicker with the keyboard and safe against a closed browser:
 // number keys rate the item you are on, arrow keys up/down move between items, "t" stamps the
-// player's time on the item, "p" plays or pauses; the draft is posted every few seconds when
+// player's time on the item, "p" plays or pauses; a time stamp, a noted time or a mark on the
+// time line jumps the player there; the draft is posted every few seconds when
 // something has changed. Without JavaScript the page works with the Save draft button.
 // The player plays the segment's own file, whose clock starts at 0 at the segment's start;
 // a stamp adds the segment's start (data-offset), so stamps are times into the recording.
@@ -8,6 +9,32 @@
   var player = document.getElementById("player");
   var box = document.querySelector("[data-player]");
   var offset = box && box.dataset.offset ? parseFloat(box.dataset.offset) : 0;
+
+  // Jump to a time: any link or button with data-seek (seconds into the recording) moves the
+  // player there; without JavaScript the times are plain text and links to the player.
+  function seek(seconds) {
+    if (!player || isNaN(seconds)) return;
+    player.currentTime = Math.max(0, seconds - offset);
+    player.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-seek]") : null;
+    if (!target || !player) return;
+    event.preventDefault();
+    seek(parseFloat(target.dataset.seek));
+  });
+  // The time line under the player: each stamped item as a mark at its place in the segment.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-timeline] .timeline-bar"), function (bar) {
+    Array.prototype.forEach.call(bar.querySelectorAll("[data-share]"), function (mark) {
+      mark.style.left = (parseFloat(mark.dataset.share) * 100).toFixed(2) + "%";
+    });
+    bar.hidden = false;
+  });
+  function seconds(text) {
+    var parts = text.trim().split(":").map(Number);
+    if (!text.trim() || parts.some(isNaN)) return NaN;
+    return parts.reduce(function (total, part) { return total * 60 + part; }, 0);
+  }
 
   var form = document.querySelector("form[data-rating]");
   if (!form) return;
@@ -41,6 +68,9 @@
     if (!button || !player) return;
     button.hidden = false;
     button.addEventListener("click", function () { stamp(item); });
+    var back = item.querySelector("button.seek-stamp");
+    back.hidden = false;
+    back.addEventListener("click", function () { seek(seconds(item.querySelector("input.stamp").value)); });
   });
 
   document.addEventListener("keydown", function (event) {

@@ -14,7 +14,7 @@ SHORT_FLAGS = {"low_threshold": "--low"}  # the short name the documentation use
 
 class Command(BaseCommand):
     help = (
-        "Rupture signals (reported, held_back, drop, discrepancy, low, absence) and rupture episodes of a "
+        "Rupture signals (reported, held_back, drop, discrepancy, low, early, absence) and rupture episodes of a "
         "CSV with the columns treatment, session, alliance, rupture, held_back, attended and optionally "
         "therapist_alliance, rupture_intensity, rupture_resolution, therapist_rupture. Scales, the reliable "
         "change and the concern level come from the check's definition (--instrument)."

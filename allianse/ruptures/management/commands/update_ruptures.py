@@ -2,21 +2,16 @@
 
 Checks and missed sessions update their treatment as they arrive, as background tasks; this
 catches what nothing announces (a check link that expired unanswered) and any update whose task
-failed for good, and is meant to run daily (cron, timer). The therapists' e-mail about new
-signals is enqueued as a task for the worker.
-Each treatment is updated in its own transaction: one that fails is rolled back and logged, the
-others are still updated, and the run ends with a non-zero exit status so the scheduler reports it.
+failed for good, and is meant to run daily (cron, timer). It runs the signal rules over all running
+treatments at once and updates only those where something changed (`ruptures.daily`). The
+therapists' e-mail about new signals is enqueued as a task for the worker.
+Each changed treatment is updated in its own transaction: one that fails is rolled back and logged,
+the others are still updated, and the run ends with a non-zero exit status so the scheduler reports it.
 """
 
-import logging
-
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from allianse.clinic.models import Treatment
-from allianse.ruptures.updates import update_for_treatment
-
-logger = logging.getLogger(__name__)
+from allianse.ruptures.daily import update_running
 
 
 class Command(BaseCommand):
@@ -26,21 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-mail", action="store_true", help="do not e-mail therapists about new signals")
 
     def handle(self, *args, quiet_mail: bool = False, **options) -> None:
-        updated = failed = signals = episodes = 0
-        for treatment in Treatment.objects.filter(ended_on__isnull=True).select_related("patient").iterator():
-            try:
-                with transaction.atomic():
-                    result = update_for_treatment(treatment=treatment, notify=not quiet_mail)
-            except Exception:
-                failed += 1
-                logger.exception("Rupture update failed for treatment %s", treatment.public_id)
-                self.stderr.write(f"Treatment {treatment.public_id}: update failed (see the log).")
-                continue
-            updated += 1
-            signals += len(result.new_signals)
-            episodes += len(result.opened)
+        result = update_running(notify=not quiet_mail)
+        for public_id in result.failed:
+            self.stderr.write(f"Treatment {public_id}: update failed (see the log).")
         self.stdout.write(
-            f"{updated} treatment(s) updated, {failed} failed: {signals} new signal(s), {episodes} new episode(s)."
+            f"{result.treatments} running treatment(s), {result.updated} updated, {len(result.failed)} failed: "
+            f"{result.new_signals} new signal(s), {result.opened} new episode(s)."
         )
-        if failed:
-            raise CommandError(f"{failed} treatment(s) could not be updated.")
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} treatment(s) could not be updated.")

@@ -1,0 +1,53 @@
+"""The clinic's reliable change: a plain number of points until enough first scores exist, then the
+reliable change index from them (Jacobson & Truax 1991), which the rules page states."""
+
+import numpy as np
+import pandas as pd
+import pingouin
+from django.urls import reverse
+
+from allianse.clinic.services import register_patient
+from allianse.core.measures import Basis
+from allianse.ruptures import rules
+from allianse.ruptures.models import SignalRuleSettings
+from tests.conftest import sign_in
+from tests.ruptures.conftest import ITEMS, add_session, alliance
+
+# First answers of ten treatments (task_2 is reversed: 8 - value), later sessions add nothing.
+FIRSTS = [
+    [6, 5, 6, 3, 6, 5],
+    [4, 4, 5, 4, 4, 3],
+    [7, 6, 6, 2, 7, 7],
+    [3, 3, 4, 5, 3, 4],
+    [5, 5, 5, 3, 6, 5],
+    [2, 3, 3, 6, 2, 3],
+    [6, 6, 7, 1, 6, 6],
+    [5, 4, 4, 4, 5, 4],
+    [4, 5, 4, 3, 5, 5],
+    [6, 7, 6, 2, 6, 7],
+]
+
+
+def _clinic(therapist):
+    for values in FIRSTS:
+        treatment = register_patient(therapist=therapist, name="", language="nb", started_on="2026-01-05")
+        add_session(treatment, patient=dict(zip(ITEMS, values, strict=True)) | {"rupture": False, "held_back": False})
+        add_session(treatment, patient=alliance(1))
+
+
+def test_the_clinics_first_scores_give_the_index_once_there_are_enough(client, administrator, therapist):
+    _clinic(therapist)
+    sign_in(client, administrator)
+    assert rules.current_rules().change_basis.basis == Basis.FIXED  # 10 first scores, 50 needed
+    assert "minst 1,00 poeng" in client.get(reverse("ruptures:rules")).content.decode()
+    SignalRuleSettings.objects.create(overrides={"norms_min_treatments": 10})
+    change = rules.current_rules().change_basis
+    scored = np.array(FIRSTS, dtype=float)
+    scored[:, 3] = 8 - scored[:, 3]
+    alpha, _ = pingouin.cronbach_alpha(pd.DataFrame(scored))
+    sd = scored.mean(axis=1).std(ddof=1)
+    assert change.basis == Basis.CLINIC and change.treatments == 10
+    assert np.isclose(change.threshold, 1.96 * sd * np.sqrt(2 * (1 - alpha)))
+    page = client.get(reverse("ruptures:rules")).content.decode()
+    assert f"mer enn {change.threshold:.2f}".replace(".", ",") + " poeng" in page
+    assert "klinikkens førsteskårer fra 10 behandlinger" in page
