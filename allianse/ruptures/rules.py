@@ -7,9 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 
-from allianse.clinic.models import Treatment
 from allianse.core.measures import Requirement, roles
 from allianse.core.measures.scoring import scored_items
 from allianse.core.signals import SignalRules
@@ -48,16 +46,18 @@ def definition_rules() -> SignalRules:
 def first_items(instrument_key: str) -> np.ndarray:
     """The answers of each treatment's first current response to `instrument_key`, one row per
     treatment, one column per scored item (core `scored_items` order, NaN unanswered): what the
-    core computes the clinic's SD and Cronbach's alpha from (one query)."""
+    core computes the clinic's SD and Cronbach's alpha from (one query, one ordered pass: a
+    subquery per treatment was planned badly by PostgreSQL, seconds per call)."""
     instrument = instruments.get(instrument_key)
     current = Response.objects.filter(instrument_key=instrument_key, superseded_by__isnull=True)
-    first = current.filter(session__treatment=OuterRef("pk")).order_by("session__number", "submitted_at")
-    ids = Treatment.objects.annotate(first=Subquery(first.values("pk")[:1])).exclude(first=None)
-    answers = current.filter(pk__in=ids.values("first")).values_list("answers", flat=True)
+    ordered = current.order_by("session__treatment_id", "session__number", "submitted_at")
+    first: dict[int, dict] = {}
+    for treatment_id, answers in ordered.values_list("session__treatment_id", "answers").iterator(chunk_size=5000):
+        first.setdefault(treatment_id, answers)
     items = scored_items(instrument)
-    return np.array([[_number(response.get(item.id)) for item in items] for response in answers], dtype=float).reshape(
-        -1, len(items)
-    )
+    return np.array(
+        [[_number(response.get(item.id)) for item in items] for response in first.values()], dtype=float
+    ).reshape(-1, len(items))
 
 
 def _number(answer: int | bool | None) -> float:
