@@ -47,9 +47,11 @@ def first_items(instrument_key: str) -> np.ndarray:
     """The answers of each treatment's first current response to `instrument_key`, one row per
     treatment, one column per scored item (core `scored_items` order, NaN unanswered): what the
     core computes the clinic's SD and Cronbach's alpha from (one query, one ordered pass: a
-    subquery per treatment was planned badly by PostgreSQL, seconds per call)."""
+    subquery per treatment, or a join to the superseding responses, was planned badly by PostgreSQL
+    on tables without fresh statistics: seconds per call)."""
     instrument = instruments.get(instrument_key)
-    current = Response.objects.filter(instrument_key=instrument_key, superseded_by__isnull=True)
+    superseded = Response.objects.exclude(supersedes=None).values("supersedes")
+    current = Response.objects.filter(instrument_key=instrument_key).exclude(pk__in=superseded)
     ordered = current.order_by("session__treatment_id", "session__number", "submitted_at")
     first: dict[int, dict] = {}
     for treatment_id, answers in ordered.values_list("session__treatment_id", "answers").iterator(chunk_size=5000):
