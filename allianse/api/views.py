@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, NotFound, ParseError
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,11 +30,7 @@ from allianse.instruments import registry as instruments
 from allianse.instruments.answer_errors import AnswerErrorsSerializer, answer_errors
 
 from . import serializers
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+from .input import Conflict
 
 
 class Patients(generics.ListAPIView):

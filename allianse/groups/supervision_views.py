@@ -17,7 +17,7 @@ from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 
 from . import extensions, supervision
-from .access import get_group_for_supervision, get_group_for_user, get_signed_summary_for_supervision
+from .access import get_group_for_supervision, get_group_for_user, get_signed_summary_for_supervision, supervises
 from .forms import SupervisionNoteForm, SupervisorForm
 from .models import SessionSummary, Supervisor
 
@@ -85,7 +85,7 @@ def supervisor_change(request, public_id, supervisor_id):
 def summary_supervision(request, public_id):
     summary = get_signed_summary_for_supervision(request.user, public_id)
     group = summary.session.group
-    is_supervisor = group.supervisors.filter(user=request.user).exists()
+    is_supervisor = supervises(request.user, group)
     form = SupervisionNoteForm(request.POST or None)
     if request.method == "POST":
         if not is_supervisor:

@@ -20,6 +20,7 @@ from django.http import Http404
 from allianse.accounts.access import get_visible_or_404
 from allianse.accounts.models import Role, User
 from allianse.clinic.models import Patient
+from allianse.groups import access as group_access
 from allianse.groups.models import GroupSession, Membership, TherapyGroup
 
 from .models import Assignment, ConsentRecord, Rating, RatingStudy, Recording, Segment
@@ -44,7 +45,7 @@ def manages_recording(user: User, recording: Recording) -> bool:
 
 def supervises_recording(user: User, recording: Recording) -> bool:
     """A supervisor of the group whose session was recorded (groups.Supervisor)."""
-    return recording.is_group and recording.group_session.group.supervisors.filter(user=user).exists()
+    return recording.is_group and group_access.supervises(user, recording.group_session.group)
 
 
 RECORDING_RELATED = ("session__treatment__patient", "group_session__group")

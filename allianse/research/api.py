@@ -3,6 +3,7 @@ CSV, XLSX, SPSS or Stata, as on the page and audited alike; administrators only.
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +12,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.views import APIView
 
-from allianse.accounts.access import get_visible_or_404
 from allianse.accounts.models import ApiPart
 from allianse.accounts.permissions import Administrator
 
@@ -54,7 +54,7 @@ class Export(APIView):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     def get(self, request, public_id, dataset_table):
-        project = get_visible_or_404(ResearchProject.objects, lambda _project: True, public_id=public_id)
+        project = get_object_or_404(ResearchProject, public_id=public_id)
         query = request.query_params.copy()
         query["table"] = dataset_table
         for name, default in OPEN_ENDED.items():

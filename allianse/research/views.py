@@ -8,12 +8,11 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from allianse.accounts import audit
-from allianse.accounts.access import get_visible_or_404
 from allianse.accounts.decorators import administrator_required
 from allianse.accounts.models import AuditEvent
 from allianse.exports import csv_lines
@@ -47,7 +46,7 @@ def projects(request):
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def project(request, public_id):
-    chosen = get_visible_or_404(ResearchProject.objects, lambda _project: True, public_id=public_id)
+    chosen = get_object_or_404(ResearchProject, public_id=public_id)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return export(request, chosen, form.cleaned_data)
@@ -67,7 +66,7 @@ def export(request, project: ResearchProject, data: dict):
 @administrator_required
 def dictionary(request, public_id):
     """The data dictionary of every table the project's datasets offer, as CSV."""
-    chosen = get_visible_or_404(ResearchProject.objects, lambda _project: True, public_id=public_id)
+    chosen = get_object_or_404(ResearchProject, public_id=public_id)
     builder = Builder(chosen.key, Period.unbounded())
     tables = [builder.table(key) for key, _title in table_keys()]
     audit.record(request, AuditEvent.Action.EXPORT, chosen, detail="research data dictionary")

@@ -4,16 +4,16 @@ go to disk as they come), or SPSS `.sav` and Stata `.dta` with variable and valu
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 import pyreadstat
-from openpyxl import Workbook
 
-from allianse.exports import csv_lines, safe_cell
+from allianse import exports
+from allianse.exports import csv_lines
 
 from .columns import Column
 from .tables import Table
@@ -67,22 +67,11 @@ def _plain_rows(table: Table) -> Iterator[list]:
         yield [value.isoformat() if isinstance(value, datetime) else value for value in row]
 
 
-def xlsx_file(table: Table, dictionary: list[Table]) -> tempfile.SpooledTemporaryFile:
+def xlsx_file(table: Table, dictionary: list[Table]) -> IO[bytes]:
     """A workbook of the table and its dictionary, written row by row to a temporary file."""
-    workbook = Workbook(write_only=True)
-    data = workbook.create_sheet(table.key[:31].replace(".", " "))
-    data.freeze_panes = "A2"
-    data.append([column.name for column in table.columns])
-    for row in _plain_rows(table):
-        data.append([safe_cell(value) for value in row])
-    described = workbook.create_sheet("dictionary")
-    described.append(DICTIONARY_HEADER)
-    for row in dictionary_rows(dictionary):
-        described.append([safe_cell(value) for value in row])
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (the response closes it)
-    workbook.save(output)
-    output.seek(0)
-    return output
+    data = ([column.name for column in table.columns], _plain_rows(table))
+    described = (DICTIONARY_HEADER, dictionary_rows(dictionary))
+    return exports.xlsx_file({table.key[:31].replace(".", " "): data, "dictionary": described})
 
 
 def labelled_file(table: Table, file_format: str, language: str, directory: Path) -> Path:
