@@ -2,15 +2,21 @@
 
 Builds the data set of `bench.scale_data` in bulk in its own database (by default the PostgreSQL
 database `allianse_bench_<size>` on 127.0.0.1:5432, dropped and made again; `--reuse` keeps one
-already built), then measures:
+already built), then, in this order:
 
-- every page and API list without URL parameters (from the URL list, as the suite's page walk
-  finds them) for each role, and the patient, session and series pages of one patient: queries,
-  p50 and p95 of `--runs` requests through Django's test client, and bytes;
-- the daily `allianse update_ruptures` twice, in a child process: the first run on series that
-  have no stored signals yet, then the daily run on unchanged data (seconds and peak memory,
-  the child's maximum resident set);
-- the exports: the rendering of 1,000,000 synthetic rows through the ratings CSV and the
+- adds the "extras" (`--only extras` adds them to a data set built before): a therapist whose
+  caseload grows with the size (one treatment in 60), the groups of `bench.scale_groups` and the
+  rating study of `bench.scale_rating`;
+- runs the daily `allianse update_ruptures` twice, in a child process: the first run on series
+  that have no stored signals yet, then the daily run on unchanged data (seconds and peak memory,
+  the child's maximum resident set), which leaves the signals and episodes the pages show;
+- measures every page and API list without URL parameters (from the URL list, as the suite's
+  page walk finds them) for each role, the patient, session and series pages of one patient, and
+  the pages of the extras, each as its user: queries, p50 and p95 of `--runs` requests through
+  Django's test client, and bytes;
+- with `--only explain`: runs every query of those pages through PostgreSQL's `EXPLAIN ANALYZE`,
+  listing those that take over 10 ms or scan a large table whole (`bench.scale_explain`);
+- measures the exports: the rendering of 1,000,000 synthetic rows through the ratings CSV and the
   agreement XLSX renderers (seconds and the peak of memory allocated while rendering).
 
 Each row is printed and written to `--json` as {name, size, queries, p50_ms, p95_ms, bytes} or
@@ -55,7 +61,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", help="file for the rows as JSON")
     parser.add_argument("--runs", type=int, default=20, help="requests per page (default 20)")
     parser.add_argument("--reuse", action="store_true", help="measure the data set already built")
-    parser.add_argument("--only", default="build,pages,job,exports", help="parts to run, comma-separated")
+    parser.add_argument("--only", default="build,extras,job,pages,exports", help="parts to run, comma-separated")
     parser.add_argument("--compare", nargs=2, metavar=("S.json", "L.json"), help="print two runs side by side")
     args = parser.parse_args(argv)
     if args.compare:
@@ -80,12 +86,20 @@ def main(argv: list[str]) -> int:
         rows.append(
             _emit({"name": "build data set", "size": args.size, "seconds": time.perf_counter() - start, **held})
         )
-    if "pages" in parts:
-        rows += [_emit({**row, "size": args.size}) for row in measure_pages(args.runs)]
+    if "extras" in parts:
+        start = time.perf_counter()
+        add_extras(args.size)
+        rows.append(_emit({"name": "build extras", "size": args.size, "seconds": time.perf_counter() - start}))
     if "job" in parts:
         _forget_signals()
         for label in ("update_ruptures (first run)", "update_ruptures (daily run)"):
             rows.append(_emit({"name": label, "size": args.size, **_child(env, "update_ruptures", "--quiet-mail")}))
+    if "pages" in parts:
+        rows += [_emit({**row, "size": args.size}) for row in measure_pages(args.size, args.runs)]
+    if "explain" in parts:
+        from bench import scale_explain
+
+        print(scale_explain.report(page_list(args.size)))
     if "exports" in parts:
         from bench import scale_exports
 
@@ -151,26 +165,80 @@ def _child(env: dict[str, str], *command: str) -> dict:
     }
 
 
-def measure_pages(runs: int) -> list[dict]:
+BUSY_THERAPIST = "therapist_busy"
+
+
+def add_extras(size: str) -> None:
+    """A therapist sharing one treatment in 60 (33 at S, 333 at L), the groups and the study."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from allianse.accounts.models import Role, User
+    from allianse.clinic.models import Treatment
+    from bench import scale_groups, scale_rating
+
+    busy = User.objects.create(username=BUSY_THERAPIST, password=User.objects.first().password)
+    busy.groups.add(Group.objects.get(name=Role.THERAPIST))
+    TOTPDevice.objects.create(user=busy, name="authenticator", confirmed=True)
+    ids = Treatment.objects.order_by("pk").values_list("pk", flat=True)[::60]
+    Treatment.therapists.through.objects.bulk_create(
+        Treatment.therapists.through(treatment_id=pk, user=busy) for pk in ids
+    )
+    scale_groups.build(size)
+    scale_rating.build(size)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def page_list(size: str) -> list[tuple[str, str, object]]:
+    """(name, path, user) of every page measured: each role's pages, then the extras'."""
+    from django.urls import reverse
+
+    from allianse.accounts.models import Role, User
+    from bench import scale_groups, scale_rating
+
+    pages = []
+    for role in (Role.THERAPIST, Role.ADMINISTRATOR):
+        user = User.objects.filter(groups__name=role).order_by("pk").first()
+        if user is not None:
+            pages += [(f"{role}: {name}", path, user) for name, path in pages_of(user)]
+    busy = User.objects.filter(username=BUSY_THERAPIST).first()
+    if busy is not None:
+        pages += [("therapist, growing caseload: home", reverse("home:home"), busy)]
+        pages += scale_groups.pages(size)
+        pages += [
+            (f"rating: {name}", path, user) for name, path, user in scale_rating.pages(scale_rating.existing(size))
+        ]
+    return pages
+
+
+EXPORT_RUNS = 3
+
+
+def _export(name: str) -> bool:
+    return name.endswith(("CSV", "XLSX"))
+
+
+def measure_pages(size: str, runs: int) -> list[dict]:
+    """Each page of `page_list` as its user, through one signed-in client per user."""
     from django.test import Client
     from django.test.utils import override_settings
 
-    from allianse.accounts.models import Role, User
     from tests.conftest import sign_in
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the refusals are rows of their own
+    clients: dict[int, Client] = {}
     rows = []
-    therapist = User.objects.filter(groups__name=Role.THERAPIST).order_by("pk").first()
-    administrator = User.objects.filter(groups__name=Role.ADMINISTRATOR).order_by("pk").first()
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
-        for role, user in ((Role.THERAPIST, therapist), (Role.ADMINISTRATOR, administrator)):
-            if user is None:
-                continue
-            client = Client()
-            sign_in(client, user)
-            for name, path in pages_of(user):
-                print(f"  {role}: {path}", file=sys.stderr, flush=True)
-                rows.append(_measure(client, f"{role}: {name}", path, runs))
+        for name, path, user in page_list(size):
+            if user.pk not in clients:
+                clients[user.pk] = Client()
+                sign_in(clients[user.pk], user)
+            print(f"  {user.username}: {path}", file=sys.stderr, flush=True)
+            # an export of a whole study is read a few times only: it is timed, not a page
+            rows.append(_measure(clients[user.pk], name, path, min(runs, EXPORT_RUNS) if _export(name) else runs))
     return rows
 
 

@@ -3,7 +3,9 @@ value, time) through the product's renderers (`allianse.exports`), each in a chi
 peak resident memory is reported: the CSV as a streaming response sends it (line by line, each
 line dropped once written) and the XLSX as the agreement export writes it (a file, read in blocks).
 
-`python -m bench.scale_exports csv|xlsx ROWS` runs one of them and prints its seconds.
+`python -m bench.scale_exports csv|xlsx ROWS [--trace]` runs one of them and prints its seconds and
+peak resident memory; with `--trace`, also the peak of the Python heap (tracemalloc, which slows
+the work down several times over).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -62,8 +65,14 @@ def measure(count: int = ROWS) -> list[dict]:
 
 
 if __name__ == "__main__":
+    traced = "--trace" in sys.argv[3:]
+    if traced:
+        tracemalloc.start()
     started = time.perf_counter()
     written = render(sys.argv[1], int(sys.argv[2]))
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": round(seconds, 2), "peak_mb": round(peak, 1), "bytes": written}))
+    measured = {"seconds": round(seconds, 2), "peak_mb": round(peak, 1), "bytes": written}
+    if traced:
+        measured["heap_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+    print(json.dumps(measured))

@@ -20,7 +20,12 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 
 # Sync workers: each request holds one worker for as long as it runs, and the pages do their work
 # in Python and in the database. Two per core plus one keeps a core busy while a worker waits for
-# the database.
+# the database. Measured with loadtest.run (PostgreSQL, 32 clients, patients with 16 to 31 answered
+# sessions): a patient's check (form and submit) costs the server about 15 ms of CPU (the trivial
+# view 2 ms) and waits on the database for 7 short queries, so the workers are bound by the CPU,
+# not by waiting. Threads (gthread) would add no CPU under the GIL, and more processes would only
+# share the same two cores with PostgreSQL and the task worker (`allianse db_worker`) beside
+# gunicorn; so sync workers, as many as this.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 
 # A request still running after 30 s (SQLite's busy timeout is 20 s) is killed and its worker

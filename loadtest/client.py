@@ -36,8 +36,8 @@ class Outcome:
     links: int = 0
     started: float = field(default_factory=time.monotonic)
     finished: float = 0.0
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {"form": [], "submit": []})
-    statuses: dict[str, int] = field(default_factory=dict)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"form": [], "submit": [], "trivial": []})
+    statuses: dict[str, int] = field(default_factory=dict)  # "kind status" (such as "submit 302"): count
     failures: int = 0  # no answer at all: refused, reset, timed out
     acknowledged: list[str] = field(default_factory=list)
     attempted: list[str] = field(default_factory=list)
@@ -48,7 +48,7 @@ class Outcome:
         return (self.finished or time.monotonic()) - self.started
 
     def server_errors(self) -> int:
-        return sum(count for status, count in self.statuses.items() if status.startswith("5"))
+        return sum(count for key, count in self.statuses.items() if key.split()[-1].startswith("5"))
 
 
 async def _request(port: int, method: str, path: str, headers: dict[str, str], body: bytes = b""):
@@ -123,6 +123,23 @@ async def run_load(
     outcome.finished = time.monotonic()
     if watcher:
         watcher.cancel()
+    return outcome
+
+
+async def _asker(outcome: Outcome, port: int, path: str, requests: int) -> None:
+    for _ in range(requests):
+        try:
+            await _timed(outcome, "trivial", port, "GET", path, {})
+        except (TimeoutError, OSError):
+            outcome.failures += 1
+
+
+async def run_trivial(port: int, clients: int, requests: int, path: str = "/healthz") -> Outcome:
+    """The baseline, measured the same way: `clients` at once, each asking for `path` (the trivial
+    view: no database, no template) `requests` times one after the other, one connection each."""
+    outcome = Outcome(links=0)
+    await asyncio.gather(*(_asker(outcome, port, path, requests) for _ in range(clients)))
+    outcome.finished = time.monotonic()
     return outcome
 
 

@@ -5,7 +5,7 @@ acknowledgement (the server died between the commit and the answer) is allowed a
 the database must be consistent (SQLite's integrity check; on both, every response with its
 administration and no link answered twice).
 
-    python -m loadtest.fault [--clients 50] [--submissions 2000] [--kill-at 0.5] [--databases ...]
+    python -m loadtest.fault [--clients 32] [--submissions 3000] [--kill-at 0.5] [--databases ...]
 """
 
 from __future__ import annotations

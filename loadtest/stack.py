@@ -1,6 +1,7 @@
 """What a load test runs against: a fresh database (SQLite in a temporary folder, or a new
-database on a PostgreSQL server) with the check links issued, and gunicorn serving the product
-with deploy/gunicorn.conf.py in a process group of its own, so that it can be killed whole."""
+database on a PostgreSQL server) with the patients' histories written and the check links issued,
+gunicorn serving the product with deploy/gunicorn.conf.py in a process group of its own, so that it
+can be killed whole, and one task worker (`allianse db_worker`) beside it."""
 
 from __future__ import annotations
 
@@ -83,6 +84,11 @@ def verify(env: dict[str, str], tokens: list[str]) -> dict:
     return json.loads(_child(env, ["verify"], json.dumps(tokens)))
 
 
+def drain(env: dict[str, str], since: float, limit: float) -> dict:
+    """Waits for the task worker to empty the queue: see loadtest.data.drain."""
+    return json.loads(_child(env, ["drain", str(since), str(limit)]))
+
+
 def _child(env: dict[str, str], args: list[str], stdin: str = "") -> str:
     return subprocess.run(
         [sys.executable, "-m", "loadtest.data", *args],
@@ -134,6 +140,41 @@ class Server:
                 self.process.wait(40)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class Worker:
+    """One `allianse db_worker`, as deploy/allianse-worker.service runs beside gunicorn, in a
+    process group of its own; its log goes to `log`."""
+
+    def __init__(self, env: dict[str, str], log: str):
+        command = [sys.executable, "-m", "allianse", "db_worker", "--no-startup-delay"]
+        with open(log, "w") as output:
+            self.process = subprocess.Popen(
+                command, env=env, cwd=ROOT, start_new_session=True, stdout=output, stderr=subprocess.STDOUT
+            )
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+
+def cpu_seconds(group: int) -> float:
+    """CPU time (user and system) the processes of a process group have used so far, those that
+    have ended and been waited for included (through their parent's counts): on a shared machine
+    a measure of the work done that other processes' load barely changes, unlike the clock."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # fields from the state on: state, ppid, pgrp, ...
+                ticks += sum(map(int, fields[11:15] if int(stat.parent.name) == group else fields[11:13]))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test.signals import setting_changed
 from django.utils import timezone
@@ -97,6 +98,12 @@ def therapist_client(client, therapist):
 def outsider_client(client, other_therapist):
     sign_in(client, other_therapist)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: counts a page keeps for minutes belong to one test's data."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -30,3 +30,4 @@ def test_killed_server_loses_no_acknowledged_check(database):
     stored = sum(1 for count in result.stored.values() if count)
     assert stored == acknowledged + result.unacknowledged_stored
     assert result.tokens_in_log == 0, "the access log masks the link tokens"
+    assert result.drained["failed"] == 0, "no task of the worker beside the server failed"

@@ -18,7 +18,8 @@ CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 
 @administrator_required
 def staff_list(request):
-    return render(request, "accounts/staff_list.html", pages.staff_list())
+    context = pages.staff_list(search=request.GET.get("q", ""), page=request.GET.get("page"))
+    return render(request, "accounts/staff_list.html", context)
 
 
 @administrator_required

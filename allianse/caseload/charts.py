@@ -113,4 +113,4 @@ def trajectory_spec(
         )
         % {"measure": labels["alliance"], "range": range_text(y_range)},
     )
-    return chart.configure_legend(orient="bottom").configure_view(stroke=None).to_dict()
+    return chart.configure_legend(orient="bottom").configure_view(stroke=None).to_dict(validate=False)

@@ -41,6 +41,14 @@ class Administration(SignedLink):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The administrator's overdue patient checks: live links by when they expire.
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(respondent="patient", revoked_at__isnull=True),
+                name="patient_links_by_expiry",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_key} {self.public_id}"

@@ -112,8 +112,10 @@ def _open(**lookup) -> Administration:
 
 def find_link(token: str) -> Administration:
     """The administration behind a link that has neither expired nor been revoked, answered or
-    not: a submit learns that from `submit_check`, which saves the patient one query's wait."""
-    return _unexpired(_get(Administration.objects.all(), public_id=Administration.public_id_from_token(token)))
+    not: a submit learns that from `submit_check`, which saves the patient one query's wait. Its
+    session comes with it, which the response stored for it and the work it announces read."""
+    queryset = Administration.objects.select_related("session")
+    return _unexpired(_get(queryset, public_id=Administration.public_id_from_token(token)))
 
 
 def _get(queryset, **lookup) -> Administration:
@@ -151,7 +153,8 @@ def submit_check(
         if administration.responses.exists():
             raise LinkProblem("used", administration)
         return Submission(checked=checked, outcome=outcome)
-    with transaction.atomic():
+    # All or none; inside a caller's transaction (the view's, with its audit row) that one is enough.
+    with transaction.atomic(savepoint=False):
         submission = _announced(store_response(administration, checked, submitted_by=None))
         if outcome is not None and not submission.was_duplicate:
             submission = dataclasses.replace(
@@ -174,7 +177,7 @@ def _checked_outcome(administration: Administration, answers: dict[str, Any] | N
 def _store_outcome(administration: Administration, checked: CheckedAnswers) -> Response | None:
     """The outcome answers of a patient check, under an administration of their own (answered at once)."""
     own = Administration.objects.create(
-        session_id=administration.session_id,
+        session=administration.session,
         patient_id=administration.patient_id,
         instrument_key=OUTCOME_CHECK,
         respondent=Respondent.PATIENT,
@@ -220,7 +223,7 @@ def store_response(
         with transaction.atomic():
             response = Response.objects.create(
                 administration=administration,
-                session_id=administration.session_id,
+                session=administration.session,
                 respondent=administration.respondent,
                 submitted_by=submitted_by,
                 supersedes=supersedes,

@@ -1,9 +1,12 @@
+import functools
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -145,7 +148,7 @@ def check(request, token):
         administration = services.find_link(token)
         instrument = instruments.get(administration.instrument_key)
         answers = raw_answers(instrument, request.POST)
-        outcome = _outcome_instrument(administration)
+        outcome = _outcome_instrument(administration.instrument_key)
         outcome_answers = raw_answers(outcome, request.POST) if outcome else None
         with transaction.atomic():  # the response, its task and its audit row: one commit, all or none
             submission = services.submit_check(
@@ -163,17 +166,42 @@ def check(request, token):
     return _thanked(request, token, respondent_language(request, administration.language))
 
 
-def _outcome_instrument(administration):
+def _outcome_instrument(instrument_key: str):
     """The outcome measure asked after the patient check's questions (none for other links)."""
-    return instruments.get(services.OUTCOME_CHECK) if administration.instrument_key == services.PATIENT_CHECK else None
+    return instruments.get(services.OUTCOME_CHECK) if instrument_key == services.PATIENT_CHECK else None
 
 
 def _check_form(request, token, administration, checked=None, outcome_checked=None):
     language = respondent_language(request, administration.language)
     instrument = instruments.get(administration.instrument_key)
-    posted = request.POST if checked is not None else None
-    form = InstrumentForm(posted, instrument=instrument, language=language)
-    outcome = _outcome_instrument(administration)
+    if checked is None:
+        questions, errors = _blank_questions(administration.instrument_key, language), False
+    else:
+        questions, errors = _questions(administration.instrument_key, language, request.POST, checked, outcome_checked)
+    context = {
+        "questions": questions,
+        "has_errors": errors,
+        "instrument": instrument,
+        "language": language,
+        "token": token,
+        "other_language": "en" if language == "nb" else "nb",
+    }
+    return render(request, "feedback/check.html", context, status=400 if errors else 200)
+
+
+@functools.cache
+def _blank_questions(instrument_key: str, language: str) -> str:
+    """The questions of a check not yet answered, the same for every patient (what is theirs, the
+    link and the form's CSRF token, is on the page around them): rendered once per process and
+    language, as the shipped instruments never change while it runs. Most of the form page's cost."""
+    return _questions(instrument_key, language)[0]
+
+
+def _questions(instrument_key: str, language: str, posted=None, checked=None, outcome_checked=None):
+    """The questions as HTML, with the answers `posted` and those that need another look marked,
+    and whether any does."""
+    form = InstrumentForm(posted, instrument=instruments.get(instrument_key), language=language)
+    outcome = _outcome_instrument(instrument_key)
     outcome_form = InstrumentForm(posted, instrument=outcome, language=language) if outcome else None
     if checked is not None:
         form.is_valid()
@@ -181,17 +209,9 @@ def _check_form(request, token, administration, checked=None, outcome_checked=No
     if outcome_form is not None and outcome_checked is not None:
         outcome_form.is_valid()
         outcome_form.show_errors(outcome_checked)
-    errors = form.errors or (outcome_form is not None and outcome_form.errors)
-    context = {
-        "form": form,
-        "outcome_form": outcome_form,
-        "has_errors": bool(errors),
-        "instrument": instrument,
-        "language": language,
-        "token": token,
-        "other_language": "en" if language == "nb" else "nb",
-    }
-    return render(request, "feedback/check.html", context, status=400 if errors else 200)
+    errors = bool(form.errors or (outcome_form is not None and outcome_form.errors))
+    html = render_to_string("feedback/_questions.html", {"form": form, "outcome_form": outcome_form})
+    return html, errors
 
 
 @never_cache

@@ -223,7 +223,8 @@ def store_member_response(
 ) -> Submission:
     """Score (core) and store one checked response; a duplicate returns the stored one.
 
-    `refresh_signals=False` leaves the session's signals as they are, for a caller that stores many
+    The signals the answers can change are refreshed (`signal_store.refresh_member_signals`);
+    `refresh_signals=False` leaves them as they are, for a caller that stores many
     responses and then refreshes the whole group at once (`signal_store.refresh_group_signals`).
     """
     fields = scored_fields(instruments.get(instrument_key), checked, submitted_at)
@@ -233,7 +234,7 @@ def store_member_response(
                 check_link=check, session=check.session, membership=check.membership, **fields
             )
             if refresh_signals and instrument_key in SIGNAL_INSTRUMENTS:
-                signal_store.refresh_session_signals(session=check.session)
+                signal_store.refresh_member_signals(session=check.session, membership_id=check.membership_id)
     except IntegrityError:
         existing = check.responses.get(instrument_key=instrument_key)
         return Submission(checked=checked, response=existing, was_duplicate=True)

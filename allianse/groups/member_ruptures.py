@@ -58,7 +58,7 @@ def update_member_episodes(*, group: TherapyGroup, signals: list[GroupSignal], n
     window = current_rules().repair_window
     with transaction.atomic():
         TherapyGroup.objects.select_for_update().filter(pk=group.pk).first()
-        book = _MemberBook(group, window)
+        book = _MemberBook(group, window, found)
         for signal in found:
             book.take(signal, now)
         book.save(now)
@@ -67,12 +67,17 @@ def update_member_episodes(*, group: TherapyGroup, signals: list[GroupSignal], n
 class _MemberBook:
     """The group's member episodes during one update, and what changed in them."""
 
-    def __init__(self, group: TherapyGroup, window: int) -> None:
+    def __init__(self, group: TherapyGroup, window: int, found: list[GroupSignal]) -> None:
+        """Reads the episodes that can hold a signal of `found` (in session order) or lie within
+        the repair window of one: the members' episodes ending at most `window` sessions before
+        the earliest signal."""
         self.window = window
         self.episodes: dict[int, list[RuptureEpisode]] = {}
-        episodes = RuptureEpisode.objects.filter(membership__group=group).select_related(
-            "first_group_session", "last_group_session"
-        )
+        episodes = RuptureEpisode.objects.filter(
+            membership__group=group,
+            membership_id__in={signal.membership_id for signal in found},
+            last_group_session__number__gte=found[0].session.number - window,
+        ).select_related("first_group_session", "last_group_session")
         for episode in episodes.order_by("opened_at", "id"):
             self.episodes.setdefault(episode.membership_id, []).append(episode)
         self.changed: dict[int, RuptureEpisode] = {}

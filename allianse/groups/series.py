@@ -1,7 +1,8 @@
 """A group's members x sessions frame, read from stored attendance and responses (never rescored).
 
 The same frame feeds the heatmap, the trajectory, the tables and the group signals
-(allianse.core.signals.group). Two queries whatever the size of the group.
+(allianse.core.signals.group), in two queries whatever the size of the group; the signals
+refreshed after a member's answers read only that member's series and the sessions around.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from django.db.models import Q
 from django.db.models.fields.json import KT
 
 from allianse.core.measures import Requirement, roles
@@ -73,22 +75,32 @@ class GroupData:
 
 
 def load_group_data(group: TherapyGroup) -> GroupData:
-    """Three queries: attendance, the scores of the session checks, the answers about factors.
+    """Three queries: attendance, the scores of the session checks, the answers about factors."""
+    factors = MemberResponse.objects.filter(session__group=group, instrument_key=FACTORS).values_list(
+        "membership_id", "session__number", "answers"
+    )
+    answers = [{"member": m, "session": s, **values} for m, s, values in factors]
+    return GroupData(
+        frame=load_group_frame(group), factors=pd.DataFrame(answers, columns=["member", "session", *factor_ids()])
+    )
+
+
+def load_group_frame(group: TherapyGroup, rows: Q | None = None) -> pd.DataFrame:
+    """`GroupData.frame` in two queries (attendance, the scores of the session checks): of every
+    member and session of `group`, or only of the `rows`, a condition on `membership` and
+    `session` (say, one member's series and a few sessions of everyone).
 
     The database reads the scores out of the stored JSON (a hundred sessions of twelve members are
     two thousand responses; decoding each one's JSON in Python took longer)."""
-    responses = MemberResponse.objects.filter(session__group=group)
-    attendance = Attendance.objects.filter(session__group=group).values_list(
-        "membership_id", "session__number", "status"
-    )
-    scores = responses.filter(instrument_key__in=(CLIMATE, ALLIANCE)).values_list(
+    rows = Q(session__group=group) & (rows or Q())
+    attendance = Attendance.objects.filter(rows).values_list("membership_id", "session__number", "status")
+    scores = MemberResponse.objects.filter(rows, instrument_key__in=(CLIMATE, ALLIANCE)).values_list(
         "membership_id", "session__number", *[KT(f"scores__{name}") for name in group_scores().columns]
     )
-    factors = responses.filter(instrument_key=FACTORS).values_list("membership_id", "session__number", "answers")
-    return build_group_data(list(attendance), list(scores), list(factors))
+    return build_frame(list(attendance), list(scores))
 
 
-def build_group_data(attendance: list[tuple], scores: list[tuple], factors: list[tuple]) -> GroupData:
+def build_frame(attendance: list[tuple], scores: list[tuple]) -> pd.DataFrame:
     """`scores`: (member, session, *GroupScores.columns) per response, numbers or their text (as
     the database gives them); a group-climate response has no alliance and an alliance response no
     climate scores, so each member and session takes the scores its responses have."""
@@ -98,11 +110,9 @@ def build_group_data(attendance: list[tuple], scores: list[tuple], factors: list
     scored = pd.DataFrame(scores, columns=["member", "session", *columns])
     scored = scored.astype(dict.fromkeys(columns, float)).groupby(["member", "session"]).first()
     frame = frame.join(scored, on=["member", "session"])
-    frame = frame.sort_values(["member", "session"], ignore_index=True).loc[
+    return frame.sort_values(["member", "session"], ignore_index=True).loc[
         :, ["member", "session", "status", "attended", *columns]
     ]
-    answers = [{"member": m, "session": s, **values} for m, s, values in factors]
-    return GroupData(frame=frame, factors=pd.DataFrame(answers, columns=["member", "session", *factor_ids()]))
 
 
 def signal_input(group: TherapyGroup, frame: pd.DataFrame) -> pd.DataFrame:

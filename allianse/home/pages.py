@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,17 +33,20 @@ from allianse.accounts import task_log
 from allianse.accounts.models import Role, User
 from allianse.caseload.pages import alliance_range, caseload
 from allianse.courses.pages import upcoming_courses
-from allianse.feedback.models import Administration, Respondent
+from allianse.feedback.models import Administration, Respondent, Response
 from allianse.groups.models import GroupSession, TherapyGroup
 from allianse.rating import access as rating_access
 from allianse.rating import services as rating_services
 from allianse.rating.models import Assignment, Purpose, RatingStudy
 from allianse.rating.pages import assignments_of
-from allianse.ruptures.overview import perspective_shares
+from allianse.ruptures.overview_snapshots import perspective_shares
 
 # A patient check is overdue once its link has expired unanswered (CHECK_LINK_HOURS after it was
 # sent); the administrator follows those of the last four weeks, older ones are history.
 OVERDUE_WINDOW = timedelta(weeks=4)
+# The administrator's counts of overdue work are at most this old.
+WORK_COUNTS_MAX_AGE = timedelta(minutes=5)
+WORK_COUNTS_KEY = "home:overdue-work"
 # The background tasks that failed this past week: each is listed on the tasks page.
 FAILED_TASKS_WINDOW = timedelta(days=7)
 
@@ -207,21 +211,29 @@ def course_section(user: User, today: date) -> Section | None:
 def administrator_section(now: datetime) -> Section:
     active = User.objects.filter(is_active=True, groups__name__in=Role.values)
     counts = dict(active.values_list("groups__name").annotate(count=Count("pk", distinct=True)))
-    expired = Administration.objects.filter(
-        respondent=Respondent.PATIENT,
-        responses__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__lte=now,
-        expires_at__gt=now - OVERDUE_WINDOW,
-    )
     return Section(
         "administrator",
         {
             "staff": [(label, counts.get(value, 0)) for value, label in Role.choices],
             "therapists": counts.get(Role.THERAPIST, 0),
-            "expired_checks": expired.count(),
-            "pending_assignments": Assignment.objects.filter(ratings__isnull=True).count(),
+            **cache.get_or_set(WORK_COUNTS_KEY, lambda: overdue_work(now), WORK_COUNTS_MAX_AGE.total_seconds()),
             "failed_tasks": task_log.failed_since(now - FAILED_TASKS_WINDOW),
             "perspectives": perspective_shares(),
         },
     )
+
+
+def overdue_work(now: datetime) -> dict[str, int]:
+    """The clinic's overdue patient checks and unsubmitted rating assignments. At a health trust's
+    size counting them reads tens of thousands of links, so the home keeps the counts for
+    `WORK_COUNTS_MAX_AGE` (per web process) rather than counting on every view."""
+    expired = Administration.objects.filter(
+        respondent=Respondent.PATIENT,
+        revoked_at__isnull=True,
+        expires_at__lte=now,
+        expires_at__gt=now - OVERDUE_WINDOW,
+    ).filter(~Exists(Response.objects.filter(administration=OuterRef("pk"))))
+    return {
+        "expired_checks": expired.count(),
+        "pending_assignments": Assignment.objects.filter(ratings__isnull=True).count(),
+    }

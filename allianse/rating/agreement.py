@@ -3,13 +3,15 @@ report of `allianse.core.stats`, the rater-against-others and calibration tables
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import pandas as pd
-from django.db.models import F, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Max, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -189,15 +191,14 @@ class StudyAgreement:
     blocked_segments: int
     report: dict[str, Any]
     frame: pd.DataFrame
-    summary: pd.DataFrame
+    summary: pd.DataFrame  # per rater, their ratings against the mean of the others (core's rater_summary)
     pairs: list[dict[str, Any]]
-    compared: pd.DataFrame  # each rater's ratings against the mean of the others (core's against_others)
     problem: str | None = None
 
     @cached_property
     def chart_svg(self) -> str | None:
         """Drawn only where it is shown: the page, not the API or the exports."""
-        return charts.raters_against_others(self.compared, _("Mean of the other raters"), _("This rater"))
+        return charts.raters_against_others(self.summary, _("Mean difference from the other raters"))
 
     @property
     def item_rows(self) -> list[ItemRow]:
@@ -212,23 +213,70 @@ class StudyAgreement:
         return self.summary.to_dict("records")
 
 
+def study_ratings_frame(
+    study: RatingStudy, labels: dict[int, str] | None = None, blocked: list[int] | None = None
+) -> pd.DataFrame:
+    """The study's current rater ratings (not reference ratings or self-assessments) of segments
+    whose consent holds (`blocked`: the study's blocked_segments, where the caller has them), in
+    the core's long format; raters named by `labels`."""
+    ratings = current_ratings(study, blocked).filter(assignment__kind=Assignment.Kind.RATER)
+    return ratings_frame(rating_values(ratings), instruments.get(study.instrument_key), labels)
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """What the agreement page computes from a study's ratings, in no language."""
+
+    frame: pd.DataFrame
+    report: dict[str, Any]
+    problem: str | None
+    summary: pd.DataFrame
+    pairs: pd.DataFrame
+
+
+# The analysis of a study with thousands of ratings takes seconds (the bootstrap of alpha's
+# interval, the pairs of raters); it is kept under a key that changes with any new, corrected or
+# withdrawn rating, so repeated views of unchanged ratings only read that key.
+ANALYSIS_SECONDS = 60 * 60
+
+
+def _analysis(study: RatingStudy, labels: dict[int, str] | None, blocked: list[int]) -> _Analysis:
+    def analyse() -> _Analysis:
+        frame = study_ratings_frame(study, labels, blocked)
+        report, problem = _report(frame)
+        items_only = frame[~frame["item"].str.startswith(SCORE_PREFIX)] if len(frame) else frame
+        summary = rater_summary(against_others(items_only))
+        return _Analysis(frame, report, problem, summary, largest_pair_differences(items_only))
+
+    state = (
+        current_ratings(study, blocked)
+        .filter(assignment__kind=Assignment.Kind.RATER)
+        .aggregate(count=Count("pk"), newest=Max("pk"))
+    )
+    shown = sorted((labels or {}).items())
+    key = repr((study.pk, study.instrument_key, state["count"], state["newest"], sorted(blocked), shown))
+    key = f"rating:agreement:{hashlib.sha256(key.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = analyse()
+        if found.problem is None:  # a problem is said in the reader's language, and found quickly
+            cache.set(key, found, ANALYSIS_SECONDS)
+    return found
+
+
 def study_agreement(study: RatingStudy, language: str, labels: dict[int, str] | None = None) -> StudyAgreement:
     """The agreement report of a study's current rater ratings (not reference ratings or
     self-assessments); raters named by `labels` (see rater_labels)."""
     instrument = instruments.get(study.instrument_key)
     blocked = blocked_segments(study)
-    ratings = rating_values(current_ratings(study, blocked).filter(assignment__kind=Assignment.Kind.RATER))
-    frame = ratings_frame(ratings, instrument, labels)
-    report, problem = _report(frame)
+    analysis = _analysis(study, labels, blocked)
+    frame, report, problem = analysis.frame, analysis.report, analysis.problem
     order = {item.id: index for index, item in enumerate(instrument.items)}
     keys = sorted(report.get("items", {}), key=lambda key: (key.startswith(SCORE_PREFIX), order.get(key, 0), key))
     rows = [
         ItemRow(key, value_of(instrument, key, language), key.startswith(SCORE_PREFIX), report["items"][key])
         for key in keys
     ]
-    items_only = frame[~frame["item"].str.startswith(SCORE_PREFIX)] if len(frame) else frame
-    compared = against_others(items_only)
-    pairs = largest_pair_differences(items_only)
     return StudyAgreement(
         instrument=instrument,
         rows=rows,
@@ -237,9 +285,10 @@ def study_agreement(study: RatingStudy, language: str, labels: dict[int, str] | 
         blocked_segments=len(blocked),
         report=report,
         frame=frame,
-        summary=rater_summary(compared),
-        pairs=[{**row, "label": value_of(instrument, row["item"], language)} for row in pairs.to_dict("records")],
-        compared=compared,
+        summary=analysis.summary,
+        pairs=[
+            {**row, "label": value_of(instrument, row["item"], language)} for row in analysis.pairs.to_dict("records")
+        ],
         problem=problem,
     )
 

@@ -3,8 +3,6 @@ has a table with the same numbers beside it on the page."""
 
 from __future__ import annotations
 
-import textwrap
-
 import altair as alt
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -12,57 +10,42 @@ from django.utils.translation import gettext as _
 from allianse.charts import render_svg, vega_text
 
 BLUE, VERMILION, GREY = "#0072B2", "#D55E00", "#666"  # Okabe-Ito
-PANEL = 170  # width of one rater's panel, in pixels
 
 
-def _lines(title: str) -> list[str]:
-    """An axis title broken into lines that fit under a small panel, so neighbours' titles never overlap."""
-    return textwrap.wrap(title, 26)
-
-
-def raters_against_others(compared: pd.DataFrame, x_title: str, y_title: str) -> str | None:
-    """One small panel per rater: their rating (y) against the mean of the other raters (x) for
-    every segment and item, sized by how often each pair of values occurs; on the diagonal the
-    rater agrees with the others, above it they rate higher."""
-    if compared.empty:
+def raters_against_others(summary: pd.DataFrame, x_title: str) -> str | None:
+    """Each rater's mean difference from the mean of the other raters (`core.stats.rater_summary`),
+    one dot per rater, highest first: right of the dashed zero line they rate higher than the
+    others, left lower. One mark per rater, so the chart costs the same however many ratings
+    there are; each rater's ratings are on their calibration page."""
+    if summary.empty:
         return None
-    points = (
-        compared.assign(others=compared["others"].round(1)).groupby(["rater", "others", "value"], as_index=False).size()
-    )
-    low = float(min(points["others"].min(), points["value"].min()))
-    high = float(max(points["others"].max(), points["value"].max()))
-    scale = alt.Scale(domain=[low, high])
-    diagonal = (
-        alt.Chart(pd.DataFrame({"x": [low, high], "y": [low, high]}))
-        .mark_line(color=GREY, strokeDash=[4, 3], aria=False)
-        .encode(x="x:Q", y="y:Q")
-    )
+    rater = vega_text(_("Rater") + " ")
+    difference = vega_text(_("mean difference from the others") + " ")
+    distance = vega_text(_("mean distance") + " ")
+    spread = float(max(summary["mean_difference"].abs().max(), 0.5))
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=GREY, strokeDash=[4, 3], aria=False).encode(x="x:Q")
     dots = (
-        alt.Chart()
-        .mark_circle(color=BLUE, opacity=0.7)
+        alt.Chart(summary[["rater", "mean_difference", "mean_absolute", "ratings"]])
+        .mark_circle(color=BLUE, size=60, opacity=0.9)
         .encode(
-            x=alt.X("others:Q", title=_lines(x_title), scale=scale),
-            y=alt.Y("value:Q", title=_lines(y_title), scale=scale),
-            size=alt.Size("size:Q", legend=None),
+            x=alt.X("mean_difference:Q", title=x_title, scale=alt.Scale(domain=[-spread, spread])),
+            y=alt.Y("rater:N", title=None, sort="-x"),
             description="description:N",
         )
         .transform_calculate(
-            description=f"datum.rater + ': ' + {vega_text(y_title)} + ' ' + format(datum.value, '.1f') + ', '"
-            f" + {vega_text(x_title.lower())} + ' ' + format(datum.others, '.1f') + ', n = ' + datum.size"
+            description=f"{rater} + datum.rater + ': ' + {difference} + format(datum.mean_difference, '.2f') + ', '"
+            f" + {distance} + format(datum.mean_absolute, '.2f') + ', n = ' + datum.ratings"
         )
     )
-    chart = (
-        alt.layer(diagonal, dots, data=points)
-        .properties(width=PANEL, height=PANEL)
-        .facet(facet=alt.Facet("rater:N", title=None), columns=3, spacing=24)
-        .properties(
-            description=_(
-                "Each rater's ratings against the mean of the other raters, one panel per rater; on the dashed "
-                "line they agree. The table has the same numbers."
-            )
-        )
+    chart = alt.layer(zero, dots).properties(
+        width="container",
+        height=alt.Step(16),
+        description=_(
+            "Each rater's mean difference from the mean of the other raters, one dot per rater; right of the "
+            "dashed line they rate higher than the others. The table has the same numbers."
+        ),
     )
-    return render_svg(chart.configure_view(stroke=GREY).to_dict())
+    return render_svg(chart.configure_view(stroke=None).to_dict())
 
 
 def calibration(table: pd.DataFrame, x_title: str, y_title: str) -> str | None:

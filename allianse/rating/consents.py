@@ -178,6 +178,23 @@ def is_withdrawn(recording: Recording) -> bool:
 def withdrawn_recordings(recordings: list[Recording]) -> set[int]:
     """The ids of the recordings `is_withdrawn` holds for, in a few queries however many there are
     (the people each needs as in `consent_problems`)."""
+    needed, valid, withdrawn = _needed_consents(recordings)
+    return {
+        pk
+        for pk, (purpose, people) in needed.items()
+        if any((purpose, *person) in withdrawn and (purpose, *person) not in valid for person in people)
+    }
+
+
+def blocked_recordings(recordings: list[Recording]) -> set[int]:
+    """The ids of the recordings `is_blocked` holds for, in a few queries however many there are."""
+    needed, valid, _withdrawn = _needed_consents(recordings)
+    return {pk for pk, (purpose, people) in needed.items() if any((purpose, *p) not in valid for p in people)}
+
+
+def _needed_consents(recordings: list[Recording]) -> tuple[dict[int, tuple[str, list[Person]]], set, set]:
+    """Per recording, its purpose and the people whose consent it needs (as `consent_problems`),
+    and the valid and withdrawn consent keys of them all (`_consent_states`), in six queries."""
     sessions = Session.objects.select_related("treatment").prefetch_related("treatment__therapists")
     individual = sessions.in_bulk([r.session_id for r in recordings if r.session_id is not None])
     groups = GroupSession.objects.select_related("group").prefetch_related("group__therapists")
@@ -204,11 +221,7 @@ def withdrawn_recordings(recordings: list[Recording]) -> set[int]:
         needed[recording.pk] = (recording.purpose, people)
     everyone = [person for _purpose, people in needed.values() for person in people]
     valid, withdrawn = _consent_states(everyone, sorted({purpose for purpose, _people in needed.values()}))
-    return {
-        pk
-        for pk, (purpose, people) in needed.items()
-        if any((purpose, *person) in withdrawn and (purpose, *person) not in valid for person in people)
-    }
+    return needed, valid, withdrawn
 
 
 def record_consent(

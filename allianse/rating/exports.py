@@ -4,6 +4,8 @@ name and identifier; no patient identifier is exported."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from allianse.core.stats import FORMS
 from allianse.exports import Table
 
@@ -48,10 +50,10 @@ def items_table(agreement: StudyAgreement) -> Table:
     return header, rows()
 
 
-def ratings_table(agreement: StudyAgreement, segment_names: dict[str, str]) -> Table:
-    """The analysed ratings in the core's long format, with the segment's name."""
+def ratings_table(frame: pd.DataFrame, segment_names: dict[str, str]) -> Table:
+    """The analysed ratings in the core's long format (`agreement.study_ratings_frame`), with the
+    segment's name."""
     header = ["segment", "segment_name", "rater", "item", "value", "submitted_at"]
-    frame = agreement.frame
 
     def rows():
         for record in frame.itertuples(index=False):

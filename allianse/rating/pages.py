@@ -228,27 +228,6 @@ def player(recording: Recording, segment: Segment | None) -> dict[str, Any]:
 # -- Studies -------------------------------------------------------------------------------------------------
 
 
-def study_context(study: RatingStudy, form) -> dict[str, Any]:
-    assignments = (
-        study.assignments.select_related("rater", "segment")
-        .annotate(
-            submitted=Exists(Rating.objects.filter(assignment=OuterRef("pk"))),
-            drafted=Exists(RatingDraft.objects.filter(assignment=OuterRef("pk"))),
-        )
-        .order_by("segment__name", "kind", "rater__username")
-    )
-    raters = {a.rater for a in assignments if a.kind == Assignment.Kind.RATER}
-    return {
-        "study": study,
-        "instrument": services.instruments.get(study.instrument_key),
-        "segments": study.segments.select_related("recording__session__treatment__patient", "recording__group_session"),
-        "assignments": assignments,
-        "submitted": sum(1 for a in assignments if a.submitted),
-        "raters": sorted(raters, key=lambda user: user.username),
-        "form": form,
-    }
-
-
 def study_raters(study: RatingStudy) -> list[User]:
     """The study's raters, each with a link to their calibration page."""
     return list(
@@ -256,6 +235,13 @@ def study_raters(study: RatingStudy) -> list[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def linked_rows(result, raters: list[tuple[User, str]]) -> list[dict[str, Any]]:
+    """The agreement's rater rows, each with the public id of the rater (for the link to their
+    calibration page), matched by the label they are shown by."""
+    ids = {label: rater.public_id for rater, label in raters}
+    return [{**row, "public_id": ids.get(row["rater"])} for row in result.rater_rows]
 
 
 # -- Rating ---------------------------------------------------------------------------------------------------
@@ -290,39 +276,3 @@ def shown_answer(instrument: Instrument, item: Item, rating: Rating | None, lang
     if item.type == "choice":
         return next(option.text[language] for option in item.options if option.value == value)
     return str(value)
-
-
-def rating_context(user: User, rating: Rating, language: str) -> dict[str, Any]:
-    """The rating, item by item, beside the other raters' and the reference ratings. The others are
-    shown only once the viewer has submitted their own rating of the segment, or lead the study."""
-    assignment = rating.assignment
-    instrument = services.instrument_of(assignment)
-    leads = assignment.study.leader_id == user.pk
-    visible = leads or access.has_submitted(user, assignment)
-    others = [r for r in services.segment_ratings(assignment) if r.assignment_id != assignment.pk] if visible else []
-    rows = [
-        {
-            "item": item,
-            "own": shown_answer(instrument, item, rating, language),
-            "time": format_clock(rating.time_stamps.get(item.id)),
-            "others": [shown_answer(instrument, item, other, language) for other in others],
-        }
-        for item in instrument.items
-    ]
-    history = []
-    earlier = rating.supersedes
-    while earlier is not None:
-        history.append(earlier)
-        earlier = earlier.supersedes
-    return {
-        "rating": rating,
-        "assignment": assignment,
-        "instrument": instrument,
-        "rows": rows,
-        "others": others,
-        "history": history,
-        "is_current": not hasattr(rating, "superseded_by"),
-        "is_own": assignment.rater_id == user.pk,
-        "leads": leads,
-        "current": services.current_rating(assignment),
-    }

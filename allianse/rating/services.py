@@ -22,7 +22,7 @@ from allianse.instruments import registry as instruments
 from . import files, media, observers
 from .access import manages_recording
 from .clock import format_clock
-from .consents import RecordedSession, is_blocked, require_consent
+from .consents import RecordedSession, blocked_recordings, require_consent
 from .models import Assignment, Rating, RatingDraft, RatingStudy, Recording, Segment
 
 RATING_SCALES = ("mbt-g-aqs", "rupture-markers")
@@ -337,10 +337,11 @@ def _create_rating(
 
 
 def blocked_segments(study: RatingStudy) -> list[int]:
-    """The study's segments (pks) whose consent no longer holds, checked once per recording."""
-    segments = list(study.segments.select_related("recording__session__treatment__patient", "recording__group_session"))
+    """The study's segments (pks) whose consent no longer holds, in a few queries however many
+    recordings they come from."""
+    segments = list(study.segments.select_related("recording"))
     recordings = {segment.recording_id: segment.recording for segment in segments}
-    blocked = {pk for pk, recording in recordings.items() if is_blocked(recording)}
+    blocked = blocked_recordings(list(recordings.values()))
     return [segment.pk for segment in segments if segment.recording_id in blocked]
 
 

@@ -69,10 +69,10 @@ def timeline(
 
 
 def withdrawn_segments(segments: list[Segment]) -> set[int]:
-    """The segments (pks) whose recording someone withdrew consent from, checked once per
-    recording (their ratings are kept and marked)."""
+    """The segments (pks) whose recording someone withdrew consent from (their ratings are kept
+    and marked), in a few queries however many recordings they come from."""
     recordings = {segment.recording_id: segment.recording for segment in segments}
-    withdrawn = {pk for pk, recording in recordings.items() if consents.is_withdrawn(recording)}
+    withdrawn = consents.withdrawn_recordings(list(recordings.values()))
     return {segment.pk for segment in segments if segment.recording_id in withdrawn}
 
 

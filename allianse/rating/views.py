@@ -242,7 +242,8 @@ def study_agreement(request, public_id):
     labels = agreement.rater_labels(study, request.user)
     result = agreement.study_agreement(study, current_language(), labels)
     raters = [(rater, labels.get(rater.pk, rater.display_name)) for rater in pages.study_raters(study)]
-    return render(request, "rating/agreement.html", {"study": study, "agreement": result, "raters": raters})
+    context = {"study": study, "agreement": result, "raters": raters, "rater_rows": pages.linked_rows(result, raters)}
+    return render(request, "rating/agreement.html", context)
 
 
 @staff_required
@@ -258,11 +259,15 @@ def study_agreement_pdf(request, public_id):
 @staff_required
 def study_export(request, public_id, table, extension):
     study = access.get_study_for_leader(request.user, public_id)
-    result = agreement.study_agreement(study, current_language(), agreement.rater_labels(study, request.user))
-    names = {str(segment.public_id): segment.name for segment in study.segments.all()}
-    tables = {"items": exports.items_table(result), "ratings": exports.ratings_table(result, names)}
-    if table not in tables:
+    if table not in ("items", "ratings"):
         raise Http404
+    labels = agreement.rater_labels(study, request.user)
+    names = {str(segment.public_id): segment.name for segment in study.segments.all()}
+    if (table, extension) == ("ratings", "csv"):  # the ratings alone: no coefficients to work out
+        tables = {"ratings": exports.ratings_table(agreement.study_ratings_frame(study, labels), names)}
+    else:
+        result = agreement.study_agreement(study, current_language(), labels)
+        tables = {"items": exports.items_table(result), "ratings": exports.ratings_table(result.frame, names)}
     audit.record(request, EXPORT, study, detail=f"agreement {table}.{extension}")
     # Streamed: the CSV line by line, the XLSX from a file written row by row (allianse.exports).
     filename = f"agreement-{study.public_id}-{table}.{extension}"

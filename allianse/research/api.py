@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from allianse.accounts.models import ApiPart
 from allianse.accounts.permissions import Administrator
 
-from . import views
+from . import views, writers
 from .forms import ExportForm
 from .models import ResearchProject
 
@@ -62,7 +62,10 @@ class Export(APIView):
         form = ExportForm(query)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        return views.export(request, project, form.cleaned_data)
+        try:
+            return views.export(request, project, form.cleaned_data)
+        except writers.TooLarge as refused:
+            raise ValidationError({"file_format": [str(refused)]}) from refused
 
 
 urlpatterns = [

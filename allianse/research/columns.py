@@ -6,7 +6,7 @@ describes the CSV, the workbook and the labelled SPSS and Stata files alike."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -80,9 +80,12 @@ class ItemColumns:
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
         self.columns: list[Column] = []
-        self._cells = []
+        # Per item: its id, what turns the answer into its cell (None: the answer itself), and
+        # whether that gives a list of cells (one per ticked option) rather than one.
+        self._cells: list[tuple[str, Callable[[Any], Any] | None, bool]] = []
         for item in instrument.items:
             self._add(item)
+        self._scores = [score.id for score in instrument.scores]
         for score in instrument.scores:
             self.columns.append(Column(variable(f"score_{score.id}"), score.title, "number"))
 
@@ -94,27 +97,35 @@ class ItemColumns:
                 ticked = ((0, both(_("not ticked"))), (1, both(_("ticked"))))
                 text = {lang: f"{label.get(lang, '')}: {option.text.get(lang, '')}" for lang in LANGUAGES}
                 self.columns.append(Column(name, text, "checkbox", choices=ticked))
-            self._cells.append(lambda answer, values=item.option_values: [int(v in (answer or ())) for v in values])
+            values = item.option_values
+            self._cells.append((item.id, lambda answer: [int(value in (answer or ())) for value in values], True))
             return
         if item.type == "choice":
             codes = {option.value: code for code, option in enumerate(item.options, start=1)}
             choices = tuple((codes[option.value], option.text) for option in item.options)
             self.columns.append(Column(variable(item.id), label, "choice", choices=choices))
-            self._cells.append(lambda answer, codes=codes: [codes.get(answer)])
+            self._cells.append((item.id, codes.get, False))
         elif item.type == "yes_no":
             choices = ((0, both(_("no"))), (1, both(_("yes"))))
             self.columns.append(Column(variable(item.id), label, "yes_no", choices=choices))
-            self._cells.append(lambda answer: [None if answer is None else int(bool(answer))])
+            self._cells.append((item.id, lambda answer: None if answer is None else int(bool(answer)), False))
         elif item.type == "scale":
             anchors = tuple(sorted(item.anchors.items()))
             self.columns.append(Column(variable(item.id), label, "integer", anchors, item.min, item.max))
-            self._cells.append(lambda answer: [answer])
+            self._cells.append((item.id, None, False))
         else:
             self.columns.append(Column(variable(item.id), label, "text"))
-            self._cells.append(lambda answer: [answer or ""])
+            self._cells.append((item.id, lambda answer: answer or "", False))
 
     def cells(self, answers: dict, scores: dict) -> list:
-        row = []
-        for item, cells in zip(self.instrument.items, self._cells, strict=True):
-            row += cells(answers.get(item.id))
-        return row + [scores.get(score.id) for score in self.instrument.scores]
+        row: list = []
+        for item_id, convert, many in self._cells:
+            answer = answers.get(item_id)
+            if convert is None:
+                row.append(answer)
+            elif many:
+                row += convert(answer)
+            else:
+                row.append(convert(answer))
+        row += map(scores.get, self._scores)
+        return row

@@ -62,6 +62,8 @@ class Builder:
         self.key, self.period = key, period
         # Patients, treatments and sessions recur row after row; a bounded cache keeps memory constant.
         self.id = functools.lru_cache(maxsize=65536)(functools.partial(pseudonym, key))
+        # A row's own object comes once: caching it would only push the recurring ones out.
+        self.own_id = functools.partial(pseudonym, key)
 
     def table(self, table_key: str) -> Table:
         name, _dot, instrument_key = table_key.partition(".")
@@ -102,7 +104,7 @@ class Builder:
                 therapists.setdefault(treatment_id, []).append(self.id("U", user_id))
             for pk, public_id, patient, started, ended, end_reason, count in treatments.iterator(CHUNK):
                 yield [
-                    self.id("T", public_id),
+                    self.own_id("T", public_id),
                     self.id("P", patient),
                     ";".join(sorted(therapists.get(pk, ()))),
                     started,
@@ -138,7 +140,7 @@ class Builder:
             )
             for public_id, treatment, patient, number, starts_at, attended in sessions.iterator(CHUNK):
                 yield [
-                    self.id("S", public_id),
+                    self.own_id("S", public_id),
                     self.id("T", treatment),
                     self.id("P", patient),
                     number,
@@ -186,7 +188,7 @@ class Builder:
                 CHUNK
             ):
                 yield [
-                    self.id("R", public_id),
+                    self.own_id("R", public_id),
                     self.id("S", session),
                     self.id("T", treatment),
                     self.id("P", patient),
@@ -246,7 +248,7 @@ class Builder:
                 retracted,
             ) in signals.iterator(CHUNK):
                 yield [
-                    self.id("X", public_id),
+                    self.own_id("X", public_id),
                     self.id("S", session),
                     self.id("T", treatment),
                     self.id("P", patient),
@@ -305,7 +307,7 @@ class Builder:
             for (public_id, treatment, membership, patient, member_patient, kind, intensity, stage, status, outcome,
                  recovery, opened, closed) in episodes.iterator(CHUNK):  # fmt: skip
                 yield [
-                    self.id("E", public_id),
+                    self.own_id("E", public_id),
                     self.id("T", treatment),
                     self.id("M", membership),
                     self.id("P", patient or member_patient),
@@ -345,7 +347,7 @@ class Builder:
             )
             for public_id, group, patient, started, ended, end_reason in memberships.iterator(CHUNK):
                 yield [
-                    self.id("M", public_id),
+                    self.own_id("M", public_id),
                     self.id("G", group),
                     self.id("P", patient),
                     started,
@@ -396,7 +398,7 @@ class Builder:
                 scores,
             ) in responses.iterator(CHUNK):
                 yield [
-                    self.id("R", public_id),
+                    self.own_id("R", public_id),
                     self.id("GS", session),
                     self.id("G", group),
                     self.id("M", membership),
@@ -447,7 +449,7 @@ class Builder:
                 CHUNK
             ):
                 yield [
-                    self.id("O", public_id),
+                    self.own_id("O", public_id),
                     self.id("ST", study),
                     self.id("SG", segment),
                     self.id("S", session),

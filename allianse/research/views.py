@@ -49,18 +49,23 @@ def project(request, public_id):
     chosen = get_object_or_404(ResearchProject, public_id=public_id)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        return export(request, chosen, form.cleaned_data)
+        try:
+            return export(request, chosen, form.cleaned_data)
+        except writers.TooLarge as refused:
+            form.add_error(None, str(refused))
     return render(request, "research/project.html", {"project": chosen, "form": form})
 
 
 def export(request, project: ResearchProject, data: dict):
-    """The chosen table of the period as a file, audited (the page and the API alike)."""
+    """The chosen table of the period as a file, audited (the page and the API alike);
+    `writers.TooLarge` (nothing exported, nothing audited) for an SPSS or Stata file of too many rows."""
     period = Period(data["start"], data["end"])
     table = Builder(project.key, period).table(data["table"])
+    stem = f"{_slug(project)}_{table.key}_{period.start}_{period.end}"
+    response = _download(table, data["file_format"], data["label_language"], stem)
     detail = f"research {table.key} {data['file_format']} {period.start}..{period.end}"
     audit.record(request, AuditEvent.Action.EXPORT, project, detail=detail)
-    stem = f"{_slug(project)}_{table.key}_{period.start}_{period.end}"
-    return _download(table, data["file_format"], data["label_language"], stem)
+    return response
 
 
 @administrator_required

@@ -22,6 +22,9 @@ class RupturesConfig(AppConfig):
         registry.require_build("the rupture signal rules", rules.definition_rules)
         guide.load()
         background.register_periodic("update_ruptures", command="update_ruptures", every=timedelta(days=1), at=time(2))
+        background.register_periodic(
+            "refresh_overview", command="refresh_overview", every=timedelta(days=1), at=time(3)
+        )
         checks.register(guide.check_guide)
         feedback_events.response_stored.connect(receivers.response_stored, dispatch_uid="ruptures.response_stored")
         clinic_events.session_missed.connect(receivers.session_missed, dispatch_uid="ruptures.session_missed")

@@ -1,13 +1,16 @@
 """The daily rupture update over every running treatment, on the core's batch path.
 
-Treatments are read in chunks, each as one frame from four queries (`feedback.series.series_frames`),
-and the signal and episode rules run once over the whole chunk. What the rules find is compared
-with what is stored (two more queries): only a treatment whose signals or whose open episodes'
-recovery would change is then updated, in its own transaction, by `updates.update_for_treatment`,
-which writes what changed. On unchanged data a chunk thus costs six queries and no write.
+Treatments are read in chunks, each as one frame from a few queries (`feedback.series.series_frames`
+and the observers' views), and the signal and episode rules run once over the whole chunk. What
+the rules find is compared with what is stored (two more queries): only a treatment whose signals
+or whose open episodes' recovery would change is updated. A changed treatment with nothing stored
+yet (the first run after an import or an upgrade) is written in bulk with the chunk's others
+(`first_run`); one with stored signals or open episodes is updated in its own transaction by
+`updates.update_for_treatment`. On unchanged data a chunk thus costs a few queries and no write.
 
 One treatment's failure never stops the rest: an update that fails is rolled back and reported,
-and a chunk whose batch read fails (data the rules cannot take) is updated treatment by treatment.
+a chunk whose bulk write fails is rolled back and its treatments updated one by one, and so is a
+chunk whose batch read fails (data the rules cannot take).
 """
 
 from __future__ import annotations
@@ -16,26 +19,28 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from allianse.clinic.models import Treatment
+from allianse.clinic.models import Session, Treatment
 from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table
 from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
 from allianse.feedback.series import series_frames
 
+from . import first_run
 from .models import Recovery, RuptureEpisode, Signal
+from .observers import observer_views, with_observers
 from .rules import current_rules
-from .updates import update_for_treatment
+from .updates import RECOVERY, Span, span_holding, update_for_treatment
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000  # treatments per batch read: a few tens of thousands of sessions
 STATE_COLUMNS = ["session_id", "starts_at", "answered", "links", "link_expires_at"]
-RECOVERY = {"repaired": Recovery.RECOVERED, "unrepaired": Recovery.NOT_RECOVERED, "open": Recovery.PENDING}
 
 
 @dataclass
@@ -50,18 +55,37 @@ class DailyResult:
 def update_running(*, notify: bool = True, now: datetime | None = None, chunk: int = CHUNK) -> DailyResult:
     """Bring every running treatment's signals and episodes up to date (see the module's docstring)."""
     now = now or timezone.now()
-    rules = current_rules()
+    rules = current_rules(keep=True)
     ids = list(Treatment.objects.filter(ended_on__isnull=True).order_by("pk").values_list("pk", flat=True))
     result = DailyResult(treatments=len(ids))
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         try:
-            changed = changed_treatments(part, rules, now)
+            read = read_chunk(part, rules, now)
         except Exception:
             logger.exception("Batch rupture update failed for %d treatments; updating them one by one", len(part))
-            changed = part
-        _update_each(changed, result, notify=notify, now=now)
+            _update_each(part, result, notify=notify, now=now)
+            continue
+        if read is not None:
+            written = _write_first_runs(read, result, notify=notify, now=now)
+            _update_each(read.changed - written, result, notify=notify, now=now)
     return result
+
+
+def _write_first_runs(read: Chunk, result: DailyResult, *, notify: bool, now: datetime) -> set[int]:
+    """Write the changed treatments with nothing stored in bulk (`first_run`); those written."""
+    fresh = read.fresh()
+    if not fresh:
+        return set()
+    try:
+        with transaction.atomic():
+            done = first_run.store(read, fresh, notify=notify, now=now)
+    except Exception:
+        logger.exception("Bulk rupture update failed for %d treatments; updating them one by one", len(fresh))
+        return set()
+    for each in done.values():
+        _count(result, each)
+    return set(done)
 
 
 def _update_each(treatment_ids: Iterable[int], result: DailyResult, *, notify: bool, now: datetime) -> None:
@@ -73,81 +97,107 @@ def _update_each(treatment_ids: Iterable[int], result: DailyResult, *, notify: b
             logger.exception("Rupture update failed for treatment %s", treatment.public_id)
             result.failed.append(str(treatment.public_id))
             continue
-        result.updated += 1
-        result.new_signals += len(done.new_signals)
-        result.opened += len(done.opened)
+        _count(result, done)
 
 
-def changed_treatments(treatment_ids: list[int], rules: SignalRules, now: datetime) -> set[int]:
-    """The treatments among `treatment_ids` that `update_for_treatment` would change: a signal to
-    store, retract or restore, or an open episode whose recovery the rules now see otherwise."""
+def _count(result: DailyResult, done) -> None:
+    result.updated += 1
+    result.new_signals += len(done.new_signals)
+    result.opened += len(done.opened)
+
+
+@dataclass
+class Chunk:
+    """One chunk's batch read: its due series (`frame`, with `session_id`), the signals the rules
+    find in it, what is stored of its treatments, and which of them an update would change."""
+
+    frame: pd.DataFrame
+    series: pd.DataFrame
+    table: pd.DataFrame
+    rules: SignalRules
+    stored: list[tuple]  # signals: treatment id, session number, kind, detail, retracted_at, episode id
+    changed: set[int] = field(default_factory=set)
+    with_open_episodes: set[int] = field(default_factory=set)
+
+    @cached_property
+    def spans(self) -> dict[str, list[Span]]:
+        """The core's episodes of the chunk (`episode_table`) by treatment (its id as text), in order."""
+        table = episode_table(self.series, self.table, self.rules)
+        spans: dict[str, list[Span]] = {}
+        columns = (table[name] for name in ("treatment", "first_session", "last_session", "status"))
+        for treatment, first, last, status in zip(*columns, strict=True):
+            spans.setdefault(treatment, []).append((int(first), int(last), str(status)))
+        return spans
+
+    def fresh(self) -> set[int]:
+        """The changed treatments with no stored signal and no open episode."""
+        return self.changed - {row[0] for row in self.stored} - self.with_open_episodes
+
+
+def read_chunk(treatment_ids: list[int], rules: SignalRules, now: datetime) -> Chunk | None:
+    """The batch read of `treatment_ids` (None when none has a due session), with the treatments
+    that `update_for_treatment` would change: a signal to store, retract or restore, or an open
+    episode whose recovery the rules now see otherwise."""
     frame = series_frames(treatment_ids)
     frame = frame[due(frame, now)]
     if frame.empty:
-        return set()
+        return None
+    views = observer_views(Session.objects.filter(treatment_id__in=treatment_ids))
+    frame = with_observers(frame, views, frame["session_id"].tolist())
     series = prepare_series(frame.drop(columns=STATE_COLUMNS), rules.scales)
     table = signal_table(series, rules)
-    fresh = set(zip(table["treatment"], table["session"].astype(int), table["kind"], table["detail"], strict=True))
-    due_sessions = set(zip(series["treatment"], series["session"].astype(int), strict=True))
     stored = list(
         Signal.objects.filter(treatment_id__in=treatment_ids).values_list(
             "treatment_id", "session__number", "kind", "detail", "retracted_at", "episode_id"
         )
     )
-    changed: set[int] = set()
+    episodes = list(
+        RuptureEpisode.objects.filter(treatment_id__in=treatment_ids, status=RuptureEpisode.Status.OPEN).values_list(
+            "id", "treatment_id", "recovery", "recovery_session__number"
+        )
+    )
+    read = Chunk(frame, series, table, rules, stored, with_open_episodes={row[1] for row in episodes})
+    fresh = set(zip(table["treatment"], table["session"].astype(int), table["kind"], table["detail"], strict=True))
+    due_sessions = set(zip(series["treatment"], series["session"].astype(int), strict=True))
     seen = set()
     for treatment, number, kind, detail, retracted_at, _ in stored:
         key = (str(treatment), number, kind, detail)
         if key in fresh:
             seen.add(key)
             if retracted_at is not None:
-                changed.add(treatment)
+                read.changed.add(treatment)
         elif retracted_at is None and key[:2] in due_sessions:
-            changed.add(treatment)
-    changed |= {int(key[0]) for key in fresh - seen}
-    return changed | _recovery_changed(treatment_ids, stored, series, table, rules, changed)
+            read.changed.add(treatment)
+    read.changed |= {int(key[0]) for key in fresh - seen}
+    read.changed |= _recovery_changed(read, [row for row in episodes if row[1] not in read.changed])
+    return read
 
 
-def _recovery_changed(treatment_ids, stored, series, table, rules, changed: set[int]) -> set[int]:
-    """The treatments with an open episode whose recovery the core's V-shape rule now sees otherwise."""
-    episodes = [
-        row
-        for row in RuptureEpisode.objects.filter(
-            treatment_id__in=treatment_ids, status=RuptureEpisode.Status.OPEN
-        ).values_list("id", "treatment_id", "recovery", "recovery_session__number")
-        if row[1] not in changed
-    ]
+def _recovery_changed(read: Chunk, episodes: list[tuple]) -> set[int]:
+    """The treatments of open `episodes` (id, treatment id, recovery, recovery session number) whose
+    recovery the core's V-shape rule now sees otherwise."""
     if not episodes:
         return set()
     latest: dict[int, int] = {}
-    for _, number, kind, detail, retracted_at, episode_id in stored:
+    for _, number, kind, detail, retracted_at, episode_id in read.stored:
         if (
             episode_id is not None
             and retracted_at is None
             and (kind in RUPTURE_KINDS or detail in RUPTURE_DISCREPANCIES)
         ):
             latest[episode_id] = max(number, latest.get(episode_id, number))
-    spans = episode_table(series, table, rules)
-    by_treatment = {key: group for key, group in spans.groupby("treatment", sort=False)}
     found = set()
     for episode_id, treatment, recovery, recovery_number in episodes:
         number = latest.get(episode_id)
-        span = _span_of(by_treatment.get(str(treatment)), number)
+        spans = read.spans.get(str(treatment), [])
+        span = span_holding(spans, number) if number is not None else None
         if span is None:
             continue
-        seen = RECOVERY[str(span["status"])]
-        session = None if seen == Recovery.PENDING else int(span["last_session"])
-        if (seen, session) != (recovery, recovery_number):
+        _first, last, status = spans[span]
+        seen = RECOVERY[status]
+        if (seen, None if seen == Recovery.PENDING else last) != (recovery, recovery_number):
             found.add(treatment)
     return found
-
-
-def _span_of(spans: pd.DataFrame | None, number: int | None):
-    """The core episode whose span holds session `number`, as `_EpisodeBook._core_of` finds it."""
-    if spans is None or number is None:
-        return None
-    inside = spans[(spans["first_session"] <= number) & (spans["last_session"] >= number)]
-    return inside.iloc[0] if len(inside) else None
 
 
 def due(frame: pd.DataFrame, now: datetime):

@@ -33,6 +33,18 @@ class SignalRuleSettings(models.Model):
         return str(_("Signal rules"))
 
 
+class FirstScores(models.Model):
+    """The clinic's first scores on an instrument (`rules.first_items`) as the daily run last read
+    them, so that updating one treatment does not read every response (`rules.kept_first_items`)."""
+
+    instrument_key = models.CharField(max_length=100, unique=True)
+    items = models.BinaryField()  # the array in NumPy's .npy format
+    read_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.instrument_key} {self.read_at:%Y-%m-%d %H:%M}"
+
+
 class SignalKind(models.TextChoices):
     """The core's signal kinds (allianse.core.signals.Kind) with their labels."""
 
@@ -282,3 +294,18 @@ class EpisodeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode_id} {self.action}"
+
+
+class OverviewSnapshot(models.Model):
+    """The clinic overview of the whole clinic for one choice of units (`overview.ALL`,
+    `INDIVIDUAL`, `GROUPS`), with the response rates of the last four weeks, counted by the daily
+    `allianse refresh_overview` so that the unfiltered overview and the administrator's home read
+    it rather than count a trust's data on each view."""
+
+    members = models.CharField(max_length=20, unique=True)
+    computed_at = models.DateTimeField()
+    figures = models.JSONField()
+    response_rates = models.JSONField()  # of the last four weeks up to `computed_at`
+
+    def __str__(self) -> str:
+        return f"overview {self.members} at {self.computed_at:%Y-%m-%d %H:%M}"

@@ -191,13 +191,11 @@ def _resolution_times(episodes: QuerySet) -> tuple[list[float], list[float]]:
     return sessions, days
 
 
-def _answered(instrument_key: str, selection: Selection, **session) -> QuerySet:
-    """Current responses of `instrument_key` to sessions in the period (`session`: which ones)."""
-    return Response.objects.filter(
-        superseded_by__isnull=True,
-        instrument_key=instrument_key,
-        **{f"session__{name}": value for name, value in session.items()},
-    ).filter(_in_period(selection, "session__starts_at"))
+def _answered(instrument_key: str, selection: Selection) -> QuerySet:
+    """Current responses of `instrument_key` to sessions in the period."""
+    return Response.objects.filter(superseded_by__isnull=True, instrument_key=instrument_key).filter(
+        _in_period(selection, "session__starts_at")
+    )
 
 
 def _yes(instrument_key: str, role: str) -> Q:
@@ -207,21 +205,29 @@ def _yes(instrument_key: str, role: str) -> Q:
 
 
 def _perspectives(selection: Selection, treatments: QuerySet) -> tuple[Rate, ...]:
-    """Per perspective, the treatments it rated in the period and those with a rupture in its view."""
+    """Per perspective, the treatments it rated in the period and those with a rupture in its view:
+    distinct treatments counted over the answers (one pass each), not an EXISTS per treatment."""
     if treatments.query.is_empty():
         return figures.perspective_rates({})
-    counted: dict[str, Any] = {}
+    chosen = treatments.values("pk")
+    found: dict[str, tuple[int, int]] = {}
     for key, instrument_key in (("patient", PATIENT_CHECK), ("therapist", THERAPIST_CHECK)):
-        answered = _answered(instrument_key, selection, treatment=OuterRef("pk"))
-        counted[f"{key}_rated"] = Count("pk", filter=Exists(answered))
-        counted[f"{key}_rupture"] = Count("pk", filter=Exists(answered.filter(_yes(instrument_key, roles.RUPTURE))))
-    sessions = Session.objects.filter(treatment=OuterRef("pk")).filter(_in_period(selection, "starts_at"))
-    counted["observer_rated"] = Count("pk", filter=Exists(sessions.filter(rated_sessions())))
-    counted["observer_rupture"] = Count("pk", filter=Exists(sessions.filter(rated_sessions(rupture=True))))
-    found = treatments.aggregate(**counted)
-    return figures.perspective_rates(
-        {key: (found[f"{key}_rated"], found[f"{key}_rupture"]) for key in figures.PERSPECTIVES}
+        counted = (
+            _answered(instrument_key, selection)
+            .filter(session__treatment__in=chosen)
+            .aggregate(
+                rated=Count("session__treatment", distinct=True),
+                rupture=Count("session__treatment", distinct=True, filter=_yes(instrument_key, roles.RUPTURE)),
+            )
+        )
+        found[key] = (counted["rated"], counted["rupture"])
+    sessions = Session.objects.filter(treatment__in=chosen).filter(_in_period(selection, "starts_at"))
+    counted = sessions.filter(rated_sessions()).aggregate(
+        rated=Count("treatment", distinct=True),
+        rupture=Count("treatment", distinct=True, filter=rated_sessions(rupture=True)),
     )
+    found["observer"] = (counted["rated"], counted["rupture"])
+    return figures.perspective_rates(found)
 
 
 def _held_back_noticed(selection: Selection, treatments: QuerySet) -> Rate:
@@ -231,13 +237,17 @@ def _held_back_noticed(selection: Selection, treatments: QuerySet) -> Rate:
     key, published = "held_back_noticed", figures.HELD_BACK_NOTICED_PUBLISHED
     if treatments.query.is_empty():
         return Rate(key, 0, 0, published)
-    therapist = _answered(THERAPIST_CHECK, selection, pk=OuterRef("pk"))
-    held_back = _answered(PATIENT_CHECK, selection, pk=OuterRef("pk")).filter(_yes(PATIENT_CHECK, roles.HELD_BACK))
-    noticed = therapist.filter(_yes(THERAPIST_CHECK, roles.RUPTURE) | _yes(THERAPIST_CHECK, roles.HELD_BACK))
+    held_back = (
+        _answered(PATIENT_CHECK, selection)
+        .filter(session__treatment__in=treatments.values("pk"))
+        .filter(_yes(PATIENT_CHECK, roles.HELD_BACK))
+        .values("session")
+    )
+    noticed = _yes(THERAPIST_CHECK, roles.RUPTURE) | _yes(THERAPIST_CHECK, roles.HELD_BACK)
     found = (
-        Session.objects.filter(treatment__in=treatments.values("pk"))
-        .filter(Exists(held_back), Exists(therapist))
-        .aggregate(n=Count("pk"), noticed=Count("pk", filter=Exists(noticed)))
+        _answered(THERAPIST_CHECK, selection)
+        .filter(session__in=held_back)
+        .aggregate(n=Count("session", distinct=True), noticed=Count("session", distinct=True, filter=noticed))
     )
     return Rate(key, found["noticed"], found["n"], published)
 
@@ -257,15 +267,28 @@ def _dropout_by_approach(treatments: QuerySet, memberships: QuerySet) -> tuple[R
         else Approach.objects.none()
     )
     rates = [
-        Rate(a.key or f"approach-{a.pk}", a.dropouts, a.ended, figures.DROPOUT_PUBLISHED.get(a.key), str(a))
-        for a in approaches
+        Rate(_approach_key(a), a.dropouts, a.ended, figures.DROPOUT_PUBLISHED.get(a.key), str(a)) for a in approaches
     ]
     rates.sort(key=lambda rate: rate.published is None)
-    for key, label, units in (
-        ("not_recorded", _("Approach not recorded"), treatments.filter(approach__isnull=True)),
-        ("group_members", _("Group members"), memberships),
+    labels = _fixed_labels()
+    for key, units in (
+        ("not_recorded", treatments.filter(approach__isnull=True)),
+        ("group_members", memberships),
     ):
         if not units.query.is_empty():
             found = units.aggregate(ended=Count("pk", filter=ENDED), dropouts=Count("pk", filter=ENDED & DROPOUT))
-            rates.append(Rate(key, found["dropouts"], found["ended"], None, label))
+            rates.append(Rate(key, found["dropouts"], found["ended"], None, labels[key]))
     return tuple(rates)
+
+
+def _approach_key(approach: Approach) -> str:
+    return approach.key or f"approach-{approach.pk}"
+
+
+def _fixed_labels() -> dict[str, str]:
+    return {"not_recorded": _("Approach not recorded"), "group_members": _("Group members")}
+
+
+def rate_labels() -> dict[str, str]:
+    """The names of the dropout rates by approach, in the current language (one query)."""
+    return {**{_approach_key(a): str(a) for a in Approach.objects.all()}, **_fixed_labels()}

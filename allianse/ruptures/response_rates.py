@@ -3,7 +3,8 @@ here, others from `extensions.response_sources`), aggregates only, small counts 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
@@ -24,17 +25,47 @@ class RateRow:
     rates: list[Rate | None]
 
 
+def _sources() -> list:
+    return [(_("Patients' checks"), patient_check_links), *extensions.response_sources]
+
+
 def clinic_response_rates(period: Period, *, therapist=None) -> dict:
     """The table of the overview (one query per kind of check, one for the therapists' names)."""
-    sources = [(_("Patients' checks"), patient_check_links), *extensions.response_sources]
-    links = [source(period, therapist=therapist) for _title, source in sources]
+    links = [source(period, therapist=therapist) for _title, source in _sources()]
     tables = [rates_by(response_rates(rows, by=["therapist"]), "therapist") for rows in links]
-    therapists = User.objects.filter(pk__in={pk for table in tables for pk in table}).order_by(
-        "last_name", "first_name", "username"
-    )
-    rows = [RateRow(user, [_shown(table.get(user.pk)) for table in tables]) for user in therapists]
-    clinic = RateRow(None, [_shown(total_rate(response_rates(rows))) for rows in links])
-    return {"period": period, "columns": [title for title, _source in sources], "rows": rows, "clinic": clinic}
+    by_therapist = {pk: [_shown(table.get(pk)) for table in tables] for pk in {pk for table in tables for pk in table}}
+    return _table(period, by_therapist, [_shown(total_rate(response_rates(rows))) for rows in links])
+
+
+def _table(period: Period, by_therapist: dict[int, list[Rate | None]], clinic: list[Rate | None]) -> dict:
+    therapists = User.objects.filter(pk__in=by_therapist).order_by("last_name", "first_name", "username")
+    return {
+        "period": period,
+        "columns": [title for title, _source in _sources()],
+        "rows": [RateRow(user, by_therapist[user.pk]) for user in therapists],
+        "clinic": RateRow(None, clinic),
+    }
+
+
+def table_to_json(table: dict) -> dict:
+    """The table as plain JSON values, to be kept and read back by `table_from_json`."""
+
+    def rates(row: RateRow) -> list:
+        return [asdict(rate) if rate is not None else None for rate in row.rates]
+
+    return {
+        "period": [table["period"].start.isoformat(), table["period"].end.isoformat()],
+        "rows": [[row.therapist.pk, rates(row)] for row in table["rows"]],
+        "clinic": rates(table["clinic"]),
+    }
+
+
+def table_from_json(data: dict) -> dict:
+    def rates(values: list) -> list[Rate | None]:
+        return [Rate(**value) if value is not None else None for value in values]
+
+    period = Period(*(date.fromisoformat(day) for day in data["period"]))
+    return _table(period, {pk: rates(values) for pk, values in data["rows"]}, rates(data["clinic"]))
 
 
 def _shown(rate: Rate | None) -> Rate | None:

@@ -3,10 +3,13 @@ change and its concern band) with an administrator's overrides."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
+from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 
 from allianse.core.measures import Requirement, roles
 from allianse.core.measures.scoring import scored_items
@@ -15,9 +18,11 @@ from allianse.feedback.models import Response
 from allianse.feedback.services import PATIENT_CHECK, THERAPIST_CHECK
 from allianse.instruments import registry as instruments
 
-from .models import (
-    SignalRuleSettings,
-)
+from .models import FirstScores, SignalRuleSettings
+
+# How long the first scores the daily run keeps stand in for reading them (`kept_first_items`):
+# a day between runs, and a margin for a late one.
+KEPT_FOR = timedelta(days=2)
 
 # What the rupture work reads from the therapist's check besides the session series (checked at
 # start-up, with the patient check's rules: `rules_with`).
@@ -32,10 +37,12 @@ REQUIRED = [
 ]
 
 
-def rules_with(overrides: Mapping[str, object] | None = None) -> SignalRules:
+def rules_with(overrides: Mapping[str, object] | None = None, *, items: np.ndarray | None = None) -> SignalRules:
     """The patient check's rules with `overrides`, the reliable change from the clinic's first
-    scores where the definition has no norms; raises core InvalidRules for a value out of range."""
-    return SignalRules.for_instrument(instruments.get(PATIENT_CHECK), overrides, first_items=first_items(PATIENT_CHECK))
+    scores (`items`, by default as kept: `kept_first_items`) where the definition has no norms;
+    raises core InvalidRules for a value out of range."""
+    items = kept_first_items(PATIENT_CHECK) if items is None else items
+    return SignalRules.for_instrument(instruments.get(PATIENT_CHECK), overrides, first_items=items)
 
 
 def definition_rules() -> SignalRules:
@@ -62,6 +69,24 @@ def first_items(instrument_key: str) -> np.ndarray:
     ).reshape(-1, len(items))
 
 
+def kept_first_items(instrument_key: str) -> np.ndarray:
+    """`first_items` as the daily run kept it (`keep_first_items`; one query), or read now if no
+    run kept it within KEPT_FOR."""
+    kept = FirstScores.objects.filter(instrument_key=instrument_key, read_at__gte=timezone.now() - KEPT_FOR).first()
+    return np.load(io.BytesIO(kept.items)) if kept else first_items(instrument_key)
+
+
+def keep_first_items(instrument_key: str) -> np.ndarray:
+    """Read `first_items` and keep it for `kept_first_items`."""
+    items = first_items(instrument_key)
+    stored = io.BytesIO()
+    np.save(stored, items, allow_pickle=False)
+    FirstScores.objects.update_or_create(
+        instrument_key=instrument_key, defaults={"items": stored.getvalue(), "read_at": timezone.now()}
+    )
+    return items
+
+
 def _number(answer: int | bool | None) -> float:
     """A stored answer to a scored item (a scale's whole number, a yes/no) as a float; NaN if none."""
     return np.nan if answer is None else float(answer)
@@ -79,9 +104,10 @@ def norms_min_treatments() -> int:
     return int(overrides.get("norms_min_treatments", SignalRules.norms_min_treatments))
 
 
-def current_rules() -> SignalRules:
+def current_rules(*, keep: bool = False) -> SignalRules:
+    """The clinic's rules; with `keep` (the daily run), its first scores are read afresh and kept."""
     row = SignalRuleSettings.objects.first()
-    return rules_with(row.overrides if row else None)
+    return rules_with(row.overrides if row else None, items=keep_first_items(PATIENT_CHECK) if keep else None)
 
 
 def save_rules(*, overrides: dict[str, float], by) -> SignalRuleSettings:

@@ -43,6 +43,9 @@ THERAPIST_KINDS = {
     "both": EpisodeKind.BOTH,
     "unsure": EpisodeKind.UNCLEAR,
 }
+# The status of a core episode (allianse.core.signals.episodes) -> the recovery it suggests.
+RECOVERY = {"repaired": Recovery.RECOVERED, "unrepaired": Recovery.NOT_RECOVERED, "open": Recovery.PENDING}
+Span = tuple[int, int, str]  # a core episode: its first and last session number, its status
 
 
 @dataclass
@@ -80,10 +83,16 @@ def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: date
         book.assign()
         book.update_recovery()
         result = UpdateResult(new_signals=book.new, opened=book.opened, retracted=retracted)
-        if notify and result.new_signals:
-            # In this transaction: the e-mail is queued if and only if the signals are stored.
-            background.enqueue(notify_therapists, treatment_id=treatment.pk, episode_id=_episode_to_show(result))
+        if notify:
+            announce(treatment.pk, result)
     return result
+
+
+def announce(treatment_id: int, result: UpdateResult) -> None:
+    """Enqueue the therapists' e-mail about the result's new signals, if any, in the current
+    transaction: the e-mail is queued if and only if the signals are stored."""
+    if result.new_signals:
+        background.enqueue(notify_therapists, treatment_id=treatment_id, episode_id=_episode_to_show(result))
 
 
 def _episode_to_show(result: UpdateResult) -> int | None:
@@ -103,7 +112,7 @@ def _is_due(row: SessionRow, now: datetime) -> bool:
     return not (row.status == CheckStatus.NOT_SENT and recent)
 
 
-def _is_rupture_type(signal: Signal) -> bool:
+def is_rupture_type(signal: Signal) -> bool:
     return signal.kind in RUPTURE_KINDS or signal.detail in RUPTURE_DISCREPANCIES
 
 
@@ -147,16 +156,7 @@ class _EpisodeBook:
         return retracted
 
     def _signal(self, record) -> Signal:
-        return Signal(
-            treatment=self.treatment,
-            session=self.rows[int(record.session)].session,
-            kind=record.kind,
-            detail=record.detail,
-            value=None if pd.isna(record.value) else float(record.value),
-            threshold=None if pd.isna(record.threshold) else float(record.threshold),
-            explanation_en=record.explanation_en,
-            explanation_nb=record.explanation_nb,
-        )
+        return signal_of(record, treatment=self.treatment, session=self.rows[int(record.session)].session)
 
     @property
     def core_episodes(self) -> pd.DataFrame:
@@ -174,16 +174,16 @@ class _EpisodeBook:
         numbers = [
             s.session.number
             for s in (*self.stored, *self.new)
-            if s.episode_id == episode.pk and _is_rupture_type(s) and not s.retracted_at
+            if s.episode_id == episode.pk and is_rupture_type(s) and not s.retracted_at
         ]
         return max(numbers) if numbers else None
 
     def assign(self) -> None:
         changed: dict[int, RuptureEpisode] = {}
         joined: dict[tuple[int, int], list[Signal]] = {}
-        for signal in sorted(self.new, key=lambda s: (s.session.number, not _is_rupture_type(s))):
+        for signal in sorted(self.new, key=lambda s: (s.session.number, not is_rupture_type(s))):
             episode = self._episode_for(signal.session.number)
-            if episode is None and _is_rupture_type(signal):
+            if episode is None and is_rupture_type(signal):
                 episode = self._open(signal)
             if episode is not None:
                 signal.episode = episode
@@ -237,21 +237,16 @@ class _EpisodeBook:
         assert episode.last_session is not None  # a patient's episode spans clinic sessions
         if signal.session.number > episode.last_session.number:
             episode.last_session = signal.session
-        kind, markers = observed_kind(row.therapist)
-        episode.kind = merged_kind(episode.kind, kind)
-        episode.markers = sorted(set(episode.markers) | set(markers))
-        reported = [_intensity(r) for r in (row.patient, row.therapist) if r is not None]
-        episode.intensity = max((i for i in (episode.intensity, *reported) if i is not None), default=None)
+        take_in(episode, row.patient, row.therapist)
 
     def update_recovery(self) -> None:
         """Record what the core's V-shape rule says about each open episode: a suggestion only."""
-        statuses = {"repaired": Recovery.RECOVERED, "unrepaired": Recovery.NOT_RECOVERED, "open": Recovery.PENDING}
         for episode in self.open:
             latest = self._latest_rupture_session(episode)
             core = self._core_of(latest) if latest is not None else None
             if core is None:
                 continue
-            recovery = statuses[str(self.core_episodes.at[core, "status"])]
+            recovery = RECOVERY[str(self.core_episodes.at[core, "status"])]
             last_session = int(cast(int, self.core_episodes.at[core, "last_session"]))  # a session number
             session = None if recovery == Recovery.PENDING else self.rows[last_session].session
             if recovery == episode.recovery and session == episode.recovery_session:
@@ -260,6 +255,36 @@ class _EpisodeBook:
             episode.save(update_fields=["recovery", "recovery_session"])
             number = session.number if session else None
             log_event(episode, Action.RECOVERY_CHANGED, None, self.now, recovery=recovery, session=number)
+
+
+def span_holding(spans: list[Span], number: int) -> int | None:
+    """The index of the first of a treatment's core episodes whose span holds session `number`
+    (as `_EpisodeBook._core_of` finds it)."""
+    return next((i for i, (first, last, _status) in enumerate(spans) if first <= number <= last), None)
+
+
+def signal_of(record, **where) -> Signal:
+    """The Signal of one row of the core's signal table; `where` names its treatment and session
+    (as instances or ids)."""
+    return Signal(
+        **where,
+        kind=record.kind,
+        detail=record.detail,
+        value=None if pd.isna(record.value) else float(record.value),
+        threshold=None if pd.isna(record.threshold) else float(record.threshold),
+        explanation_en=record.explanation_en,
+        explanation_nb=record.explanation_nb,
+    )
+
+
+def take_in(episode: RuptureEpisode, patient, therapist) -> None:
+    """What a session's patient and therapist checks (current responses, or None) add to an
+    episode the session's signal joins: the kind and markers the therapist names, the intensity."""
+    kind, markers = observed_kind(therapist)
+    episode.kind = merged_kind(episode.kind, kind)
+    episode.markers = sorted(set(episode.markers) | set(markers))
+    reported = [_intensity(r) for r in (patient, therapist) if r is not None]
+    episode.intensity = max((i for i in (episode.intensity, *reported) if i is not None), default=None)
 
 
 def _intensity(response) -> int | None:

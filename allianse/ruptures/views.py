@@ -13,12 +13,11 @@ from allianse.accounts.decorators import staff_required
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.access import get_session_for_user, get_treatment_for_user
 
-from . import guide, overview_export, pages, response_rates, services
+from . import guide, overview_export, overview_snapshots, pages, services
 from . import rules as signal_rules
 from .access import get_episode_for_user, require_administrator
 from .forms import CloseForm, KindForm, NoteForm, OpenEpisodeForm, OverviewFilterForm, RulesForm, StageForm
 from .guide import KINDS
-from .overview import clinic_overview
 
 Action = AuditEvent.Action
 
@@ -139,10 +138,9 @@ def overview(request):
     """The clinic's figures for administrators: aggregates only, never a patient."""
     require_administrator(request.user)
     form = OverviewFilterForm(request.GET or None)
-    selection = form.selection()
-    figures = clinic_overview(selection)
-    rates = response_rates.clinic_response_rates(form.period(timezone.localdate()), therapist=selection.therapist)
-    return render(request, "ruptures/overview.html", {"form": form, "figures": figures, "rates": rates})
+    shown = overview_snapshots.overview(form.selection(), form.period(timezone.localdate()))
+    context = {"form": form, "figures": shown.figures, "counted_at": shown.counted_at, "rates": shown.rates}
+    return render(request, "ruptures/overview.html", context)
 
 
 @staff_required
@@ -150,7 +148,7 @@ def overview_csv(request):
     """The overview's rates beside the published figures, as CSV (the same filters as the page)."""
     require_administrator(request.user)
     form = OverviewFilterForm(request.GET or None)
-    table = overview_export.figures_table(clinic_overview(form.selection()))
+    table = overview_export.figures_table(overview_snapshots.figures(form.selection()))
     response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="allianse-overview.csv"'
     return response

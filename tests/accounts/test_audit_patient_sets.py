@@ -93,3 +93,47 @@ def test_pruning_deletes_older_events_and_the_sets_they_alone_named(settings, th
     assert prune().startswith("1 audit event(s) older than 365 days deleted, 1 unused patient set(s).")
     assert AuditEvent.objects.get().patient_ids == {patients[0].pk, patients[1].pk}
     assert PatientSet.objects.count() == 1
+
+
+def test_pruning_deletes_in_batches_exactly_the_events_older_than_the_retention(settings, monkeypatch, therapist):
+    from allianse.accounts.management.commands import prune_audit_log
+
+    now = timezone.now()
+    ages = [timedelta(days=365, minutes=1), timedelta(days=366), timedelta(days=400), timedelta(days=800)]
+    ages += [timedelta(days=3000), timedelta(days=365) - timedelta(minutes=1), timedelta(0)]
+    events = AuditEvent.objects.bulk_create(
+        AuditEvent(actor=therapist, action=AuditEvent.Action.VIEW, object_type="Patient") for _ in ages
+    )
+    for event, age in zip(events, ages, strict=True):
+        AuditEvent.objects.filter(pk=event.pk).update(at=now - age)
+    settings.AUDIT_RETENTION_DAYS = 365
+    monkeypatch.setattr(prune_audit_log, "BATCH", 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert prune().startswith("5 audit event(s) older than 365 days deleted")
+    deletes = [query["sql"] for query in queries if query["sql"].startswith('DELETE FROM "accounts_auditevent"')]
+    assert len(deletes) == 3  # 2 + 2 + 1
+    assert set(AuditEvent.objects.values_list("pk", flat=True)) == {events[5].pk, events[6].pk}
+
+
+def test_a_patients_events_come_newest_first_in_pages_with_and_without_sets(monkeypatch, therapist, patients):
+    """Sorted by an expression of the time rather than by the time index; the same order and cursor."""
+    monkeypatch.setattr(audit_log, "PAGE_ROWS", 4)
+    now = timezone.now()
+    for minutes in range(11):
+        shown(therapist, patients if minutes % 3 else patients[1:], detail=f"set {minutes}")
+        audit.record(None, AuditEvent.Action.VIEW, patients[0], patient=patients[0], detail=f"alone {minutes}")
+    for offset, event in enumerate(AuditEvent.objects.order_by("pk")):
+        AuditEvent.objects.filter(pk=event.pk).update(at=now - timedelta(minutes=100 - offset // 2))
+    expected = [
+        event.detail
+        for event in AuditEvent.objects.order_by("-at", "-id")
+        if patients[0].pk in event.patient_ids and event.detail
+    ]
+    found, cursor = [], None
+    while True:
+        page = audit_log.page(audit_log.search(audit_log.Filters(patient_code=patients[0].code)), cursor)
+        found += [line.detail for line in page.lines]
+        if page.older is None:
+            break
+        cursor = page.older
+    assert len(expected) == 11 + 7 and found == expected

@@ -57,6 +57,25 @@ def test_administrators_see_every_staff_member_with_roles_and_second_factor(admi
     assert "Ansatte og roller" in nb and "<td>Terapeut</td>" in nb
 
 
+def test_a_trusts_staff_come_fifty_a_page_and_can_be_found_by_name(administrator_client):
+    User.objects.bulk_create(User(username=f"staff{n:03d}", last_name=f"Hansen {n:03d}") for n in range(70))
+    Group = User.groups.field.related_model
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user=user, group=Group.objects.get_or_create(name=Role.THERAPIST)[0])
+        for user in User.objects.filter(username__startswith="staff")
+    )
+    url = reverse("accounts:staff")
+    first = _page(administrator_client, url).content.decode()
+    assert first.count('<td><a href="/accounts/staff/') == 50
+    assert "page 1 of 2" in first and "?q=&amp;page=2" in first
+    second = _page(administrator_client, url + "?page=2").content.decode()
+    assert ">Hansen 069</a>" in second and ">Hansen 000</a>" not in second
+    found = _page(administrator_client, url + "?q=hansen 01").content.decode()
+    assert [f">Hansen 01{n}</a>" in found for n in range(10)] == [True] * 10 and ">Hansen 020</a>" not in found
+    assert "contains “nobody”" in _page(administrator_client, url + "?q=nobody").content.decode()
+    assert "inneholder «nobody»" in _page(administrator_client, url + "?q=nobody", "nb").content.decode()
+
+
 @pytest.mark.parametrize("language", ["nb", "en"])
 @pytest.mark.parametrize("role", [Role.THERAPIST, Role.RATER])
 def test_other_roles_are_refused_every_administration_page(client, db, role, language):

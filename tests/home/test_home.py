@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from allianse.accounts.models import AuditEvent, Role
 from allianse.feedback.models import Administration
 from allianse.feedback.services import issue_check
+from allianse.home import pages
 from allianse.rating import consents, services
 from allianse.rating.models import Purpose
 from tests.conftest import make_user, sign_in
@@ -102,6 +104,18 @@ def test_an_administrator_sees_the_clinics_staff_and_overdue_work(client, admini
     )
     assert '<th scope="row">Rating assignments not yet submitted</th><td>2</td>' in clinic
     assert reverse("ruptures:overview") in clinic and reverse("ruptures:rules") in clinic
+
+
+def test_the_overdue_work_is_counted_at_most_every_five_minutes(client, administrator, session):
+    issue_check(session=session, by=session.treatment.therapists.get())
+    Administration.objects.update(expires_at=timezone.now() - timedelta(hours=1))
+    expired = '<th scope="row">Patient checks whose link expired unanswered in the last four weeks</th><td>{}</td>'
+    assert expired.format(1) in section(home(client, administrator), "The clinic")
+    Administration.objects.update(revoked_at=timezone.now())
+    kept = section(home(client, administrator), "The clinic")
+    assert expired.format(1) in kept and "These counts are at most five minutes old." in kept
+    cache.delete(pages.WORK_COUNTS_KEY)  # as when the five minutes have passed
+    assert expired.format(0) in section(home(client, administrator), "The clinic")
 
 
 def test_a_member_of_staff_with_several_roles_sees_each_section(client, db):

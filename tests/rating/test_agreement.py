@@ -111,7 +111,8 @@ def test_the_page_says_what_the_numbers_mean(leader_client, rated_study):
     assert "Each rater against the others" in page and "<svg" in page
     for name in LEVELS:
         shown = floatformat(expected_against_others(name), 2)  # the page rounds half away from zero
-        assert re.search(rf"<td>{name}</td><td>\d+</td><td>{shown}</td>", page), name
+        calibration = r'<a href="/rating/studies/[-0-9a-f]+/raters/[-0-9a-f]+/">'  # each rater's ratings in detail
+        assert re.search(rf"<td>{calibration}{name}</a></td><td>\d+</td><td>{shown}</td>", page), name
     assert "Where two raters differ most" in page
 
 
@@ -123,7 +124,18 @@ def test_a_rater_cannot_see_the_agreement_page(rater_client, rated_study):
     assert rater_client.get(reverse("rating:agreement", args=[rated_study.public_id])).status_code == 404
 
 
+def test_the_kept_analysis_follows_every_new_rating(rated_study, leader):
+    assert agreement.study_agreement(rated_study, "en").raters == ["rater1", "rater2", "rater3"]
+    fourth = make_user("rater4", "rater")
+    for index, segment in enumerate(rated_study.segments.order_by("pk")):
+        (assignment,) = services.assign(study=rated_study, segments=[segment], raters=[fourth], kind="rater", by=leader)
+        entered = services.RatingInput(answers=full_answers(LEVELS["rater1"][index]))
+        services.submit_rating(assignment=assignment, entered=entered, by=fourth)
+    assert agreement.study_agreement(rated_study, "en").raters == ["rater1", "rater2", "rater3", "rater4"]
+
+
 def test_segments_whose_consent_was_withdrawn_are_left_out(rated_study, consent, therapist):
+    assert agreement.study_agreement(rated_study, "en").segments == 4  # kept until the consent goes
     consents.withdraw_consent(consent=consent, by=therapist)
     result = agreement.study_agreement(rated_study, "en")
     assert result.segments == 0 and result.blocked_segments == 4

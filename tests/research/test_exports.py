@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
+import pandas as pd
 import pyreadstat
 import pytest
+from django.db.models.query import QuerySet
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from allianse import exports
 from allianse.accounts.models import AuditEvent
 from allianse.clinic.models import Session
 from allianse.feedback.models import Response
 from allianse.feedback.services import issue_check, submit_check
 from allianse.instruments import registry as instruments
+from allianse.research import writers
 from allianse.research.models import ResearchProject
 from allianse.research.pseudonyms import pseudonym
-from allianse.research.tables import table_keys
+from allianse.research.tables import CHUNK, table_keys
 from tests.conftest import sign_in
 
 ANSWERS = {
@@ -85,6 +89,32 @@ def test_a_csv_carries_pseudonyms_coded_answers_and_no_patient_code(admin_client
     )
 
 
+def test_a_csv_is_streamed_as_the_rows_are_read(admin_client, project, session, monkeypatch):
+    for number in range(2, 6):
+        Session.objects.create(treatment=session.treatment, number=number, starts_at=timezone.now())
+    monkeypatch.setattr(exports, "BLOCK", 1)  # every line is handed on as soon as it is written
+    read, chunk_sizes = [], []
+    iterator = QuerySet.iterator
+
+    def counted(queryset, chunk_size=None):
+        chunk_sizes.append(chunk_size)
+        for row in iterator(queryset, chunk_size):
+            read.append(row)
+            yield row
+
+    monkeypatch.setattr(QuerySet, "iterator", counted)
+    reply = export(admin_client, project, "sessions", "csv")
+    assert reply.streaming
+    assert read == []  # nothing is read before the body is sent
+    content, text = iter(reply.streaming_content), ""
+    while text.count("\n") < 2:  # the header and the first row
+        text += next(content).decode("utf-8-sig")
+    assert text.startswith("session,treatment")
+    assert len(read) == 1 and chunk_sizes == [CHUNK]  # one row read, through a cursor read in chunks
+    text += b"".join(content).decode()
+    assert len(read) == 5 and text.count("\n") == 6
+
+
 def test_every_export_is_audited(admin_client, project, response):
     export(admin_client, project, "sessions", "csv")
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, object_id=str(project.public_id))
@@ -116,6 +146,30 @@ def test_labels_come_in_the_language_asked_for(admin_client, project, response, 
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert labels["attended"] == "møtte opp"
     assert meta.variable_value_labels["attended"] == {0: "nei", 1: "ja"}
+
+
+@pytest.mark.parametrize("file_format, reader", [("sav", pyreadstat.read_sav), ("dta", pyreadstat.read_dta)])
+def test_dates_and_times_read_back_as_they_are(admin_client, project, session, tmp_path, file_format, reader):
+    reply = export(admin_client, project, "treatments", file_format)
+    path = tmp_path / f"treatments.{file_format}"
+    path.write_bytes(body(reply))
+    frame, meta = reader(path)
+    assert frame.loc[0, "started_on"] == pd.Timestamp(session.treatment.started_on)
+    reply = export(admin_client, project, "sessions", file_format)
+    path.write_bytes(body(reply))
+    frame, meta = reader(path)
+    started = session.starts_at.astimezone(UTC).replace(tzinfo=None)
+    assert abs(frame.loc[0, "starts_at"] - pd.Timestamp(started)) < pd.Timedelta(milliseconds=1)
+
+
+def test_an_spss_file_of_too_many_rows_is_refused_with_the_reason(admin_client, project, session, monkeypatch):
+    Session.objects.create(treatment=session.treatment, number=2, starts_at=timezone.now())
+    monkeypatch.setattr(writers, "ROW_LIMIT", 1)
+    reply = export(admin_client, project, "sessions", "sav")
+    assert reply.status_code == 200
+    assert "Eksporter den som CSV" in reply.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+    assert body(export(admin_client, project, "sessions", "csv")).decode("utf-8-sig").count("\n") == 3
 
 
 def test_a_workbook_holds_the_table_and_its_dictionary(admin_client, project, response):
@@ -182,6 +236,15 @@ def test_the_api_exports_for_an_administrator_and_refuses_others(admin_client, t
     sign_in(therapist_client, therapist)
     assert therapist_client.get(url, query).status_code == 403
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1
+
+
+def test_the_api_refuses_an_spss_file_of_too_many_rows_with_the_reason(admin_client, project, session, monkeypatch):
+    monkeypatch.setattr(writers, "ROW_LIMIT", 0)
+    url = reverse("v1:research_export", kwargs={"public_id": project.public_id, "dataset_table": "sessions"})
+    reply = admin_client.get(url, {"file_format": "sav"})
+    assert reply.status_code == 400
+    assert "CSV" in reply.json()["file_format"][0]
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 
 def test_the_api_answers_a_bad_table_with_the_reason(admin_client, project):

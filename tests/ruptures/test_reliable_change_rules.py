@@ -1,15 +1,20 @@
 """The clinic's reliable change: a plain number of points until enough first scores exist, then the
 reliable change index from them (Jacobson & Truax 1991), which the rules page states."""
 
+from datetime import timedelta
+
 import numpy as np
 import pandas as pd
 import pingouin
 from django.urls import reverse
+from django.utils import timezone
 
 from allianse.clinic.services import register_patient
 from allianse.core.measures import Basis
+from allianse.feedback.services import PATIENT_CHECK
 from allianse.ruptures import rules
-from allianse.ruptures.models import SignalRuleSettings
+from allianse.ruptures.daily import update_running
+from allianse.ruptures.models import FirstScores, SignalRuleSettings
 from tests.conftest import sign_in
 from tests.ruptures.conftest import ITEMS, add_session, alliance
 
@@ -51,3 +56,17 @@ def test_the_clinics_first_scores_give_the_index_once_there_are_enough(client, a
     page = client.get(reverse("ruptures:rules")).content.decode()
     assert f"mer enn {change.threshold:.2f}".replace(".", ",") + " poeng" in page
     assert "klinikkens førsteskårer fra 10 behandlinger" in page
+
+
+def test_the_daily_run_keeps_the_first_scores_for_each_treatments_update(therapist, monkeypatch):
+    """The daily run reads the first scores and keeps them: updating a treatment afterwards reads
+    them kept, not from every response, until a run is overdue."""
+    _clinic(therapist)
+    SignalRuleSettings.objects.create(overrides={"norms_min_treatments": 10})
+    update_running(notify=False)
+    read = []
+    monkeypatch.setattr(rules, "first_items", lambda key: read.append(key) or np.empty((0, len(ITEMS))))
+    kept = rules.current_rules().change_basis
+    assert read == [] and kept.basis == Basis.CLINIC and kept.treatments == 10
+    FirstScores.objects.update(read_at=timezone.now() - rules.KEPT_FOR - timedelta(minutes=1))
+    assert rules.current_rules().change_basis.basis == Basis.FIXED and read == [PATIENT_CHECK]

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from allianse.clinic.services import register_patient
-from allianse.ruptures import daily, updates
+from allianse.ruptures import daily, first_run, updates
 from allianse.ruptures.models import RuptureEpisode, Signal
 from allianse.ruptures.rules import current_rules
 from tests.ruptures.conftest import add_session, alliance, therapist_view
@@ -46,17 +46,24 @@ def run() -> tuple[CommandError | None, str, str]:
     return None, out.getvalue(), err.getvalue()
 
 
-def break_episode_assignment(monkeypatch, treatment) -> None:
-    """Episode assignment raises for `treatment` alone, after its signals were written, so the
-    rollback has something to undo."""
-    assign = updates._EpisodeBook.assign
+def break_updates(monkeypatch, treatment) -> None:
+    """Updating `treatment` raises, after its signals were written so the rollback has something to
+    undo: in the bulk first update of its chunk (`first_run`, whose chunk is then updated treatment
+    by treatment) and in its own update's episode assignment."""
+    assign, plan_treatment = updates._EpisodeBook.assign, first_run._Plan._treatment
 
     def assign_or_fail(book):
         if book.treatment.pk == treatment.pk:
             raise RuntimeError("episode assignment broke")
         assign(book)
 
+    def plan_or_fail(plan, treatment_key, *args):
+        plan_treatment(plan, treatment_key, *args)
+        if treatment_key == str(treatment.pk):
+            raise RuntimeError("bulk episode assignment broke")
+
     monkeypatch.setattr(updates._EpisodeBook, "assign", assign_or_fail)
+    monkeypatch.setattr(first_run._Plan, "_treatment", plan_or_fail)
 
 
 def test_every_running_treatment_gets_its_signals_and_episode(ruptured):
@@ -81,7 +88,7 @@ def test_a_second_run_finds_nothing_new(ruptured):
 
 def test_one_failing_treatment_is_rolled_back_and_the_others_are_updated(ruptured, monkeypatch, caplog):
     first, second, _ = ruptured
-    break_episode_assignment(monkeypatch, first)
+    break_updates(monkeypatch, first)
     error, out, err = run()
     assert error is not None and error.returncode == 1
     assert str(error) == "1 treatment(s) could not be updated."
@@ -96,7 +103,7 @@ def test_one_failing_treatment_is_rolled_back_and_the_others_are_updated(rupture
 
 def test_the_failed_treatment_is_caught_up_by_the_next_run(ruptured, monkeypatch):
     first, _, _ = ruptured
-    break_episode_assignment(monkeypatch, first)
+    break_updates(monkeypatch, first)
     assert run()[0] is not None
     monkeypatch.undo()
     error, out, _ = run()
@@ -110,7 +117,7 @@ def test_a_chunk_the_batch_cannot_read_is_updated_treatment_by_treatment(rupture
     def unreadable(*args):
         raise ValueError("malformed series")
 
-    monkeypatch.setattr(daily, "changed_treatments", unreadable)
+    monkeypatch.setattr(daily, "read_chunk", unreadable)
     error, out, _ = run()
     assert error is None and out.startswith("2 running treatment(s), 2 updated, 0 failed:")
     assert RuptureEpisode.objects.filter(treatment__in=[first, second]).count() == 2
@@ -123,10 +130,10 @@ def test_the_batch_sees_what_each_treatments_update_sees(ruptured):
     first, second, _ = ruptured
     rules, now = current_rules(), timezone.now()
     ids = [first.pk, second.pk]
-    assert daily.changed_treatments(ids, rules, now) == set(ids)
+    assert daily.read_chunk(ids, rules, now).changed == set(ids)
     for treatment in (first, second):
         assert updates.update_for_treatment(treatment=treatment, notify=False, now=now).new_signals
-    assert daily.changed_treatments(ids, rules, now) == set()
+    assert daily.read_chunk(ids, rules, now).changed == set()
 
 
 def test_the_daily_run_on_unchanged_data_costs_the_same_queries_at_any_size(ruptured, therapist):

@@ -10,8 +10,9 @@ therapists notice, and dropout by approach; repair went with lower dropout (Mura
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from statistics import median
+from typing import Any
 
 from ..response_rates import wilson_interval as wilson_arrays
 
@@ -134,3 +135,32 @@ def perspective_rates(counts: dict[str, tuple[int, int]]) -> tuple[Rate, ...]:
 
 def median_or_none(values: list[float]) -> float | None:
     return float(median(values)) if values else None
+
+
+def figures_to_json(figures: OverviewFigures) -> dict[str, Any]:
+    """The figures as plain JSON values, to be kept and read back by `figures_from_json`."""
+    return asdict(figures)
+
+
+def figures_from_json(data: dict[str, Any]) -> OverviewFigures:
+    def rate(value: dict[str, Any]) -> Rate:
+        published = value.get("published")
+        return Rate(**{**value, "published": tuple(published) if published is not None else None})
+
+    held_back = data.get("held_back_noticed")
+    return OverviewFigures(
+        **{
+            **data,
+            "dropout_groups": tuple(rate(value) for value in data.get("dropout_groups", ())),
+            "perspectives": tuple(rate(value) for value in data.get("perspectives", ())),
+            "held_back_noticed": rate(held_back) if held_back is not None else None,
+            "dropout_by_approach": tuple(rate(value) for value in data.get("dropout_by_approach", ())),
+        }
+    )
+
+
+def relabelled(figures: OverviewFigures, labels: dict[str, str]) -> OverviewFigures:
+    """The figures with the dropout rates by approach named by `labels` ({rate key: name}), e.g. in
+    the reader's language rather than the one they were counted in."""
+    rates = tuple(replace(rate, label=labels.get(rate.key, rate.label)) for rate in figures.dropout_by_approach)
+    return replace(figures, dropout_by_approach=rates)

@@ -42,7 +42,20 @@ def agreement(matrix: ArrayLike) -> Agreement:
 
 
 def agreement_batch(ratings: np.ndarray) -> AgreementBatch:
-    """Exact and within-one agreement of every item of an items x targets x raters cube."""
+    """Exact and within-one agreement of every item of an items x targets x raters cube, worked
+    out item by item: one item's pairs of raters fit in the processor's cache, a whole
+    instrument's (items x targets x raters^2) do not, and take several times as long."""
+    if ratings.shape[0] < 2:
+        return _agreement_of_items(ratings)
+    parts = [_agreement_of_items(ratings[item : item + 1]) for item in range(ratings.shape[0])]
+    return AgreementBatch(
+        exact=np.concatenate([part.exact for part in parts]),
+        within_one=np.concatenate([part.within_one for part in parts]),
+        problem=np.concatenate([part.problem for part in parts]),
+    )
+
+
+def _agreement_of_items(ratings: np.ndarray) -> AgreementBatch:
     differences = pair_differences(ratings)
     pairs = ~np.isnan(differences) & ~np.eye(ratings.shape[2], dtype=bool)
     pairs_per_target = pairs.sum(axis=(2, 3))

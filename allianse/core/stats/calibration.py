@@ -51,10 +51,14 @@ def largest_pair_differences(frame: pd.DataFrame, limit: int = 5) -> pd.DataFram
     """The `limit` item and rater pairs that differ most: mean absolute difference over the
     segments both rated (ties: more shared segments first, then item and rater order)."""
     cube = ratings_cube(frame)
-    differences = pair_differences(cube.values)  # items x segments x raters x raters
-    shared = (~np.isnan(differences)).sum(axis=1)
+    items, _segments, count = cube.values.shape
+    shared, total = np.zeros((items, count, count), dtype=int), np.zeros((items, count, count))
+    for index, values in enumerate(cube.values):  # item by item: a whole cube's pairs do not fit in the cache
+        differences = pair_differences(values)  # segments x raters x raters
+        shared[index] = (~np.isnan(differences)).sum(axis=0)
+        total[index] = np.nansum(differences, axis=0)
     with np.errstate(invalid="ignore"):
-        mean_absolute = np.nansum(differences, axis=1) / shared
+        mean_absolute = total / shared
     item, first, second = np.nonzero((shared > 0) & np.triu(np.ones(shared.shape[1:], dtype=bool), k=1))
     raters = np.array(cube.rater_names)
     table = pd.DataFrame(

@@ -3,10 +3,12 @@
 Checks and missed sessions update their treatment as they arrive, as background tasks; this
 catches what nothing announces (a check link that expired unanswered) and any update whose task
 failed for good, and is meant to run daily (cron, timer). It runs the signal rules over all running
-treatments at once and updates only those where something changed (`ruptures.daily`). The
-therapists' e-mail about new signals is enqueued as a task for the worker.
-Each changed treatment is updated in its own transaction: one that fails is rolled back and logged,
-the others are still updated, and the run ends with a non-zero exit status so the scheduler reports it.
+treatments at once and updates only those where something changed (`ruptures.daily`): those with
+nothing stored yet (the first run) in bulk, a chunk at a time, the others each in its own
+transaction. The therapists' e-mail about new signals is enqueued as a task for the worker.
+A treatment whose update fails is rolled back and logged (a chunk whose bulk write fails is updated
+treatment by treatment), the others are still updated, and the run ends with a non-zero exit
+status so the scheduler reports it.
 """
 
 from django.core.management.base import BaseCommand, CommandError
