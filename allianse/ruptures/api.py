@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from allianse.accounts import audit
 from allianse.accounts.access import get_visible_or_404
 from allianse.accounts.models import ApiPart
+from allianse.clinic.models import Treatment
 
 from .models import EpisodeStageNote, RuptureEpisode, Signal
 from .services import stage_count
@@ -111,7 +112,10 @@ class _OwnTreatments(viewsets.ReadOnlyModelViewSet):
     api_part = ApiPart.RUPTURES
 
     def get_queryset(self):
-        return self.base_queryset().filter(treatment__therapists=self.request.user).distinct()
+        # A subquery rather than a join: a join needs DISTINCT over every column, which PostgreSQL
+        # sorts whole before it can count or page.
+        own = Treatment.objects.for_therapist(self.request.user).values("pk")
+        return self.base_queryset().filter(treatment__in=own)
 
     def get_object(self):
         return get_visible_or_404(

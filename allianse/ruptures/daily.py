@@ -23,7 +23,7 @@ from functools import cached_property
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from allianse.clinic.models import Session, Treatment
@@ -32,13 +32,14 @@ from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
 from allianse.feedback.series import series_frames
 
 from . import first_run
-from .models import Recovery, RuptureEpisode, Signal
+from .models import EpisodeEvent, Recovery, RuptureEpisode, Signal
 from .observers import observer_views, with_observers
 from .rules import current_rules
 from .updates import RECOVERY, Span, span_holding, update_for_treatment
 
 logger = logging.getLogger(__name__)
 
+ANALYZE_AFTER = 10_000  # new signals in one run that make it a bulk import of its own
 CHUNK = 2000  # treatments per batch read: a few tens of thousands of sessions
 STATE_COLUMNS = ["session_id", "starts_at", "answered", "links", "link_expires_at"]
 
@@ -69,7 +70,19 @@ def update_running(*, notify: bool = True, now: datetime | None = None, chunk: i
         if read is not None:
             written = _write_first_runs(read, result, notify=notify, now=now)
             _update_each(read.changed - written, result, notify=notify, now=now)
+    if result.new_signals >= ANALYZE_AFTER:
+        _analyze()
     return result
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the tables a first run filled: until autovacuum gets to them,
+    PostgreSQL would plan the pages' queries as if they were still empty."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(model._meta.db_table for model in (Signal, RuptureEpisode, EpisodeEvent))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _write_first_runs(read: Chunk, result: DailyResult, *, notify: bool, now: datetime) -> set[int]:

@@ -147,3 +147,15 @@ def test_the_daily_run_on_unchanged_data_costs_the_same_queries_at_any_size(rupt
     for _ in range(3):
         with_a_rupture(register_patient(therapist=therapist, name="", language="nb", started_on=timezone.localdate()))
     assert queries_of_a_quiet_run() == few
+
+
+@pytest.mark.parametrize("threshold, analysed", [(1, True), (10_000, False)])
+def test_a_run_that_stores_many_signals_renews_the_planners_statistics(ruptured, monkeypatch, threshold, analysed):
+    monkeypatch.setattr(daily, "ANALYZE_AFTER", threshold)
+    with CaptureQueriesContext(connection) as queries:
+        result = daily.update_running(notify=False)
+    assert result.new_signals >= 1
+    statements = [query["sql"] for query in queries if query["sql"].startswith("ANALYZE")]
+    # PostgreSQL plans by its statistics; SQLite's planner needs none renewed
+    expected = ["ANALYZE ruptures_signal, ruptures_ruptureepisode, ruptures_episodeevent"]
+    assert statements == (expected if analysed and connection.vendor == "postgresql" else [])

@@ -170,6 +170,18 @@ def test_needs_attention_reads_a_fixed_number_of_queries(therapist_client, thera
     assert count() == one
 
 
+def test_needs_attention_comes_ten_at_a_time_most_urgent_first(therapist_client, therapist):
+    for _ in range(12):
+        with_rupture(register_patient(therapist=therapist, name="", language="nb", started_on="2026-01-05"))
+    first = therapist_client.get(reverse("caseload:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert first.count('<li class="urgency-') == 10 and "1–10 of 12" in first and "?attention=2" in first
+    second = therapist_client.get(reverse("caseload:home"), {"attention": 2}, HTTP_ACCEPT_LANGUAGE="nb")
+    html = second.content.decode()
+    assert html.count('<li class="urgency-') == 2 and "11–12 av 12" in html and "mer presserende" in html
+    shown = AuditEvent.objects.filter(detail="needs attention").order_by("pk")
+    assert [len(event.patient_ids) for event in shown] == [10, 2]  # only the patients on the page shown
+
+
 def test_signals_become_an_episode_or_are_acknowledged_from_needs_attention(therapist_client, treatment):
     add_session(treatment, patient=alliance(6, held_back=True))
     updates.update_for_treatment(treatment=treatment, notify=False)

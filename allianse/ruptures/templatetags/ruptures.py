@@ -4,6 +4,7 @@ sentences that describe an episode's history."""
 from __future__ import annotations
 
 from django import template
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from allianse.accounts import audit
@@ -16,12 +17,16 @@ register = template.Library()
 Action = EpisodeEvent.Action
 
 
+ATTENTION_PAGE = 10
+
+
 @register.inclusion_tag("ruptures/_needs_attention.html", takes_context=True)
 def needs_attention(context) -> dict:
-    """'Needs attention' on the therapist's home: most urgent first, each with why and what to do.
-    Every patient listed is written to the audit log (one query for all)."""
+    """'Needs attention' on the therapist's home: most urgent first, each with why and what to do,
+    `ATTENTION_PAGE` at a time (a caseload taken over with its history can have hundreds). Every
+    patient listed is written to the audit log (one query for all)."""
     request = context["request"]
-    items = pages.needs_attention(request.user)
+    items = Paginator(pages.needs_attention(request.user), ATTENTION_PAGE).get_page(request.GET.get("attention"))
     audit.record_patients_shown(
         request, [patient for item in items for patient in item.patients], detail="needs attention"
     )
