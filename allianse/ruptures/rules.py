@@ -70,10 +70,11 @@ def first_items(instrument_key: str) -> np.ndarray:
 
 
 def kept_first_items(instrument_key: str) -> np.ndarray:
-    """`first_items` as the daily run kept it (`keep_first_items`; one query), or read now if no
-    run kept it within KEPT_FOR."""
+    """`first_items` as the daily run kept it (`keep_first_items`; one query), or read and kept
+    now if no run kept it within KEPT_FOR (a clinic whose daily run has not come yet): reading
+    them means every current response, which no request or task should repeat."""
     kept = FirstScores.objects.filter(instrument_key=instrument_key, read_at__gte=timezone.now() - KEPT_FOR).first()
-    return np.load(io.BytesIO(kept.items)) if kept else first_items(instrument_key)
+    return np.load(io.BytesIO(kept.items)) if kept else keep_first_items(instrument_key)
 
 
 def keep_first_items(instrument_key: str) -> np.ndarray:

@@ -70,3 +70,15 @@ def test_the_daily_run_keeps_the_first_scores_for_each_treatments_update(therapi
     assert read == [] and kept.basis == Basis.CLINIC and kept.treatments == 10
     FirstScores.objects.update(read_at=timezone.now() - rules.KEPT_FOR - timedelta(minutes=1))
     assert rules.current_rules().change_basis.basis == Basis.FIXED and read == [PATIENT_CHECK]
+    # read once and kept: the next update does not read every response again
+    assert rules.current_rules().change_basis.basis == Basis.FIXED and read == [PATIENT_CHECK]
+
+
+def test_before_any_daily_run_the_first_request_reads_the_first_scores_and_keeps_them(therapist, monkeypatch):
+    _clinic(therapist)
+    SignalRuleSettings.objects.create(overrides={"norms_min_treatments": 10})
+    assert not FirstScores.objects.exists()
+    assert rules.current_rules().change_basis.treatments == 10
+    read = []
+    monkeypatch.setattr(rules, "first_items", lambda key: read.append(key) or np.empty((0, len(ITEMS))))
+    assert rules.current_rules().change_basis.treatments == 10 and read == []
