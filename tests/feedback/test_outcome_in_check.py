@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from allianse.accounts.models import AuditEvent
 from allianse.core.response_rates import Period
@@ -68,6 +69,6 @@ def test_half_answered_it_asks_for_the_rest_and_stores_nothing(client, link):
 def test_the_outcome_is_not_counted_as_a_check_link_of_its_own(client, link, session):
     client.post(url(link), GOOD | OUTCOME)
     assert Administration.objects.count() == 2
-    day = session.starts_at.date()
+    day = timezone.localdate(session.starts_at)  # the clinic's date, which is not UTC's near midnight
     rows = patient_check_links(Period(day, day))
     assert [row["check"] for row in rows] == [f"{session.pk}:{PATIENT_CHECK}"]
