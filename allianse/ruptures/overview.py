@@ -191,11 +191,13 @@ def _resolution_times(episodes: QuerySet) -> tuple[list[float], list[float]]:
     return sessions, days
 
 
-def _answered(instrument_key: str, selection: Selection) -> QuerySet:
-    """Current responses of `instrument_key` to sessions in the period."""
-    return Response.objects.filter(superseded_by__isnull=True, instrument_key=instrument_key).filter(
-        _in_period(selection, "session__starts_at")
-    )
+def _answered(instrument_key: str, selection: Selection, **session) -> QuerySet:
+    """Current responses of `instrument_key` to sessions in the period (`session`: which ones)."""
+    return Response.objects.filter(
+        superseded_by__isnull=True,
+        instrument_key=instrument_key,
+        **{f"session__{name}": value for name, value in session.items()},
+    ).filter(_in_period(selection, "session__starts_at"))
 
 
 def _yes(instrument_key: str, role: str) -> Q:
@@ -205,29 +207,21 @@ def _yes(instrument_key: str, role: str) -> Q:
 
 
 def _perspectives(selection: Selection, treatments: QuerySet) -> tuple[Rate, ...]:
-    """Per perspective, the treatments it rated in the period and those with a rupture in its view:
-    distinct treatments counted over the answers (one pass each), not an EXISTS per treatment."""
+    """Per perspective, the treatments it rated in the period and those with a rupture in its view."""
     if treatments.query.is_empty():
         return figures.perspective_rates({})
-    chosen = treatments.values("pk")
-    found: dict[str, tuple[int, int]] = {}
+    counted: dict[str, Any] = {}
     for key, instrument_key in (("patient", PATIENT_CHECK), ("therapist", THERAPIST_CHECK)):
-        counted = (
-            _answered(instrument_key, selection)
-            .filter(session__treatment__in=chosen)
-            .aggregate(
-                rated=Count("session__treatment", distinct=True),
-                rupture=Count("session__treatment", distinct=True, filter=_yes(instrument_key, roles.RUPTURE)),
-            )
-        )
-        found[key] = (counted["rated"], counted["rupture"])
-    sessions = Session.objects.filter(treatment__in=chosen).filter(_in_period(selection, "starts_at"))
-    counted = sessions.filter(rated_sessions()).aggregate(
-        rated=Count("treatment", distinct=True),
-        rupture=Count("treatment", distinct=True, filter=rated_sessions(rupture=True)),
+        answered = _answered(instrument_key, selection, treatment=OuterRef("pk"))
+        counted[f"{key}_rated"] = Count("pk", filter=Exists(answered))
+        counted[f"{key}_rupture"] = Count("pk", filter=Exists(answered.filter(_yes(instrument_key, roles.RUPTURE))))
+    sessions = Session.objects.filter(treatment=OuterRef("pk")).filter(_in_period(selection, "starts_at"))
+    counted["observer_rated"] = Count("pk", filter=Exists(sessions.filter(rated_sessions())))
+    counted["observer_rupture"] = Count("pk", filter=Exists(sessions.filter(rated_sessions(rupture=True))))
+    found = treatments.aggregate(**counted)
+    return figures.perspective_rates(
+        {key: (found[f"{key}_rated"], found[f"{key}_rupture"]) for key in figures.PERSPECTIVES}
     )
-    found["observer"] = (counted["rated"], counted["rupture"])
-    return figures.perspective_rates(found)
 
 
 def _held_back_noticed(selection: Selection, treatments: QuerySet) -> Rate:
@@ -237,17 +231,13 @@ def _held_back_noticed(selection: Selection, treatments: QuerySet) -> Rate:
     key, published = "held_back_noticed", figures.HELD_BACK_NOTICED_PUBLISHED
     if treatments.query.is_empty():
         return Rate(key, 0, 0, published)
-    held_back = (
-        _answered(PATIENT_CHECK, selection)
-        .filter(session__treatment__in=treatments.values("pk"))
-        .filter(_yes(PATIENT_CHECK, roles.HELD_BACK))
-        .values("session")
-    )
-    noticed = _yes(THERAPIST_CHECK, roles.RUPTURE) | _yes(THERAPIST_CHECK, roles.HELD_BACK)
+    therapist = _answered(THERAPIST_CHECK, selection, pk=OuterRef("pk"))
+    held_back = _answered(PATIENT_CHECK, selection, pk=OuterRef("pk")).filter(_yes(PATIENT_CHECK, roles.HELD_BACK))
+    noticed = therapist.filter(_yes(THERAPIST_CHECK, roles.RUPTURE) | _yes(THERAPIST_CHECK, roles.HELD_BACK))
     found = (
-        _answered(THERAPIST_CHECK, selection)
-        .filter(session__in=held_back)
-        .aggregate(n=Count("session", distinct=True), noticed=Count("session", distinct=True, filter=noticed))
+        Session.objects.filter(treatment__in=treatments.values("pk"))
+        .filter(Exists(held_back), Exists(therapist))
+        .aggregate(n=Count("pk"), noticed=Count("pk", filter=Exists(noticed)))
     )
     return Rate(key, found["noticed"], found["n"], published)
 
