@@ -35,8 +35,8 @@ def build(name: str, log=print) -> dict[str, int]:
 
     size = Size.named(name)
     rng = random.Random(SEED)
-    staff = _staff(size)
-    pool = _AnswerPool()
+    staff = create_staff(size)
+    pool = AnswerPool()
     for start in range(0, size.treatments, 500):
         with transaction.atomic():
             _treatments(staff["therapists"], range(start, min(start + 500, size.treatments)), pool, rng)
@@ -61,7 +61,9 @@ def counts() -> dict[str, int]:
     }
 
 
-def _staff(size: Size) -> dict:
+def create_staff(size: Size) -> dict:
+    """The therapists of `size` and an administrator, each with their role and a confirmed second
+    factor: {"therapists": [...], "administrator": user}."""
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -83,7 +85,7 @@ def _staff(size: Size) -> dict:
     return {"therapists": therapists, "administrator": administrator}
 
 
-class _AnswerPool:
+class AnswerPool:
     """Checked and scored answers of the patient's and therapist's checks at each alliance level,
     with and without a reported rupture, scored once and reused."""
 
@@ -123,7 +125,7 @@ class _AnswerPool:
                     target[(level, ruptured)] = variants
 
 
-def _treatments(therapists, numbers: range, pool: _AnswerPool, rng: random.Random) -> None:
+def _treatments(therapists, numbers: range, pool: AnswerPool, rng: random.Random) -> None:
     from django.utils import timezone
 
     from allianse.clinic.models import Patient, Session, Treatment

@@ -47,7 +47,7 @@ def build(size: str, log=print) -> dict[str, int]:
     if not therapists:
         from bench import scale_data
 
-        therapists = scale_data._staff(scale_data.Size.named(size))["therapists"]
+        therapists = scale_data.create_staff(scale_data.Size.named(size))["therapists"]
     rng = random.Random(SEED)
     pool = _AnswerPool(rng)
     count = GROUPS[size]

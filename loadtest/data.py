@@ -31,13 +31,14 @@ def prepare(clients: int, per_client: int) -> list[str]:
     from allianse.clinic.models import Patient, Session, Treatment
     from allianse.feedback.models import Administration, Respondent
     from allianse.feedback.services import PATIENT_CHECK
-    from bench.scale_data import Size, _staff
+    from bench.scale_data import Size, create_staff
 
     now = timezone.now()
     rng = random.Random(SEED)
     count = clients * per_client
     with transaction.atomic():
-        therapists = _staff(Size(therapists=max(1, count // CASELOAD), treatments=count, audit_rows=0))["therapists"]
+        size = Size(therapists=max(1, count // CASELOAD), treatments=count, audit_rows=0)
+        therapists = create_staff(size)["therapists"]
         patients = Patient.objects.bulk_create(Patient(code=f"L{n:07d}", language="nb") for n in range(count))
         lengths = [rng.randint(*HISTORY) for _ in patients]
         treatments = Treatment.objects.bulk_create(
@@ -81,9 +82,9 @@ def answered_history(treatments, lengths: dict[int, int], owners: dict, rng: ran
     from allianse.clinic.models import Session
     from allianse.feedback.models import Administration, Respondent, Response
     from allianse.feedback.services import PATIENT_CHECK
-    from bench.scale_data import _AnswerPool
+    from bench.scale_data import AnswerPool
 
-    now, pool = timezone.now(), _AnswerPool()
+    now, pool = timezone.now(), AnswerPool()
     sessions = Session.objects.bulk_create(
         Session(
             treatment=treatment,

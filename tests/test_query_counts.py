@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from allianse.ruptures.daily import update_running
-from bench.scale_data import _AnswerPool, _treatments
+from bench.scale_data import AnswerPool, _treatments
 from tests.conftest import make_user, sign_in
 from tests.test_every_page import routes
 
@@ -42,7 +42,7 @@ def queries_per_page(client: Client) -> dict[str, tuple[int, int]]:
 def test_list_pages_cost_the_same_queries_at_four_times_the_size(db):
     therapists = [make_user(f"therapist{n}", "therapist") for n in range(2)]
     administrator = make_user("administrator", "administrator")
-    pool, rng = _AnswerPool(), random.Random(7)
+    pool, rng = AnswerPool(), random.Random(7)
     clients = {}
     for user in (*therapists, administrator):
         clients[user.username] = Client()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from django.core.cache import cache
@@ -32,6 +33,7 @@ from . import charts, comparison
 from .models import Assignment, Rating, RatingStudy
 from .services import blocked_segments, current_ratings
 
+T = TypeVar("T")
 SCORE_PREFIX = "score:"
 FORM_SHOWN = "ICC2"  # ICC(A,1): absolute agreement of a single rater, what a trainee's rating is worth
 FORM_AVERAGE = "ICC2k"
@@ -240,6 +242,21 @@ class _Analysis:
 ANALYSIS_SECONDS = 60 * 60
 
 
+def kept_for_ratings(name: str, ratings: QuerySet[Rating], parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept for `ANALYSIS_SECONDS` under a key made of `name`, `parts` and the state of
+    `ratings` (their count and newest id: a new, corrected or withdrawn rating changes it). A
+    result with a `problem` (said in the reader's language) is not kept."""
+    state = ratings.aggregate(count=Count("pk"), newest=Max("pk"))
+    key = repr((name, *parts, state["count"], state["newest"]))
+    key = f"rating:{name}:{hashlib.sha256(key.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        if getattr(found, "problem", None) is None:
+            cache.set(key, found, ANALYSIS_SECONDS)
+    return found
+
+
 def _analysis(study: RatingStudy, labels: dict[int, str] | None, blocked: list[int]) -> _Analysis:
     def analyse() -> _Analysis:
         frame = study_ratings_frame(study, labels, blocked)
@@ -248,20 +265,9 @@ def _analysis(study: RatingStudy, labels: dict[int, str] | None, blocked: list[i
         summary = rater_summary(against_others(items_only))
         return _Analysis(frame, report, problem, summary, largest_pair_differences(items_only))
 
-    state = (
-        current_ratings(study, blocked)
-        .filter(assignment__kind=Assignment.Kind.RATER)
-        .aggregate(count=Count("pk"), newest=Max("pk"))
-    )
-    shown = sorted((labels or {}).items())
-    key = repr((study.pk, study.instrument_key, state["count"], state["newest"], sorted(blocked), shown))
-    key = f"rating:agreement:{hashlib.sha256(key.encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is None:
-        found = analyse()
-        if found.problem is None:  # a problem is said in the reader's language, and found quickly
-            cache.set(key, found, ANALYSIS_SECONDS)
-    return found
+    ratings = current_ratings(study, blocked).filter(assignment__kind=Assignment.Kind.RATER)
+    parts = (study.pk, study.instrument_key, sorted(blocked), sorted((labels or {}).items()))
+    return kept_for_ratings("agreement", ratings, parts, analyse)
 
 
 def study_agreement(study: RatingStudy, language: str, labels: dict[int, str] | None = None) -> StudyAgreement:

@@ -17,7 +17,7 @@ from allianse.accounts.models import User
 from allianse.core.measures import Instrument
 
 from . import comparison, consents, services
-from .agreement import SCORE_PREFIX, rating_values, ratings_frame
+from .agreement import SCORE_PREFIX, kept_for_ratings, rating_values, ratings_frame
 from .clock import format_clock
 from .forms import RatingForm
 from .models import Assignment, Rating, RatingDraft, RatingStudy, Segment
@@ -207,12 +207,19 @@ def disagreement(frame: pd.DataFrame) -> pd.DataFrame:
     return table.assign(spread=table["high"] - table["low"])
 
 
+def _disagreement(study: RatingStudy) -> pd.DataFrame:
+    """`disagreement` of the study's current rater ratings."""
+    frame = ratings_frame(rating_values(current_rater_ratings(study)), services.instruments.get(study.instrument_key))
+    return disagreement(frame) if len(frame) else pd.DataFrame(columns=["segment", "item", "spread", "raters"])
+
+
 def consensus_overview(study: RatingStudy, language: str) -> dict[str, Any]:
     """The study's segments ordered by how much their raters disagree (the sum of the items'
     ranges), each with its most disputed items and whether a consensus is recorded."""
     instrument = services.instruments.get(study.instrument_key)
-    frame = ratings_frame(rating_values(current_rater_ratings(study)), instrument)
-    table = disagreement(frame) if len(frame) else pd.DataFrame(columns=["segment", "item", "spread", "raters"])
+    table = kept_for_ratings(
+        "disagreement", current_rater_ratings(study), (study.pk, study.instrument_key), lambda: _disagreement(study)
+    )
     segments = {str(segment.public_id): segment for segment in study.segments.select_related("recording")}
     agreed = set(
         Rating.objects.filter(

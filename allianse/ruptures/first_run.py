@@ -33,7 +33,8 @@ BATCH = 1000  # rows per bulk statement
 def store(read: Chunk, treatment_ids: set[int], *, notify: bool, now: datetime) -> dict[int, UpdateResult]:
     """Store the signals and episodes of those of `treatment_ids` (changed treatments of `read`)
     that still have nothing stored once their rows are locked, as `update_for_treatment` would,
-    in the caller's transaction; with `notify`, enqueue the therapists' e-mails. Their results."""
+    in the caller's transaction; with `notify`, enqueue the therapists' e-mails (news of each
+    treatment's latest session only: `updates.announce`). Their results."""
     plan = _Plan(read, _still_fresh(treatment_ids), now)
     RuptureEpisode.objects.bulk_create(plan.episodes, batch_size=BATCH)
     Signal.objects.bulk_create(plan.signals, batch_size=BATCH)
@@ -43,7 +44,7 @@ def store(read: Chunk, treatment_ids: set[int], *, notify: bool, now: datetime) 
     EpisodeEvent.objects.bulk_create(plan.events, batch_size=BATCH)
     if notify:
         for treatment_id, result in plan.results.items():
-            announce(treatment_id, result)
+            announce(treatment_id, result, latest_session_id=plan.latest_session[treatment_id])
     return plan.results
 
 
@@ -72,6 +73,7 @@ class _Plan:
         frame = read.frame[read.frame["treatment"].isin(keys)]
         numbers = zip(frame["treatment"], frame["session"].astype(int).tolist(), strict=True)
         self.session_ids = dict(zip(numbers, frame["session_id"].astype(int).tolist(), strict=True))
+        self.latest_session = {int(key): pk for (key, _number), pk in sorted(self.session_ids.items())}
         found: dict[str, list[tuple[int, Signal]]] = {}
         for record in read.table[read.table["treatment"].isin(keys)].itertuples(index=False):
             number = int(record.session)

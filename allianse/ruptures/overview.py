@@ -80,9 +80,10 @@ def clinic_overview(selection: Selection | None = None) -> OverviewFigures:
     )
 
 
-def perspective_shares(selection: Selection | None = None) -> tuple[Rate, ...]:
-    """Only the share of treatments with a rupture per perspective (one query), for the home page."""
-    selection = selection or Selection(members=INDIVIDUAL)
+def perspective_shares() -> tuple[Rate, ...]:
+    """Only the share of individual treatments with a rupture per perspective (one query), for the
+    home page."""
+    selection = Selection(members=INDIVIDUAL)
     return _perspectives(selection, _treatments(selection))
 
 

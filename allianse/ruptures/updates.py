@@ -18,8 +18,9 @@ from allianse.clinic.models import Treatment
 from allianse.core.measures import roles
 from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table
 from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
-from allianse.feedback.models import CheckStatus
+from allianse.feedback.models import Administration, CheckStatus, Response
 from allianse.feedback.series import SessionRow, series_frame, session_rows
+from allianse.feedback.services import PATIENT_CHECK
 from allianse.instruments import registry as instruments
 
 from .models import (
@@ -30,7 +31,7 @@ from .models import (
     Signal,
 )
 from .notifications import notify_therapists
-from .observers import observer_views, with_observers
+from .observers import ObserverView, observer_views, with_observers
 from .rules import current_rules
 from .services import log_event, marker_items_of
 
@@ -59,38 +60,99 @@ def update_for_treatment(*, treatment: Treatment, notify: bool = True, now: date
     """Run the signal rules over the treatment's series and bring signals and episodes up to date;
     with `notify`, new signals enqueue the therapists' e-mail (`notifications.notify_therapists`).
 
-    Idempotent: a second run on the same data stores nothing new. One series read and one call
-    of the core's rules; episodes are only recomputed when there is an episode to keep in step.
+    Idempotent: a second run on the same data stores nothing new. The series is read and the
+    core's tables computed before the write transaction (`_Computed`): on SQLite, whose
+    transactions take the database's write lock at their start, every other writer (patients
+    submitting checks among them) would otherwise wait for the pandas work. Under the lock the
+    tables are computed again only if what they rest on changed in between.
     """
     now = now or timezone.now()
+    computed = _Computed.read(treatment, now)
     with transaction.atomic():
         # One update per treatment at a time: two checks arriving together would otherwise both
-        # store the same new signals.
+        # store the same new signals. What is stored follows from the data as they are under the
+        # lock: tables from before a change another update has stored since would undo its work.
         Treatment.objects.select_for_update().filter(pk=treatment.pk).first()
-        rows = [row for row in session_rows(treatment) if _is_due(row, now)]
-        if not rows:
+        if not computed.is_current(treatment):
+            computed = _Computed.read(treatment, now)
+        if computed.tables is None:
             return UpdateResult()
-        rules = current_rules()
-        frame = with_observers(
-            series_frame(str(treatment.public_id), rows),
-            observer_views(treatment.sessions.all()),
-            [row.session.pk for row in rows],
-        )
-        series = prepare_series(frame, rules.scales)  # once for both tables
-        table = signal_table(series, rules)
-        book = _EpisodeBook(treatment, rows, series, table, rules, now)
+        book = _EpisodeBook(treatment, computed.rows, computed.tables, now)
+        first = not book.stored and not book.open  # nothing stored before: see `announce`
         retracted = book.store_signals()
         book.assign()
         book.update_recovery()
         result = UpdateResult(new_signals=book.new, opened=book.opened, retracted=retracted)
         if notify:
-            announce(treatment.pk, result)
+            announce(treatment.pk, result, latest_session_id=computed.rows[-1].session.pk if first else None)
     return result
 
 
-def announce(treatment_id: int, result: UpdateResult) -> None:
+@dataclass(frozen=True)
+class _Tables:
+    """The core's signal and episode tables of a treatment's due sessions, with the observers'
+    views and the clinic's rules they were computed with."""
+
+    views: dict[int, ObserverView]
+    rules: SignalRules
+    signals: pd.DataFrame
+    episodes: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """What an update stores from: the treatment's due session rows and their tables (None when
+    no session is due), with the state of the series they were read from (`_series_state`)."""
+
+    state: tuple
+    rows: list[SessionRow]
+    tables: _Tables | None
+
+    @classmethod
+    def read(cls, treatment: Treatment, now: datetime) -> _Computed:
+        state = _series_state(treatment)  # first: a change after it shows in `is_current`
+        rows = [row for row in session_rows(treatment) if _is_due(row, now)]
+        if not rows:
+            return cls(state, rows, None)
+        views, rules = observer_views(treatment.sessions.all()), current_rules()
+        frame = with_observers(series_frame(str(treatment.public_id), rows), views, [row.session.pk for row in rows])
+        series = prepare_series(frame, rules.scales)  # once for both tables
+        signals = signal_table(series, rules)
+        return cls(state, rows, _Tables(views, rules, signals, episode_table(series, signals, rules)))
+
+    def is_current(self, treatment: Treatment) -> bool:
+        """Whether the tables still follow from the stored data: the series' state, the observers'
+        views and the clinic's rules are as they were read (a few queries, no pandas)."""
+        if _series_state(treatment) != self.state:
+            return False
+        if self.tables is None:
+            return True
+        rules, read = current_rules(), self.tables.rules
+        same_rules = rules == read and rules.change_basis == read.change_basis  # equality leaves the basis out
+        return same_rules and observer_views(treatment.sessions.all()) == self.tables.views
+
+
+def _series_state(treatment: Treatment) -> tuple:
+    """What `session_rows` and `_is_due` read, as plain values: the sessions, the ids of their
+    responses (never edited: a correction is a new one) and the patient check links. Equal
+    states give equal rows, at a fraction of the cost of reading them."""
+    sessions = treatment.sessions.order_by("pk").values_list("pk", "number", "attended", "starts_at")
+    responses = Response.objects.filter(session__treatment=treatment).order_by("pk").values_list("pk", flat=True)
+    links = Administration.objects.filter(session__treatment=treatment, instrument_key=PATIENT_CHECK)
+    return tuple(sessions), tuple(responses), tuple(links.order_by("pk").values_list("pk", "revoked_at", "expires_at"))
+
+
+def announce(treatment_id: int, result: UpdateResult, *, latest_session_id: int | None = None) -> None:
     """Enqueue the therapists' e-mail about the result's new signals, if any, in the current
-    transaction: the e-mail is queued if and only if the signals are stored."""
+    transaction: the e-mail is queued if and only if the signals are stored.
+
+    A treatment's first update (nothing stored before it: a treatment imported with its history,
+    or the first run of the rules after an upgrade) stores signals from its whole history at once;
+    only those of its latest due session (`latest_session_id`) are news, as a check arriving now
+    would be. The rest is on the patient's page, without a trust's worth of e-mail."""
+    if latest_session_id is not None:
+        news = [signal for signal in result.new_signals if signal.session_id == latest_session_id]
+        result = UpdateResult(new_signals=news)
     if result.new_signals:
         background.enqueue(notify_therapists, treatment_id=treatment_id, episode_id=_episode_to_show(result))
 
@@ -125,8 +187,9 @@ class _EpisodeBook:
     none opens a new episode, any other signal stays on its own.
     """
 
-    def __init__(self, treatment, rows, series, table, rules: SignalRules, now: datetime) -> None:
-        self.treatment, self.series, self.table, self.rules, self.now = treatment, series, table, rules, now
+    def __init__(self, treatment: Treatment, rows: list[SessionRow], tables: _Tables, now: datetime) -> None:
+        self.treatment, self.now = treatment, now
+        self.table, self.core_episodes, self.rules = tables.signals, tables.episodes, tables.rules
         self.rows = {row.session.number: row for row in rows}
         self.stored = list(Signal.objects.filter(treatment=treatment).select_related("session"))
         self.new: list[Signal] = []
@@ -137,11 +200,10 @@ class _EpisodeBook:
             .select_related("first_session", "last_session", "recovery_session")
             .order_by("opened_at", "id")
         )
-        self._core_episodes: pd.DataFrame | None = None
 
     def store_signals(self) -> int:
         """Store the signals not stored yet; retract those the data no longer support (returned)."""
-        fresh = {(int(r.session), r.kind, r.detail): r for r in self.table.itertuples(index=False)}
+        fresh = {(int(cast(int, r.session)), r.kind, r.detail): r for r in self.table.itertuples(index=False)}
         known = {(s.session.number, s.kind, s.detail): s for s in self.stored}
         self.new = Signal.objects.bulk_create([self._signal(r) for key, r in fresh.items() if key not in known])
         stale = {s.pk for key, s in known.items() if key not in fresh and key[0] in self.rows and not s.retracted_at}
@@ -157,12 +219,6 @@ class _EpisodeBook:
 
     def _signal(self, record) -> Signal:
         return signal_of(record, treatment=self.treatment, session=self.rows[int(record.session)].session)
-
-    @property
-    def core_episodes(self) -> pd.DataFrame:
-        if self._core_episodes is None:
-            self._core_episodes = episode_table(self.series, self.table, self.rules)
-        return self._core_episodes
 
     def _core_of(self, number: int) -> int | None:
         """The core episode whose span holds this session, if any."""

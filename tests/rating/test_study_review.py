@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from allianse.accounts.models import AuditEvent, Role
-from allianse.rating import agreement, services
+from allianse.rating import agreement, services, study_pages
 from allianse.rating.models import Assignment, Rating, RatingStudy
 from tests.conftest import make_user, sign_in
 
@@ -136,6 +136,21 @@ def test_the_leader_records_a_consensus_that_becomes_the_reference(rater_client,
     assert services.current_consensus(study, segment).answers["i01_adherence"] == 4
 
 
+def test_the_consensus_overview_follows_new_and_corrected_ratings(study, segment, assignments, leader):
+    """The disagreement table is kept between views; a new or corrected rating is seen at once."""
+    first, second = assignments
+    rating = _submit(first, 4)
+    (row,) = study_pages.consensus_overview(study, "en")["rows"]
+    assert (row["spread"], row["raters"]) == (0.0, 1)
+    _submit(second, 4, i05_quality="1")
+    (row,) = study_pages.consensus_overview(study, "en")["rows"]
+    assert (row["spread"], row["raters"]) == (3.0, 2)
+    entered = services.RatingInput(answers={**full_answers(4), "i05_quality": "6"}, time_stamps={}, notes={})
+    services.correct_rating(rating=rating, entered=entered, reason="misread the scale", by=first.rater)
+    (row,) = study_pages.consensus_overview(study, "en")["rows"]
+    assert (row["spread"], row["raters"]) == (5.0, 2)
+
+
 def test_only_the_leader_reaches_the_consensus_view(rater_client, study, segment):
     assert rater_client.get(reverse("rating:consensus", args=[study.public_id])).status_code == 404
     url = reverse("rating:consensus_segment", args=[study.public_id, segment.public_id])
@@ -226,3 +241,17 @@ def test_study_pages_run_the_same_queries_whatever_the_size(recording, therapist
         ]
         counts.append([_queries(leader_client, url) for url in urls])
     assert counts[0] == counts[1]
+
+
+def test_the_pages_of_assignments_keep_the_filters(recording, therapist, leader, leader_client, monkeypatch):
+    monkeypatch.setattr(study_pages, "ASSIGNMENTS_PER_PAGE", 2)
+    study = services.create_study(
+        name="Paged", description="", instrument_key="mbt-g-aqs", purpose="course", leader=leader
+    )
+    _build(study, recording, therapist, leader, 2, 4)  # 4 submitted of each segment: 2 pages
+    segment = study.segments.order_by("pk").first()
+    url = reverse("rating:study", args=[study.public_id]) + f"?state=submitted&segment={segment.public_id}"
+    first = leader_client.get(url).content.decode()
+    assert "page 1 of 2" in first and f'href="?state=submitted&amp;segment={segment.public_id}&amp;page=2"' in first
+    second = leader_client.get(url + "&page=2").content.decode()
+    assert f'href="?state=submitted&amp;segment={segment.public_id}&amp;page=1"' in second

@@ -134,7 +134,8 @@ def test_the_bulk_first_run_stores_what_each_treatments_own_update_stores(clinic
         result = daily.update_running(notify=True, now=now, chunk=4)
     in_bulk = stored()
     assert result.failed == [] and result.updated == 5  # the quiet treatment has no signal
-    assert {row[0] for row in in_bulk["mails"]} == {t.pk for t in clinic if t.pk != clinic[3].pk}
+    # A history stored at once: only a signal of a treatment's latest session is news (`updates.announce`).
+    assert {row[0] for row in in_bulk["mails"]} == {clinic[index].pk for index in (1, 2, 5)}
     assert {row[-1] for row in in_bulk["signals"]} > {None}  # signals within and outside episodes
     assert len(in_bulk["episodes"]) == 7 and {row[8] for row in in_bulk["episodes"]} == {
         "recovered",
@@ -215,3 +216,12 @@ def test_new_sessions_after_the_bulk_first_run_are_updated_as_usual(clinic):
     add_session(clinic[3], patient=TENSE, therapist=therapist_view(3, **saw()), days_ago=1)
     result = daily.update_running(notify=False)
     assert (result.updated, result.opened) == (1, 1)
+
+
+def test_a_history_stored_at_once_is_announced_only_for_its_latest_session(treatment):
+    repaired(treatment)  # a rupture in session 5, nothing new in the latest, 7
+    first = updates.update_for_treatment(treatment=treatment, notify=True)
+    assert first.new_signals and not DBTaskResult.objects.filter(task_path=NOTIFY).exists()
+    add_session(treatment, patient=TENSE, therapist=therapist_view(4, **WITHDRAWN))
+    later = updates.update_for_treatment(treatment=treatment, notify=True)
+    assert later.new_signals and DBTaskResult.objects.filter(task_path=NOTIFY).count() == 1
