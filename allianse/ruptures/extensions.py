@@ -4,7 +4,10 @@ An app registers in its `AppConfig.ready()` (see docs/architecture.md):
 
 - `attention_sources`: callables `(therapist) -> list of items` for "needs attention"; an item has
   `latest` (datetime), `urgency` (int, lower first), `patients`, `shown_signals` and `group`
-  (None for a patient's own treatment).
+  (None for a patient's own treatment). A source returns its items in full, each time the list is
+  read: it must stay small (a therapist leads few groups). The patients' own items, which can be
+  thousands, are ranked from light rows and read in full only for the page shown
+  (`pages.AttentionList`); a source's items are ranked among them by `urgency` and `latest`.
 - `episode_details`: callables `(episode) -> dict | None` adding to the episode page what an episode
   with someone other than an individual patient needs (e.g. a group member's signals and scores).
 - `response_sources`: (title, callable `(period, *, therapist=None) -> list of link rows`) pairs,

@@ -47,12 +47,12 @@ class AttentionItem:
 
     @property
     def urgency(self) -> int:
-        ranks = [URGENCY[signal.kind] for signal in self.new_signals]
-        if self.episode is not None:
-            if self.episode.recovery == Recovery.NOT_RECOVERED:
-                ranks.append(NOT_RECOVERED)
-            ranks.append(CLOSE_SUGGESTED if self.episode.close_suggested else QUIET)
-        return min(ranks)
+        episode = self.episode
+        return urgency(
+            [signal.kind for signal in self.new_signals],
+            episode.recovery if episode is not None else None,
+            close_suggested=episode is not None and episode.close_suggested,
+        )
 
     @property
     def latest(self) -> datetime:
@@ -65,44 +65,119 @@ class AttentionItem:
         return sorted(chosen, key=lambda signal: (-signal.session.number, URGENCY[signal.kind]))[:3]
 
 
-def needs_attention(therapist) -> list:
+def urgency(new_kinds: list[str], recovery: str | None, *, close_suggested: bool) -> int:
+    """An item's rank (lower first) from the kinds of its new signals and its episode's recovery
+    (None without an episode)."""
+    ranks = [URGENCY[kind] for kind in new_kinds]
+    if recovery is not None:
+        if recovery == Recovery.NOT_RECOVERED:
+            ranks.append(NOT_RECOVERED)
+        ranks.append(CLOSE_SUGGESTED if close_suggested else QUIET)
+    return min(ranks)
+
+
+def needs_attention(therapist) -> AttentionList:
     """Open episodes and signals not yet dealt with, for the therapist's treatments and what the
     apps above add (`extensions.attention_sources`: the groups' members), most urgent first."""
-    items = [*_treatment_items(therapist)]
-    for source in extensions.attention_sources:
-        items.extend(source(therapist))
-    ordered = sorted(items, key=lambda item: item.latest, reverse=True)
-    return sorted(ordered, key=lambda item: item.urgency)
+    return AttentionList(therapist)
 
 
-def _treatment_items(therapist) -> list[AttentionItem]:
-    """Open episodes and signals not yet dealt with, for the therapist's treatments, with the
-    patient's comments in the sessions of the signals (3 queries)."""
-    episodes = list(
-        RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN)
-        .select_related("treatment__patient", "first_session", "last_session", "recovery_session", "opened_by")
-        .distinct()
-    )
-    open_ids = [episode.pk for episode in episodes]
-    signals = (
+Key = tuple[str, int]  # ("episode", episode pk) or ("treatment", treatment pk) for signals outside episodes
+
+
+class AttentionList:
+    """The needs-attention list in its order, for a Paginator: ranked from light rows (2 queries),
+    a slice's patients' items read in full only when the slice is taken (3 queries), so a caseload
+    with thousands of open episodes and signals costs what a page shows. The extension sources'
+    items come in full (a therapist leads few groups).
+
+    The order: by urgency, then the latest session's start, newest first; ties keep the order the
+    items are found in (open episodes as the database orders them, newest opened first, then the
+    signals outside episodes by treatment, then the extension sources' items)."""
+
+    def __init__(self, therapist) -> None:
+        self.therapist = therapist
+        ranked = _treatment_ranks(therapist)
+        for source in extensions.attention_sources:
+            ranked.extend((item, item.urgency, item.latest) for item in source(therapist))
+        ranked.sort(key=lambda rank: rank[2], reverse=True)
+        ranked.sort(key=lambda rank: rank[1])
+        self.entries: list = [entry for entry, _urgency, _latest in ranked]  # a Key, or an extension's item
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index: int | slice):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        chosen = self.entries[index]
+        loaded = _treatment_items(self.therapist, [entry for entry in chosen if isinstance(entry, tuple)])
+        found = (loaded.get(entry) if isinstance(entry, tuple) else entry for entry in chosen)
+        return [item for item in found if item is not None]  # less only where an item was dealt with meanwhile
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def _open_episodes(therapist):
+    return RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN).distinct()
+
+
+def _signals(therapist, open_episodes, treatments: list[int] | None = None):
+    """The current signals of the open episodes and, of running treatments (those of `treatments`
+    where given), those outside any episode not yet acknowledged."""
+    loose = Q(episode__isnull=True, acknowledged_at__isnull=True, treatment__ended_on__isnull=True)
+    if treatments is not None:
+        loose &= Q(treatment__in=treatments)
+    return (
         Signal.objects.current()
         .filter(treatment__therapists=therapist)
-        .filter(
-            Q(episode__in=open_ids)
-            | Q(episode__isnull=True, acknowledged_at__isnull=True, treatment__ended_on__isnull=True)
-        )
-        .select_related("session", "treatment__patient")
+        .filter(Q(episode__in=open_episodes.values("pk")) | loose)
         .distinct()
     )
+
+
+def _treatment_ranks(therapist) -> list[tuple[Key, int, datetime]]:
+    """Each item of the therapist's treatments with its urgency and latest start, in the order the
+    items are found, from ids, recovery, signal kinds and marks and session starts (2 queries)."""
+    open_episodes = _open_episodes(therapist)
+    found: dict[Key, tuple[str | None, list[str], list[datetime]]] = {}  # recovery, new kinds, starts
+    for pk, recovery, last_start in open_episodes.values_list("pk", "recovery", "last_session__starts_at"):
+        found[("episode", pk)] = (recovery, [], [last_start])
+    rows = _signals(therapist, open_episodes).values_list(
+        "episode_id", "treatment_id", "kind", "seen_at", "acknowledged_at", "session__starts_at"
+    )
+    for episode_id, treatment_id, kind, seen_at, acknowledged_at, starts_at in rows:
+        key = ("episode", episode_id) if episode_id else ("treatment", treatment_id)
+        _recovery, new_kinds, starts = found.setdefault(key, (None, [], []))
+        starts.append(starts_at)
+        if seen_at is None and acknowledged_at is None:
+            new_kinds.append(kind)
+    return [
+        (key, urgency(new_kinds, recovery, close_suggested=recovery == Recovery.RECOVERED), max(starts))
+        for key, (recovery, new_kinds, starts) in found.items()
+    ]  # every episode here is open: recovered suggests closing
+
+
+def _treatment_items(therapist, keys: list[Key]) -> dict[Key, AttentionItem]:
+    """The items of `keys` in full, with the patient's comments in the sessions of the signals
+    (3 queries)."""
+    if not keys:
+        return {}
+    open_episodes = _open_episodes(therapist).filter(pk__in=[pk for kind, pk in keys if kind == "episode"])
+    episodes = open_episodes.select_related(
+        "treatment__patient", "first_session", "last_session", "recovery_session", "opened_by"
+    )
+    signals = _signals(therapist, open_episodes, [pk for kind, pk in keys if kind == "treatment"])
     items = {("episode", e.pk): AttentionItem(treatment=e.treatment, episode=e) for e in episodes}
-    for signal in signals:
+    for signal in signals.select_related("session", "treatment__patient"):
         key = ("episode", signal.episode_id) if signal.episode_id else ("treatment", signal.treatment_id)
         items.setdefault(key, AttentionItem(treatment=signal.treatment, episode=None)).signals.append(signal)
     comments = _comments({signal.session_id for item in items.values() for signal in item.signals})
     for item in items.values():
         sessions = {signal.session.number: signal.session_id for signal in item.signals}
         item.comments = [(number, comments[pk]) for number, pk in sorted(sessions.items()) if pk in comments]
-    return list(items.values())
+    return items
 
 
 def _comments(session_ids: set[int]) -> dict[int, str]:

@@ -23,8 +23,9 @@ ATTENTION_PAGE = 10
 @register.inclusion_tag("ruptures/_needs_attention.html", takes_context=True)
 def needs_attention(context) -> dict:
     """'Needs attention' on the therapist's home: most urgent first, each with why and what to do,
-    `ATTENTION_PAGE` at a time (a caseload taken over with its history can have hundreds). Every
-    patient listed is written to the audit log (one query for all)."""
+    `ATTENTION_PAGE` at a time (a caseload taken over with its history can have thousands; only
+    the page's items are read in full, see `pages.AttentionList`). Every patient listed is written
+    to the audit log (one query for all)."""
     request = context["request"]
     items = Paginator(pages.needs_attention(request.user), ATTENTION_PAGE).get_page(request.GET.get("attention"))
     audit.record_patients_shown(
