@@ -223,18 +223,24 @@ def store_member_response(
 ) -> Submission:
     """Score (core) and store one checked response; a duplicate returns the stored one.
 
-    The signals the answers can change are refreshed (`signal_store.refresh_member_signals`);
-    `refresh_signals=False` leaves them as they are, for a caller that stores many
-    responses and then refreshes the whole group at once (`signal_store.refresh_group_signals`).
+    The signals the answers can change are refreshed in the same commit, computed before it
+    (`signal_store.compute_member_signals`); `refresh_signals=False` leaves them as they are, for a
+    caller that stores many responses and then refreshes the whole group at once
+    (`signal_store.refresh_group_signals`).
     """
     fields = scored_fields(instruments.get(instrument_key), checked, submitted_at)
+    signals = None
+    if refresh_signals and instrument_key in SIGNAL_INSTRUMENTS:
+        signals = signal_store.compute_member_signals(
+            session=check.session, membership_id=check.membership_id, scores=fields["scores"]
+        )
     try:
         with transaction.atomic():
             response = MemberResponse.objects.create(
                 check_link=check, session=check.session, membership=check.membership, **fields
             )
-            if refresh_signals and instrument_key in SIGNAL_INSTRUMENTS:
-                signal_store.refresh_member_signals(session=check.session, membership_id=check.membership_id)
+            if signals is not None:
+                signal_store.store_member_signals(signals)
     except IntegrityError:
         existing = check.responses.get(instrument_key=instrument_key)
         return Submission(checked=checked, response=existing, was_duplicate=True)

@@ -3,14 +3,24 @@
 Signals are derived data: when a session's attendance changes, the signals of that session and the
 later ones are computed again and replace the stored ones; `refresh_group_signals` does every
 session of a group (e.g. after an import, or for the demo). A member's answers change fewer of
-them, and `refresh_member_signals` reads only what those need, so that its cost does not grow with
+them, and `compute_member_signals` reads only what those need, so that its cost does not grow with
 the group's history. All run the core's one implementation over (part of) the group's frame. Pages
 read the stored rows; they never recompute. A member's withdrawal then opens or widens a rupture
 episode with the member (allianse.groups.member_ruptures).
+
+One refresh of a group at a time: each locks the group's row and stores what the data read under
+the lock give. Two members answering at once would otherwise each store signals computed without
+the other's answers, or both their rows. A member's signals are computed before the transaction
+that stores them (`compute_member_signals`, `store_member_signals`): on SQLite, whose transactions
+take the database's write lock at their start, every other writer would otherwise wait for the
+pandas work. Under the lock they are computed again only if the data read changed in between.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -19,7 +29,7 @@ from allianse.instruments import registry as instruments
 
 from .member_ruptures import update_member_episodes
 from .models import Attendance, GroupSession, GroupSignal, TherapyGroup
-from .series import CLIMATE, load_group_frame, signal_input
+from .series import CLIMATE, group_scores, load_group_frame, signal_input
 
 OWN_LEVEL = (core.GroupDetail.COHESION_OWN_LEVEL.value, core.GroupDetail.ALLIANCE_OWN_LEVEL.value)
 BELOW_GROUP = core.GroupDetail.COHESION_BELOW_GROUP.value
@@ -30,15 +40,70 @@ def refresh_session_signals(*, session: GroupSession) -> list[GroupSignal]:
     """Replace the stored signals of `session` and of every later session of its group: the rules
     read a session and the ones before it, so corrected attendance can change what the later
     sessions show."""
-    return _refresh(session.group, since=session.number)
+    return _store(_Since(session.group, session.number))
 
 
 def refresh_group_signals(*, group: TherapyGroup) -> list[GroupSignal]:
-    return _refresh(group, since=1)
+    return _store(_Since(group, 1))
 
 
-def refresh_member_signals(*, session: GroupSession, membership_id: int) -> list[GroupSignal]:
-    """Replace the stored signals that a member's answers to `session` can change, and return them.
+@dataclass(frozen=True)
+class Computed:
+    """Signals computed ahead of the transaction that stores them, with what they were computed from."""
+
+    scope: _Since
+    data: _Input
+    found: list[core.GroupSignal]
+
+
+def compute_member_signals(*, session: GroupSession, membership_id: int, scores: dict) -> Computed:
+    """The signals a member's response to `session` with `scores` can change (`_MemberAnswers`),
+    computed before the response is stored; `store_member_signals` stores them with it."""
+    scope = _MemberAnswers(session.group, session.number, membership_id)
+    data = scope.read(answered=scores)
+    return Computed(scope, data, _found(scope, data))
+
+
+def store_member_signals(computed: Computed) -> list[GroupSignal]:
+    """Store `computed` in the transaction that stores the member's response, after that response."""
+    return _store(computed.scope, computed)
+
+
+@dataclass(frozen=True, eq=False)
+class _Input:
+    """What the core's rules are given, and for a member's answers the first and last session of
+    the window read around theirs."""
+
+    frame: pd.DataFrame
+    window: tuple[int, int] | None = None
+
+    def same(self, other: _Input) -> bool:
+        return self.window == other.window and self.frame.equals(other.frame)
+
+
+@dataclass(frozen=True)
+class _Since:
+    """Every signal of the group from session `since` on."""
+
+    group: TherapyGroup
+    since: int
+
+    def read(self) -> _Input:
+        return _Input(signal_input(self.group, load_group_frame(self.group)))
+
+    def changed(self, table: pd.DataFrame, data: _Input) -> pd.Series:
+        return table["session"] >= self.since
+
+    def replaced(self, data: _Input) -> Q:
+        return Q(session__number__gte=self.since)
+
+    def episode_signals(self, stored: list[GroupSignal]) -> list[GroupSignal]:
+        return stored
+
+
+@dataclass(frozen=True)
+class _MemberAnswers(_Since):
+    """The signals a member's answers to session `since` can change.
 
     Their scores count in the member's own level (their own-level signals from this session on),
     in the other members' mean of this session (everyone's below-the-group signals there) and in
@@ -48,33 +113,74 @@ def refresh_member_signals(*, session: GroupSession, membership_id: int) -> list
     `conflict_window` before this one to `conflict_window` after it: the same signals as a refresh
     of the whole group, from a frame that does not grow with the group's history.
     """
-    group, number, rules = session.group, session.number, group_rules()
-    first, last = _around(group, number, rules.conflict_window)
-    window = GroupSession.objects.filter(group=group, number__range=(first, last)).values("pk")
-    frame = signal_input(group, load_group_frame(group, Q(membership_id=membership_id) | Q(session__in=window)))
-    table = core.detect_group_signals(frame, rules)
-    member, at, kind, detail = (table[name] for name in ("member", "session", "kind", "detail"))
-    changed = (
-        ((member == str(membership_id)) & detail.isin(OWN_LEVEL) & (at >= number))
-        | ((detail == BELOW_GROUP) & (at == number))
-        | ((kind == CONFLICT) & at.between(number, last))
-    )
-    found = core.signals_from_group_table(table[changed])
-    replaced = (
-        Q(membership_id=membership_id, detail__in=OWN_LEVEL, session__number__gte=number)
-        | Q(detail=BELOW_GROUP, session__number=number)
-        | Q(kind=CONFLICT, session__number__range=(number, last))
-    )
-    sessions = {s.number: s for s in group.sessions.filter(number__in={signal.session for signal in found})}
-    with transaction.atomic():
-        GroupSignal.objects.filter(replaced, group=group).delete()
-        stored = GroupSignal.objects.bulk_create(_rows(group, sessions, found))
-        # As after a refresh of the session: every stored signal from it on, changed or not.
-        since = GroupSignal.objects.filter(group=group, session__number__gte=number, membership__isnull=False)
-        update_member_episodes(
-            group=group, signals=list(since.select_related("session").order_by("session__number", "pk"))
+
+    member: int
+
+    def read(self, answered: dict | None = None) -> _Input:
+        """With `answered`, the scores of the member's response to the session, as once it is stored."""
+        window = _around(self.group, self.since, group_rules().conflict_window)
+        sessions = GroupSession.objects.filter(group=self.group, number__range=window).values("pk")
+        frame = load_group_frame(self.group, Q(membership_id=self.member) | Q(session__in=sessions))
+        if answered:
+            frame = _with_scores(frame, self.member, self.since, answered)
+        return _Input(signal_input(self.group, frame), window)
+
+    def changed(self, table: pd.DataFrame, data: _Input) -> pd.Series:
+        member, at, kind, detail = (table[name] for name in ("member", "session", "kind", "detail"))
+        number, last = self.since, data.window[1]
+        return (
+            ((member == str(self.member)) & detail.isin(OWN_LEVEL) & (at >= number))
+            | ((detail == BELOW_GROUP) & (at == number))
+            | ((kind == CONFLICT) & at.between(number, last))
         )
+
+    def replaced(self, data: _Input) -> Q:
+        number, last = self.since, data.window[1]
+        return (
+            Q(membership_id=self.member, detail__in=OWN_LEVEL, session__number__gte=number)
+            | Q(detail=BELOW_GROUP, session__number=number)
+            | Q(kind=CONFLICT, session__number__range=(number, last))
+        )
+
+    def episode_signals(self, stored: list[GroupSignal]) -> list[GroupSignal]:
+        """As after a refresh of the session: every stored signal from it on, changed or not."""
+        since = GroupSignal.objects.filter(group=self.group, session__number__gte=self.since, membership__isnull=False)
+        return list(since.select_related("session").order_by("session__number", "pk"))
+
+
+def _store(scope: _Since, computed: Computed | None = None) -> list[GroupSignal]:
+    """Replace the scope's stored signals with those of the data read under the group's lock
+    (`computed`'s if it was computed from the same), then let a member's withdrawal open or widen a
+    rupture episode with them (allianse.groups.member_ruptures): the repair guide supports the
+    therapists from there."""
+    group = scope.group
+    with transaction.atomic():
+        TherapyGroup.objects.select_for_update().filter(pk=group.pk).first()
+        data = scope.read()
+        found = computed.found if computed and computed.data.same(data) else _found(scope, data)
+        sessions = {session.number: session for session in group.sessions.filter(number__gte=scope.since)}
+        GroupSignal.objects.filter(scope.replaced(data), group=group).delete()
+        stored = GroupSignal.objects.bulk_create(_rows(group, sessions, found))
+        update_member_episodes(group=group, signals=scope.episode_signals(stored))
     return stored
+
+
+def _found(scope: _Since, data: _Input) -> list[core.GroupSignal]:
+    if not len(data.frame):
+        return []
+    table = core.detect_group_signals(data.frame, group_rules())
+    return core.signals_from_group_table(table[scope.changed(table, data)])
+
+
+def _with_scores(frame: pd.DataFrame, member: int, number: int, scores: dict) -> pd.DataFrame:
+    """`frame` (of `load_group_frame`) with a response's scores in the member's row of session
+    `number`; a member without attendance there has no row, as in the frame read."""
+    frame = frame.copy()
+    row = (frame["member"] == member) & (frame["session"] == number)
+    for column in group_scores().columns:
+        if scores.get(column) is not None:
+            frame.loc[row, column] = float(scores[column])
+    return frame
 
 
 def _around(group: TherapyGroup, number: int, sessions: int) -> tuple[int, int]:
@@ -85,20 +191,6 @@ def _around(group: TherapyGroup, number: int, sessions: int) -> tuple[int, int]:
     before = held.filter(number__lt=number).order_by("-number").values_list("number", flat=True)[:sessions]
     after = held.filter(number__gt=number).order_by("number").values_list("number", flat=True)[:sessions]
     return min(before, default=number), max(after, default=number)
-
-
-def _refresh(group: TherapyGroup, *, since: int) -> list[GroupSignal]:
-    """Replace the stored signals, then let a member's withdrawal open or widen a rupture episode
-    with them (allianse.groups.member_ruptures): the repair guide supports the therapists from there."""
-    frame = signal_input(group, load_group_frame(group))
-    table = core.detect_group_signals(frame, group_rules()) if len(frame) else None
-    found = [] if table is None else core.signals_from_group_table(table[table["session"] >= since])
-    sessions = {session.number: session for session in group.sessions.filter(number__gte=since)}
-    with transaction.atomic():
-        GroupSignal.objects.filter(group=group, session__number__gte=since).delete()
-        stored = GroupSignal.objects.bulk_create(_rows(group, sessions, found))
-        update_member_episodes(group=group, signals=stored)
-    return stored
 
 
 def group_rules() -> core.GroupSignalRules:
