@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Prefetch
+from django.db import connections
+from django.db.models import FloatField, Prefetch, QuerySet, TextField
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from allianse.clinic.models import Session
 from allianse.core.measures import Requirement, roles
@@ -31,6 +33,10 @@ REQUIRED = [
     Requirement(PATIENT_CHECK, "item", role=roles.RUPTURE_RESOLUTION, types=("scale",), needed_by="the session series"),
     Requirement(PATIENT_CHECK, "item", role=roles.HELD_BACK, types=("yes_no",), needed_by="the session series"),
 ]
+
+
+CHECKS = {PATIENT_CHECK: "", THERAPIST_CHECK: "therapist_"}  # the series' checks: the prefix of their columns
+FLAGS = ("rupture", "held_back")  # the series' yes/no columns
 
 
 @dataclass(frozen=True)
@@ -109,30 +115,33 @@ def series_frames(treatment_ids: list[int]) -> pd.DataFrame:
     patient check's state: `answered`, `links` (live, unrevoked links) and `link_expires_at` (of
     the newest live link). `treatment` is the treatment's id as text; rows in treatment order.
     """
-    sessions = pd.DataFrame.from_records(
+    sessions = _frame(
         Session.objects.filter(treatment_id__in=treatment_ids)
         .order_by("treatment_id", "number")
-        .values_list("id", "treatment_id", "number", "starts_at", "attended"),
-        columns=["session_id", "treatment", "session", "starts_at", "attended"],
+        .annotate(starts_at_text=_as_text("starts_at"))
+        .values_list("id", "treatment_id", "number", "attended", "starts_at_text"),
+        id="session_id",
+        treatment_id="treatment",
+        number="session",
     )
-    patient = _current_answers(treatment_ids, PATIENT_CHECK, "")
-    therapist = _current_answers(treatment_ids, THERAPIST_CHECK, "therapist_")
-    links = pd.DataFrame.from_records(
+    sessions["starts_at"] = _moments(sessions.pop("starts_at_text"))
+    patient, therapist = _current_answers(treatment_ids)
+    links = _frame(
         Administration.objects.filter(
             session__treatment_id__in=treatment_ids, instrument_key=PATIENT_CHECK, revoked_at__isnull=True
         )
-        .values("session_id")
-        .annotate(newest=Max("created_at"))
-        .values_list("session_id", "newest"),
-        columns=["session_id", "newest"],
+        .order_by()
+        .annotate(created=_as_text("created_at"), expires=_as_text("expires_at"))
+        .values_list("session_id", "created", "expires"),
     )
-    expiry = pd.DataFrame.from_records(
-        Administration.objects.filter(
-            session__treatment_id__in=treatment_ids, instrument_key=PATIENT_CHECK, revoked_at__isnull=True
-        ).values_list("session_id", "created_at", "expires_at"),
-        columns=["session_id", "newest", "link_expires_at"],
+    links = pd.DataFrame(
+        {
+            "session_id": links["session_id"],
+            "created_at": _moments(links["created"]),
+            "link_expires_at": _moments(links["expires"]),
+        }
     )
-    newest = links.merge(expiry, on=["session_id", "newest"]).drop_duplicates("session_id")
+    newest = links.sort_values(["session_id", "created_at"], kind="stable").drop_duplicates("session_id", keep="last")
     frame = sessions.merge(patient, on="session_id", how="left").merge(therapist, on="session_id", how="left")
     frame = frame.merge(newest[["session_id", "link_expires_at"]], on="session_id", how="left")
     frame["answered"] = frame["answered"].fillna(False).astype(bool)
@@ -142,9 +151,63 @@ def series_frames(treatment_ids: list[int]) -> pd.DataFrame:
     return frame.drop(columns=["therapist_answered"])
 
 
-def _current_answers(treatment_ids: list[int], key: str, prefix: str) -> pd.DataFrame:
-    """The scores and answers of the series columns from the current responses to one check, one
-    row per session (extracted by the database, not decoded here)."""
+def _frame(queryset: QuerySet, **renamed: str) -> pd.DataFrame:
+    """The rows of a `values_list` queryset straight from the driver, as a frame with the query's
+    column names (those in `renamed` renamed): over a few hundred thousand rows Django's conversion
+    of each value (a float() for each score) costs more than the query."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=names).rename(columns=renamed)
+
+
+def _as_text(field: str) -> Cast:
+    """A time read as the database writes it: the driver makes a Python datetime of each value,
+    which costs more than the query over a few hundred thousand sessions; `_moments` reads them all
+    at once."""
+    return Cast(field, output_field=TextField())
+
+
+def _moments(texts: pd.Series) -> pd.Series:
+    """Times as `_as_text` reads them (ISO 8601; without an offset in UTC, as SQLite keeps them)."""
+    return pd.to_datetime(texts, utc=True, format="ISO8601")
+
+
+def _current_answers(treatment_ids: list[int]) -> list[pd.DataFrame]:
+    """The scores and answers of the series columns from the current responses to the patient's
+    and the therapist's checks, a frame for each (`CHECKS` order), one row per session: one query,
+    so one pass over the responses, the values extracted by the database, not decoded here."""
+    wanted = [_wanted(key) for key in CHECKS]
+    fields = {}
+    for number, (scores, answers) in enumerate(wanted):
+        fields |= {f"c{number}_s_{column}": _number(f"scores__{name}") for column, name in scores.items()}
+        fields |= {
+            f"c{number}_a_{column}": KT(f"answers__{item}") if column in FLAGS else _number(f"answers__{item}")
+            for column, item in answers.items()
+        }
+    rows = (
+        Response.objects.filter(
+            session__treatment_id__in=treatment_ids, instrument_key__in=list(CHECKS), superseded_by__isnull=True
+        )
+        .order_by()
+        .annotate(**fields)
+        .values_list("session_id", "instrument_key", *fields)
+    )
+    frame = _frame(rows)
+    return [
+        _columns(frame[frame["instrument_key"] == key], f"c{number}_", *wanted[number], prefix=CHECKS[key])
+        for number, key in enumerate(CHECKS)
+    ]
+
+
+def _number(path: str) -> Cast:
+    """A number in a response's JSON (a score, a scale's answer), as the database's float."""
+    return Cast(KT(path), output_field=FloatField())
+
+
+def _wanted(key: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The series columns of one check: scores (column: score id) and answers (column: item id)."""
     check = instruments.get(key)
     scores = {
         "alliance": check.score_with_role(roles.ALLIANCE).id,
@@ -157,21 +220,17 @@ def _current_answers(treatment_ids: list[int], key: str, prefix: str) -> pd.Data
             "rupture_resolution": roles.RUPTURE_RESOLUTION,
             "held_back": roles.HELD_BACK,
         }
-    answers = {column: check.item_with_role(role).id for column, role in answer_roles.items()}
-    fields = {f"s_{column}": KT(f"scores__{name}") for column, name in scores.items()}
-    fields |= {f"a_{column}": KT(f"answers__{item}") for column, item in answers.items()}
-    rows = (
-        Response.objects.filter(session__treatment_id__in=treatment_ids, instrument_key=key, superseded_by__isnull=True)
-        .annotate(**fields)
-        .values_list("session_id", *fields)
-    )
-    frame = pd.DataFrame.from_records(rows, columns=["session_id", *fields])
+    return scores, {column: check.item_with_role(role).id for column, role in answer_roles.items()}
+
+
+def _columns(frame: pd.DataFrame, field: str, scores: dict, answers: dict, *, prefix: str) -> pd.DataFrame:
+    """One check's series columns from its rows of `_current_answers` (fields named `field` + s_ or a_)."""
     out = pd.DataFrame({"session_id": frame["session_id"], "answered": True})
     for column in scores:
-        out[column] = pd.to_numeric(frame[f"s_{column}"], errors="coerce").astype(float)
+        out[column] = frame[f"{field}s_{column}"].astype(float)
     for column in answers:
-        values = frame[f"a_{column}"]
-        out[column] = _flags(values) if column in ("rupture", "held_back") else pd.to_numeric(values).astype(float)
+        values = frame[f"{field}a_{column}"]
+        out[column] = _flags(values) if column in FLAGS else values.astype(float)
     renamed = {"alliance": "therapist_alliance", "rupture": "therapist_rupture"} if prefix else {}
     return out.rename(columns=lambda c: renamed.get(c, f"{prefix}{c}" if c not in ("session_id",) else c))
 

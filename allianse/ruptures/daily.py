@@ -7,6 +7,7 @@ or whose open episodes' recovery would change is updated. A changed treatment wi
 yet (the first run after an import or an upgrade) is written in bulk with the chunk's others
 (`first_run`); one with stored signals or open episodes is updated in its own transaction by
 `updates.update_for_treatment`. On unchanged data a chunk thus costs a few queries and no write.
+The database reads the next chunk (`read_stored`) while the rules examine this one (`examine`).
 
 One treatment's failure never stops the rest: an update that fails is rolled back and reported,
 a chunk whose bulk write fails is rolled back and its treatments updated one by one, and so is a
@@ -16,14 +17,16 @@ chunk whose batch read fails (data the rules cannot take).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from allianse.clinic.models import Session, Treatment
@@ -59,20 +62,47 @@ def update_running(*, notify: bool = True, now: datetime | None = None, chunk: i
     rules = current_rules(keep=True)
     ids = list(Treatment.objects.filter(ended_on__isnull=True).order_by("pk").values_list("pk", flat=True))
     result = DailyResult(treatments=len(ids))
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        try:
-            read = read_chunk(part, rules, now)
-        except Exception:
-            logger.exception("Batch rupture update failed for %d treatments; updating them one by one", len(part))
-            _update_each(part, result, notify=notify, now=now)
-            continue
-        if read is not None:
-            written = _write_first_runs(read, result, notify=notify, now=now)
-            _update_each(read.changed - written, result, notify=notify, now=now)
+    parts = [ids[start : start + chunk] for start in range(0, len(ids), chunk)]
+    with _reader() as read:
+        upcoming = read(parts[0], now) if parts else None
+        for index, part in enumerate(parts):
+            pending, upcoming = upcoming, read(parts[index + 1], now) if index + 1 < len(parts) else None
+            try:
+                examined = examine(pending.result(), rules)
+            except Exception:
+                logger.exception("Batch rupture update failed for %d treatments; updating them one by one", len(part))
+                _update_each(part, result, notify=notify, now=now)
+                continue
+            if examined is not None:
+                written = _write_first_runs(examined, result, notify=notify, now=now)
+                _update_each(examined.changed - written, result, notify=notify, now=now)
     if result.new_signals >= ANALYZE_AFTER:
         _analyze()
     return result
+
+
+@contextmanager
+def _reader() -> Iterator[Callable[[list[int], datetime], Future]]:
+    """`read_stored` as a future: in a thread with a database connection of its own, so that the
+    database reads the next chunk while this one is examined and written (the two take about as
+    long); in the caller's thread inside a transaction, which another connection would not see."""
+    if connection.in_atomic_block:
+        yield _read_here
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-read") as pool:
+        try:
+            yield lambda treatment_ids, now: pool.submit(read_stored, treatment_ids, now)
+        finally:
+            pool.submit(connections.close_all).result()
+
+
+def _read_here(treatment_ids: list[int], now: datetime) -> Future:
+    done: Future = Future()
+    try:
+        done.set_result(read_stored(treatment_ids, now))
+    except Exception as error:
+        done.set_exception(error)
+    return done
 
 
 def _analyze() -> None:
@@ -137,7 +167,7 @@ class Chunk:
         """The core's episodes of the chunk (`episode_table`) by treatment (its id as text), in order."""
         table = episode_table(self.series, self.table, self.rules)
         spans: dict[str, list[Span]] = {}
-        columns = (table[name] for name in ("treatment", "first_session", "last_session", "status"))
+        columns = (table[name].tolist() for name in ("treatment", "first_session", "last_session", "status"))
         for treatment, first, last, status in zip(*columns, strict=True):
             spans.setdefault(treatment, []).append((int(first), int(last), str(status)))
         return spans
@@ -147,43 +177,62 @@ class Chunk:
         return self.changed - {row[0] for row in self.stored} - self.with_open_episodes
 
 
-def read_chunk(treatment_ids: list[int], rules: SignalRules, now: datetime) -> Chunk | None:
-    """The batch read of `treatment_ids` (None when none has a due session), with the treatments
-    that `update_for_treatment` would change: a signal to store, retract or restore, or an open
-    episode whose recovery the rules now see otherwise."""
+@dataclass(frozen=True)
+class Stored:
+    """What the database holds of a chunk's treatments: their due series (`series_frames` with
+    the observers' column), their stored signals and their open episodes."""
+
+    frame: pd.DataFrame
+    signals: list[tuple]  # treatment id, session number, kind, detail, retracted_at, episode id
+    episodes: list[tuple]  # open: id, treatment id, recovery, recovery session number
+
+
+def read_stored(treatment_ids: list[int], now: datetime) -> Stored | None:
+    """The database's part of a chunk's read (a few queries, no rules); None when no session is due."""
     frame = series_frames(treatment_ids)
     frame = frame[due(frame, now)]
     if frame.empty:
         return None
     views = observer_views(Session.objects.filter(treatment_id__in=treatment_ids))
-    frame = with_observers(frame, views, frame["session_id"].tolist())
+    stored = Signal.objects.filter(treatment_id__in=treatment_ids).values_list(
+        "treatment_id", "session__number", "kind", "detail", "retracted_at", "episode_id"
+    )
+    episodes = RuptureEpisode.objects.filter(
+        treatment_id__in=treatment_ids, status=RuptureEpisode.Status.OPEN
+    ).values_list("id", "treatment_id", "recovery", "recovery_session__number")
+    return Stored(with_observers(frame, views, frame["session_id"].tolist()), list(stored), list(episodes))
+
+
+def examine(read: Stored | None, rules: SignalRules) -> Chunk | None:
+    """The rules over a chunk's due series, and the treatments that `update_for_treatment` would
+    change: a signal to store, retract or restore, or an open episode whose recovery the rules
+    now see otherwise."""
+    if read is None:
+        return None
+    frame, stored, episodes = read.frame, read.signals, read.episodes
     series = prepare_series(frame.drop(columns=STATE_COLUMNS), rules.scales)
     table = signal_table(series, rules)
-    stored = list(
-        Signal.objects.filter(treatment_id__in=treatment_ids).values_list(
-            "treatment_id", "session__number", "kind", "detail", "retracted_at", "episode_id"
-        )
-    )
-    episodes = list(
-        RuptureEpisode.objects.filter(treatment_id__in=treatment_ids, status=RuptureEpisode.Status.OPEN).values_list(
-            "id", "treatment_id", "recovery", "recovery_session__number"
-        )
-    )
-    read = Chunk(frame, series, table, rules, stored, with_open_episodes={row[1] for row in episodes})
-    fresh = set(zip(table["treatment"], table["session"].astype(int), table["kind"], table["detail"], strict=True))
-    due_sessions = set(zip(series["treatment"], series["session"].astype(int), strict=True))
+    chunk = Chunk(frame, series, table, rules, stored, with_open_episodes={row[1] for row in episodes})
+    fresh = set(zip(*_lists(table, "treatment", "session", "kind", "detail"), strict=True))
+    due_sessions = set(zip(*_lists(series, "treatment", "session"), strict=True))
     seen = set()
     for treatment, number, kind, detail, retracted_at, _ in stored:
         key = (str(treatment), number, kind, detail)
         if key in fresh:
             seen.add(key)
             if retracted_at is not None:
-                read.changed.add(treatment)
+                chunk.changed.add(treatment)
         elif retracted_at is None and key[:2] in due_sessions:
-            read.changed.add(treatment)
-    read.changed |= {int(key[0]) for key in fresh - seen}
-    read.changed |= _recovery_changed(read, [row for row in episodes if row[1] not in read.changed])
-    return read
+            chunk.changed.add(treatment)
+    chunk.changed |= {int(key[0]) for key in fresh - seen}
+    chunk.changed |= _recovery_changed(chunk, [row for row in episodes if row[1] not in chunk.changed])
+    return chunk
+
+
+def _lists(frame: pd.DataFrame, *names: str) -> list[list]:
+    """Columns as Python lists (`session` as whole numbers), converted at once: walking a column of
+    pandas' string type value by value costs microseconds a value."""
+    return [(frame[name].astype(int) if name == "session" else frame[name]).tolist() for name in names]
 
 
 def _recovery_changed(read: Chunk, episodes: list[tuple]) -> set[int]:

@@ -71,7 +71,7 @@ class _Plan:
         self._joined: list[tuple[RuptureEpisode, int]] = []  # (episode, session id) as signals join
         keys = {str(pk) for pk in treatment_ids}
         frame = read.frame[read.frame["treatment"].isin(keys)]
-        numbers = zip(frame["treatment"], frame["session"].astype(int).tolist(), strict=True)
+        numbers = zip(frame["treatment"].tolist(), frame["session"].astype(int).tolist(), strict=True)
         self.session_ids = dict(zip(numbers, frame["session_id"].astype(int).tolist(), strict=True))
         self.latest_session = {int(key): pk for (key, _number), pk in sorted(self.session_ids.items())}
         found: dict[str, list[tuple[int, Signal]]] = {}

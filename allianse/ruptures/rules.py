@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from allianse.core.measures import Requirement, roles
@@ -53,19 +55,22 @@ def definition_rules() -> SignalRules:
 def first_items(instrument_key: str) -> np.ndarray:
     """The answers of each treatment's first current response to `instrument_key`, one row per
     treatment, one column per scored item (core `scored_items` order, NaN unanswered): what the
-    core computes the clinic's SD and Cronbach's alpha from (one query, one ordered pass: a
-    subquery per treatment, or a join to the superseding responses, was planned badly by PostgreSQL
-    on tables without fresh statistics: seconds per call)."""
+    core computes the clinic's SD and Cronbach's alpha from. One query: the database numbers each
+    treatment's current responses (a window over the one pass, not a subquery per treatment, which
+    PostgreSQL planned badly on tables without fresh statistics) and returns only the first."""
     instrument = instruments.get(instrument_key)
     superseded = Response.objects.exclude(supersedes=None).values("supersedes")
     current = Response.objects.filter(instrument_key=instrument_key).exclude(pk__in=superseded)
-    ordered = current.order_by("session__treatment_id", "session__number", "submitted_at")
-    first: dict[int, dict] = {}
-    for treatment_id, answers in ordered.values_list("session__treatment_id", "answers").iterator(chunk_size=5000):
-        first.setdefault(treatment_id, answers)
+    place = Window(
+        RowNumber(),
+        partition_by=[F("session__treatment_id")],
+        order_by=[F("session__number").asc(), F("submitted_at").asc(), F("pk").asc()],
+    )
+    first = current.annotate(place=place).filter(place=1).order_by("session__treatment_id")
     items = scored_items(instrument)
     return np.array(
-        [[_number(response.get(item.id)) for item in items] for response in first.values()], dtype=float
+        [[_number(answers.get(item.id)) for item in items] for answers in first.values_list("answers", flat=True)],
+        dtype=float,
     ).reshape(-1, len(items))
 
 

@@ -4,7 +4,10 @@ chunk whose bulk write fails is updated treatment by treatment."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -198,14 +201,14 @@ def test_a_treatment_taken_by_a_task_meanwhile_is_left_to_its_own_update(clinic,
     """Between the chunk's read and its bulk write a task updated one treatment: the bulk write
     leaves it, and its own update finds nothing more to store."""
     taken = clinic[0]
-    read_chunk = daily.read_chunk
+    read_stored = daily.read_stored
 
     def read_then_task_runs(*args):
-        read = read_chunk(*args)
+        read = read_stored(*args)
         updates.update_for_treatment(treatment=taken, notify=False)
         return read
 
-    monkeypatch.setattr(daily, "read_chunk", read_then_task_runs)
+    monkeypatch.setattr(daily, "read_stored", read_then_task_runs)
     result = daily.update_running(notify=False)
     assert result.failed == [] and result.updated == 5
     assert RuptureEpisode.objects.filter(treatment=taken).count() == 1
@@ -225,3 +228,27 @@ def test_a_history_stored_at_once_is_announced_only_for_its_latest_session(treat
     add_session(treatment, patient=TENSE, therapist=therapist_view(4, **WITHDRAWN))
     later = updates.update_for_treatment(treatment=treatment, notify=True)
     assert later.new_signals and DBTaskResult.objects.filter(task_path=NOTIFY).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_chunk_is_read_in_a_thread_beside_and_stores_the_same(clinic, monkeypatch):
+    """Outside a transaction the chunks are read in a thread with a connection of its own while the
+    rules examine the one before; what is stored is what the run in one thread stores."""
+    readers = []
+    read_stored = daily.read_stored
+
+    def recorded(*args):
+        readers.append(threading.current_thread().name)
+        return read_stored(*args)
+
+    monkeypatch.setattr(daily, "read_stored", recorded)
+    now = timezone.now()
+    beside = daily.update_running(notify=True, now=now, chunk=2)
+    in_threads = stored()
+    assert len(readers) == 3 and all(name.startswith("daily-read") for name in readers)
+    forget_all()
+    readers.clear()
+    with transaction.atomic():
+        alone = daily.update_running(notify=True, now=now, chunk=2)
+    assert readers == [threading.current_thread().name] * 3
+    assert stored() == in_threads and (alone.updated, alone.new_signals) == (beside.updated, beside.new_signals)

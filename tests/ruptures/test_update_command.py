@@ -117,7 +117,7 @@ def test_a_chunk_the_batch_cannot_read_is_updated_treatment_by_treatment(rupture
     def unreadable(*args):
         raise ValueError("malformed series")
 
-    monkeypatch.setattr(daily, "read_chunk", unreadable)
+    monkeypatch.setattr(daily, "read_stored", unreadable)
     error, out, _ = run()
     assert error is None and out.startswith("2 running treatment(s), 2 updated, 0 failed:")
     assert RuptureEpisode.objects.filter(treatment__in=[first, second]).count() == 2
@@ -130,10 +130,10 @@ def test_the_batch_sees_what_each_treatments_update_sees(ruptured):
     first, second, _ = ruptured
     rules, now = current_rules(), timezone.now()
     ids = [first.pk, second.pk]
-    assert daily.read_chunk(ids, rules, now).changed == set(ids)
+    assert daily.examine(daily.read_stored(ids, now), rules).changed == set(ids)
     for treatment in (first, second):
         assert updates.update_for_treatment(treatment=treatment, notify=False, now=now).new_signals
-    assert daily.read_chunk(ids, rules, now).changed == set()
+    assert daily.examine(daily.read_stored(ids, now), rules).changed == set()
 
 
 def test_the_daily_run_on_unchanged_data_costs_the_same_queries_at_any_size(ruptured, therapist):
