@@ -59,12 +59,12 @@ class DailyResult:
 def update_running(*, notify: bool = True, now: datetime | None = None, chunk: int = CHUNK) -> DailyResult:
     """Bring every running treatment's signals and episodes up to date (see the module's docstring)."""
     now = now or timezone.now()
-    rules = current_rules(keep=True)
     ids = list(Treatment.objects.filter(ended_on__isnull=True).order_by("pk").values_list("pk", flat=True))
     result = DailyResult(treatments=len(ids))
     parts = [ids[start : start + chunk] for start in range(0, len(ids), chunk)]
     with _reader() as read:
         upcoming = read(parts[0], now) if parts else None
+        rules = current_rules(keep=True)  # while the first chunk is read
         for index, part in enumerate(parts):
             pending, upcoming = upcoming, read(parts[index + 1], now) if index + 1 < len(parts) else None
             try:
@@ -188,18 +188,23 @@ class Stored:
 
 
 def read_stored(treatment_ids: list[int], now: datetime) -> Stored | None:
-    """The database's part of a chunk's read (a few queries, no rules); None when no session is due."""
+    """The database's part of a chunk's read (a few queries, no rules, in no order: sorting them is
+    work the database would do for nothing); None when no session is due."""
     frame = series_frames(treatment_ids)
     frame = frame[due(frame, now)]
     if frame.empty:
         return None
     views = observer_views(Session.objects.filter(treatment_id__in=treatment_ids))
-    stored = Signal.objects.filter(treatment_id__in=treatment_ids).values_list(
-        "treatment_id", "session__number", "kind", "detail", "retracted_at", "episode_id"
+    stored = (
+        Signal.objects.filter(treatment_id__in=treatment_ids)
+        .order_by()
+        .values_list("treatment_id", "session__number", "kind", "detail", "retracted_at", "episode_id")
     )
-    episodes = RuptureEpisode.objects.filter(
-        treatment_id__in=treatment_ids, status=RuptureEpisode.Status.OPEN
-    ).values_list("id", "treatment_id", "recovery", "recovery_session__number")
+    episodes = (
+        RuptureEpisode.objects.filter(treatment_id__in=treatment_ids, status=RuptureEpisode.Status.OPEN)
+        .order_by()
+        .values_list("id", "treatment_id", "recovery", "recovery_session__number")
+    )
     return Stored(with_observers(frame, views, frame["session_id"].tolist()), list(stored), list(episodes))
 
 
