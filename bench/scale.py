@@ -9,7 +9,8 @@ already built), then, in this order:
   rating study of `bench.scale_rating`;
 - runs the daily `allianse update_ruptures` twice, in a child process: the first run on series
   that have no stored signals yet, then the daily run on unchanged data (seconds and peak memory,
-  the child's maximum resident set), which leaves the signals and episodes the pages show;
+  the child's maximum resident set), which leaves the signals and episodes the pages show; then
+  the nightly `allianse refresh_overview`, which counts the clinic overview the pages show;
 - measures every page and API list without URL parameters (from the URL list, as the suite's
   page walk finds them) for each role, the patient, session and series pages of one patient, and
   the pages of the extras, each as its user: queries, p50 and p95 of `--runs` requests through
@@ -94,6 +95,7 @@ def main(argv: list[str]) -> int:
         _forget_signals()
         for label in ("update_ruptures (first run)", "update_ruptures (daily run)"):
             rows.append(_emit({"name": label, "size": args.size, **_child(env, "update_ruptures", "--quiet-mail")}))
+        rows.append(_emit({"name": "refresh_overview (nightly)", "size": args.size, **_child(env, "refresh_overview")}))
     if "pages" in parts:
         rows += [_emit({**row, "size": args.size}) for row in measure_pages(args.size, args.runs)]
     if "explain" in parts:
