@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test.signals import setting_changed
 from django.utils import timezone
 from django_otp.oath import totp
@@ -109,3 +110,16 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+LOCK_WAIT_MS = 300  # how long another writer waits for a lock before it gives up
+
+
+def short_lock_wait() -> None:
+    """Make this thread's connection give up on a held lock at once instead of after the product's
+    timeout (for tests where a second connection writes while the first holds a lock)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        else:
+            cursor.execute(f"SET lock_timeout = '{LOCK_WAIT_MS}ms'")

@@ -12,12 +12,12 @@ from django.db import connection
 from allianse.clinic.models import Patient
 from allianse.groups import checks, signal_store
 from allianse.groups.series import CLIMATE
+from tests.conftest import short_lock_wait
 from tests.groups.conftest import add_session, link_for
 from tests.groups.test_signal_store import climate, history, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)  # connections see each other's commits
 
-LOCK_WAIT_MS = 300  # how long another writer waits for a lock before it gives up
 WAIT_S = 10  # how long a member's computation waits for the other's
 
 
@@ -57,7 +57,7 @@ def _on_own_connection(work, errors: list, *, lock_wait: bool = False) -> thread
     def run():
         try:
             if lock_wait:
-                _short_lock_wait()
+                short_lock_wait()
             work()
         except Exception as error:  # a locked database, a broken barrier: asserted by the caller
             errors.append(error)
@@ -67,15 +67,6 @@ def _on_own_connection(work, errors: list, *, lock_wait: bool = False) -> thread
     thread = threading.Thread(target=run)
     thread.start()
     return thread
-
-
-def _short_lock_wait() -> None:
-    """Make this thread's connection give up on a held lock at once instead of after the product's timeout."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
-        else:
-            cursor.execute(f"SET lock_timeout = '{LOCK_WAIT_MS}ms'")
 
 
 def _answer(link, cohesion: int, conflict: int):

@@ -14,20 +14,10 @@ from allianse.feedback.models import Administration
 from allianse.feedback.services import issue_check
 from allianse.ruptures import rules, updates
 from allianse.ruptures.models import Signal
+from tests.conftest import short_lock_wait
 from tests.ruptures.conftest import TENSE, add_session, alliance, therapist_view
 
 pytestmark = pytest.mark.django_db(transaction=True)  # two connections see each other's commits
-
-LOCK_WAIT_MS = 300  # how long the other writer waits for a lock before it gives up
-
-
-def _short_lock_wait() -> None:
-    """Make this thread's connection give up on a held lock at once instead of after the product's timeout."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
-        else:
-            cursor.execute(f"SET lock_timeout = '{LOCK_WAIT_MS}ms'")
 
 
 def _write_meanwhile(write) -> list[Exception]:
@@ -36,7 +26,7 @@ def _write_meanwhile(write) -> list[Exception]:
 
     def writer():
         try:
-            _short_lock_wait()
+            short_lock_wait()
             write()
         except Exception as error:  # "database is locked", a lock timeout: asserted by the caller
             errors.append(error)
