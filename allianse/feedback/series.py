@@ -110,7 +110,7 @@ def series_frame(treatment_key: str, rows: list[SessionRow]) -> pd.DataFrame:
 
 
 def series_frames(treatment_ids: list[int]) -> pd.DataFrame:
-    """The `series_frame` columns of many treatments at once, from four queries and never a model
+    """The `series_frame` columns of many treatments at once, from three queries and never a model
     instance (the daily run over every running treatment), with `session_id`, `starts_at` and the
     patient check's state: `answered`, `links` (live, unrevoked links) and `link_expires_at` (of
     the newest live link). `treatment` is the treatment's id as text; rows in treatment order.
