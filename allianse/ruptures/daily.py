@@ -152,7 +152,8 @@ def _count(result: DailyResult, done) -> None:
 @dataclass
 class Chunk:
     """One chunk's batch read: its due series (`frame`, with `session_id`), the signals the rules
-    find in it, what is stored of its treatments, and which of them an update would change."""
+    find in it (`table`, without explanations), what is stored of its treatments, and which of
+    them an update would change."""
 
     frame: pd.DataFrame
     series: pd.DataFrame
@@ -171,6 +172,12 @@ class Chunk:
         for treatment, first, last, status in zip(*columns, strict=True):
             spans.setdefault(treatment, []).append((int(first), int(last), str(status)))
         return spans
+
+    def explained(self, keys: set[str]) -> pd.DataFrame:
+        """The signal table of the treatments `keys` (ids as text), with explanations: `table` has
+        none, since most of a daily run's signals are only compared with what is stored."""
+        frame = self.frame[self.frame["treatment"].isin(keys)].drop(columns=STATE_COLUMNS)
+        return signal_table(prepare_series(frame, self.rules.scales), self.rules)
 
     def fresh(self) -> set[int]:
         """The changed treatments with no stored signal and no open episode."""
@@ -216,7 +223,7 @@ def examine(read: Stored | None, rules: SignalRules) -> Chunk | None:
         return None
     frame, stored, episodes = read.frame, read.signals, read.episodes
     series = prepare_series(frame.drop(columns=STATE_COLUMNS), rules.scales)
-    table = signal_table(series, rules)
+    table = signal_table(series, rules, explained=False)
     chunk = Chunk(frame, series, table, rules, stored, with_open_episodes={row[1] for row in episodes})
     fresh = set(zip(*_lists(table, "treatment", "session", "kind", "detail"), strict=True))
     due_sessions = set(zip(*_lists(series, "treatment", "session"), strict=True))

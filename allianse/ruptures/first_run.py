@@ -75,7 +75,7 @@ class _Plan:
         self.session_ids = dict(zip(numbers, frame["session_id"].astype(int).tolist(), strict=True))
         self.latest_session = {int(key): pk for (key, _number), pk in sorted(self.session_ids.items())}
         found: dict[str, list[tuple[int, Signal]]] = {}
-        for record in read.table[read.table["treatment"].isin(keys)].itertuples(index=False):
+        for record in read.explained(keys).itertuples(index=False):
             number = int(record.session)
             session_id = self.session_ids[(record.treatment, number)]
             signal = signal_of(record, treatment_id=int(record.treatment), session_id=session_id)

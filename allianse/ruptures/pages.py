@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 import pandas as pd
 from django.db.models import Q
@@ -123,16 +124,22 @@ def _open_episodes(therapist):
     return RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN).distinct()
 
 
-def _signals(therapist, open_episodes, treatments: list[int] | None = None):
-    """The current signals of the open episodes and, of running treatments (those of `treatments`
-    where given), those outside any episode not yet acknowledged."""
-    loose = Q(episode__isnull=True, acknowledged_at__isnull=True, treatment__ended_on__isnull=True)
-    if treatments is not None:
-        loose &= Q(treatment__in=treatments)
+LOOSE = Q(episode__isnull=True, acknowledged_at__isnull=True, treatment__ended_on__isnull=True)
+
+
+def _loose_signals(therapist):
+    """The current signals of the therapist's running treatments outside any episode, not yet
+    acknowledged."""
+    return Signal.objects.current().filter(LOOSE, treatment__therapists=therapist).distinct()
+
+
+def _signals(therapist, open_episodes, treatments: list[int]):
+    """The current signals of the open episodes and those of `treatments` outside any episode not
+    yet acknowledged (one query: the lists are a page's few items)."""
     return (
         Signal.objects.current()
         .filter(treatment__therapists=therapist)
-        .filter(Q(episode__in=open_episodes.values("pk")) | loose)
+        .filter(Q(episode__in=open_episodes.values("pk")) | (LOOSE & Q(treatment__in=treatments)))
         .distinct()
     )
 
@@ -144,9 +151,11 @@ def _treatment_ranks(therapist) -> list[tuple[Key, int, datetime]]:
     found: dict[Key, tuple[str | None, list[str], list[datetime]]] = {}  # recovery, new kinds, starts
     for pk, recovery, last_start in open_episodes.values_list("pk", "recovery", "last_session__starts_at"):
         found[("episode", pk)] = (recovery, [], [last_start])
-    rows = _signals(therapist, open_episodes).values_list(
-        "episode_id", "treatment_id", "kind", "seen_at", "acknowledged_at", "session__starts_at"
-    )
+    columns = ("episode_id", "treatment_id", "kind", "seen_at", "acknowledged_at", "session__starts_at")
+    rows = chain(
+        Signal.objects.current().filter(episode__in=open_episodes.values("pk")).values_list(*columns),
+        _loose_signals(therapist).values_list(*columns),
+    )  # two queries: as one, their OR makes PostgreSQL scan every signal of the clinic
     for episode_id, treatment_id, kind, seen_at, acknowledged_at, starts_at in rows:
         key = ("episode", episode_id) if episode_id else ("treatment", treatment_id)
         _recovery, new_kinds, starts = found.setdefault(key, (None, [], []))

@@ -23,6 +23,8 @@ REPORTED_DETAILS = np.array(
 )
 # The detail of an absence, by attended (0/1).
 ABSENCE_DETAILS = np.array([Detail.MISSED_SESSION.value, Detail.UNANSWERED_CHECK.value], dtype=object)
+# The signal table's columns without the explanations.
+UNEXPLAINED = [name for name in COLUMNS if not name.startswith("explanation_")]
 # Columns of the series shown in explanations, carried from the session row to its signals.
 SHOWN = ("session", "alliance", "previous", "therapist_alliance", "rupture_intensity", "rupture_resolution")
 # The detail of a fall from the previous session, by where the reliable change comes from.
@@ -50,13 +52,17 @@ def signals_for_latest(series: pd.DataFrame, rules: SignalRules) -> list[Signal]
     return signals_from_table(table[table["session"] == pd.to_numeric(series["session"]).max()])
 
 
-def signal_table(series: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
-    """The signals of a prepared series (see `series.prepare_series`)."""
+def signal_table(series: pd.DataFrame, rules: SignalRules, *, explained: bool = True) -> pd.DataFrame:
+    """The signals of a prepared series (see `series.prepare_series`); without the two explanation
+    columns where not `explained`: writing the sentences is most of the work, wasted on signals
+    only compared with what is stored."""
     hits = pd.concat(_session_hits(series, rules), ignore_index=True)
     hits = pd.concat([hits, _absence(series, hits, rules)], ignore_index=True)
     hits["order"] = pd.Categorical(hits["kind"], categories=list(Kind)).codes
     hits = hits.sort_values(["row", "order"], kind="stable", ignore_index=True)
-    return _with_explanations(series, hits, rules)
+    rows = hits["row"].to_numpy()
+    table = hits.assign(**{name: series[name].to_numpy()[rows] for name in ("treatment", *SHOWN)})
+    return _with_explanations(table, rules) if explained else table.loc[:, UNEXPLAINED]
 
 
 def _session_hits(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
@@ -218,15 +224,12 @@ def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd
     )
 
 
-def _with_explanations(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
-    rows = hits["row"].to_numpy()
-    table = hits.assign(
-        treatment=series["treatment"].to_numpy()[rows],
+def _with_explanations(table: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+    table = table.assign(
         intensity_max=rules.scales.rupture_intensity[1],
         early_sessions=rules.early_sessions,
         resolution_max=rules.scales.rupture_resolution[1],
     )
-    table = table.assign(**{name: series[name].to_numpy()[rows] for name in SHOWN})
     for language in LANGUAGES:
         table[f"explanation_{language}"] = explanations(table, language)
     return table.loc[:, list(COLUMNS)]

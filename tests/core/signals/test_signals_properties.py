@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from allianse.core.signals import SignalRules, detect_signals, find_episodes, signals_for_latest
+from allianse.core.signals import (
+    SignalRules,
+    detect_signals,
+    find_episodes,
+    prepare_series,
+    signal_table,
+    signals_for_latest,
+)
 from allianse.core.signals.signal import Kind, is_rupture_type, signals_from_table
 
 from .builders import NA, PATIENT
@@ -78,6 +85,17 @@ def test_the_per_session_path_gives_the_batch_signals_for_every_prefix(data, rul
         prefix = main.iloc[:size]
         session = prefix["session"].iloc[-1]
         assert signals_for_latest(prefix, rules) == signals_from_table(batch[batch["session"] == session])
+
+
+@settings(max_examples=40, deadline=None)
+@given(data_sets(), RULES)
+def test_the_table_without_explanations_holds_the_same_signals(data, rules):
+    _main, data_set = data
+    series = prepare_series(data_set, rules.scales)
+    explained = signal_table(series, rules)
+    bare = signal_table(series, rules, explained=False)
+    assert list(bare.columns) == [name for name in explained.columns if not name.startswith("explanation_")]
+    pd.testing.assert_frame_equal(bare, explained.loc[:, bare.columns])
 
 
 @settings(max_examples=100, deadline=None)
