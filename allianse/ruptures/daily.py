@@ -7,7 +7,7 @@ or whose open episodes' recovery would change is updated. A changed treatment wi
 yet (the first run after an import or an upgrade) is written in bulk with the chunk's others
 (`first_run`); one with stored signals or open episodes is updated in its own transaction by
 `updates.update_for_treatment`. On unchanged data a chunk thus costs a few queries and no write.
-The database reads the next chunk (`read_stored`) while the rules examine this one (`examine`).
+The database reads the next chunks (`read_stored`) while the rules examine this one (`examine`).
 
 One treatment's failure never stops the rest: an update that fails is rolled back and reported,
 a chunk whose bulk write fails is rolled back and its treatments updated one by one, and so is a
@@ -17,6 +17,7 @@ chunk whose batch read fails (data the rules cannot take).
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 ANALYZE_AFTER = 10_000  # new signals in one run that make it a bulk import of its own
 CHUNK = 2000  # treatments per batch read: a few tens of thousands of sessions
+READERS = 2  # chunks read ahead at once, each in a thread of its own
 STATE_COLUMNS = ["session_id", "starts_at", "answered", "links", "link_expires_at"]
 
 
@@ -63,10 +65,12 @@ def update_running(*, notify: bool = True, now: datetime | None = None, chunk: i
     result = DailyResult(treatments=len(ids))
     parts = [ids[start : start + chunk] for start in range(0, len(ids), chunk)]
     with _reader() as read:
-        upcoming = read(parts[0], now) if parts else None
-        rules = current_rules(keep=True)  # while the first chunk is read
+        upcoming = deque(read(part, now) for part in parts[:READERS])
+        rules = current_rules(keep=True)  # while the first chunks are read
         for index, part in enumerate(parts):
-            pending, upcoming = upcoming, read(parts[index + 1], now) if index + 1 < len(parts) else None
+            pending = upcoming.popleft()
+            if index + READERS < len(parts):
+                upcoming.append(read(parts[index + READERS], now))
             try:
                 examined = examine(pending.result(), rules)
             except Exception:
@@ -83,17 +87,24 @@ def update_running(*, notify: bool = True, now: datetime | None = None, chunk: i
 
 @contextmanager
 def _reader() -> Iterator[Callable[[list[int], datetime], Future]]:
-    """`read_stored` as a future: in a thread with a database connection of its own, so that the
-    database reads the next chunk while this one is examined and written (the two take about as
-    long); in the caller's thread inside a transaction, which another connection would not see."""
+    """`read_stored` as a future: in `READERS` threads, each with a database connection of its
+    own, so that the database reads the next chunks while this one is examined and written (reading
+    takes the longer: the database's part and the driver's overlap across two readers); in the
+    caller's thread inside a transaction, which another connection would not see."""
     if connection.in_atomic_block:
         yield _read_here
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-read") as pool:
-        try:
-            yield lambda treatment_ids, now: pool.submit(read_stored, treatment_ids, now)
-        finally:
-            pool.submit(connections.close_all).result()
+    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="daily-read") as pool:
+        yield lambda treatment_ids, now: pool.submit(_read_apart, treatment_ids, now)
+
+
+def _read_apart(treatment_ids: list[int], now: datetime) -> Stored | None:
+    """`read_stored` in a reader thread, whose connection is closed when done: no thread of the
+    pool is left holding one."""
+    try:
+        return read_stored(treatment_ids, now)
+    finally:
+        connections.close_all()
 
 
 def _read_here(treatment_ids: list[int], now: datetime) -> Future:
