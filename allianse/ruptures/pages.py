@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Max, Min, Q, When
 
 from allianse.clinic.models import Treatment
 from allianse.core.measures import Item, roles
@@ -69,7 +68,12 @@ class AttentionItem:
 def urgency(new_kinds: list[str], recovery: str | None, *, close_suggested: bool) -> int:
     """An item's rank (lower first) from the kinds of its new signals and its episode's recovery
     (None without an episode)."""
-    ranks = [URGENCY[kind] for kind in new_kinds]
+    return ranked(min((URGENCY[kind] for kind in new_kinds), default=None), recovery, close_suggested=close_suggested)
+
+
+def ranked(new: int | None, recovery: str | None, *, close_suggested: bool) -> int:
+    """`urgency` from the most urgent rank of the new signals (None when none is new)."""
+    ranks = [] if new is None else [new]
     if recovery is not None:
         if recovery == Recovery.NOT_RECOVERED:
             ranks.append(NOT_RECOVERED)
@@ -130,7 +134,7 @@ LOOSE = Q(episode__isnull=True, acknowledged_at__isnull=True, treatment__ended_o
 def _loose_signals(therapist):
     """The current signals of the therapist's running treatments outside any episode, not yet
     acknowledged."""
-    return Signal.objects.current().filter(LOOSE, treatment__therapists=therapist).distinct()
+    return Signal.objects.current().filter(LOOSE, treatment__therapists=therapist)
 
 
 def _signals(therapist, open_episodes, treatments: list[int]):
@@ -144,27 +148,34 @@ def _signals(therapist, open_episodes, treatments: list[int]):
     )
 
 
+NEW = Q(seen_at__isnull=True, acknowledged_at__isnull=True)
+NEW_RANK = Case(
+    *(When(NEW & Q(kind=kind), then=rank) for kind, rank in URGENCY.items()),
+    output_field=IntegerField(),
+)  # a new signal's rank in `URGENCY`, NULL for one seen or acknowledged
+
+
 def _treatment_ranks(therapist) -> list[tuple[Key, int, datetime]]:
     """Each item of the therapist's treatments with its urgency and latest start, in the order the
-    items are found, from ids, recovery, signal kinds and marks and session starts (2 queries)."""
+    items are found, from the database's sums per item: the open episodes (recovery, last session),
+    their signals' and the loose signals' latest start and most urgent new kind (3 queries; as one,
+    the OR of the two kinds of signal makes PostgreSQL scan every signal of the clinic)."""
     open_episodes = _open_episodes(therapist)
-    found: dict[Key, tuple[str | None, list[str], list[datetime]]] = {}  # recovery, new kinds, starts
+    found: dict[Key, tuple[str | None, int | None, datetime]] = {}  # recovery, new rank, latest start
     for pk, recovery, last_start in open_episodes.values_list("pk", "recovery", "last_session__starts_at"):
-        found[("episode", pk)] = (recovery, [], [last_start])
-    columns = ("episode_id", "treatment_id", "kind", "seen_at", "acknowledged_at", "session__starts_at")
-    rows = chain(
-        Signal.objects.current().filter(episode__in=open_episodes.values("pk")).values_list(*columns),
-        _loose_signals(therapist).values_list(*columns),
-    )  # two queries: as one, their OR makes PostgreSQL scan every signal of the clinic
-    for episode_id, treatment_id, kind, seen_at, acknowledged_at, starts_at in rows:
-        key = ("episode", episode_id) if episode_id else ("treatment", treatment_id)
-        _recovery, new_kinds, starts = found.setdefault(key, (None, [], []))
-        starts.append(starts_at)
-        if seen_at is None and acknowledged_at is None:
-            new_kinds.append(kind)
+        found[("episode", pk)] = (recovery, None, last_start)
+    sums = {
+        "episode": Signal.objects.current().filter(episode__in=open_episodes.values("pk")).order_by(),
+        "treatment": _loose_signals(therapist).order_by("-treatment__started_on", "treatment_id"),
+    }
+    for by, signals in sums.items():
+        rows = signals.values(f"{by}_id").annotate(latest=Max("session__starts_at"), new=Min(NEW_RANK))
+        for pk, latest, new in rows.values_list(f"{by}_id", "latest", "new"):
+            recovery, _new, start = found.get((by, pk), (None, None, latest))
+            found[(by, pk)] = (recovery, new, max(start, latest))
     return [
-        (key, urgency(new_kinds, recovery, close_suggested=recovery == Recovery.RECOVERED), max(starts))
-        for key, (recovery, new_kinds, starts) in found.items()
+        (key, ranked(new, recovery, close_suggested=recovery == Recovery.RECOVERED), latest)
+        for key, (recovery, new, latest) in found.items()
     ]  # every episode here is open: recovered suggests closing
 
 
