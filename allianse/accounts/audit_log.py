@@ -54,6 +54,11 @@ class Line:
     patients: dict = field(default_factory=dict)  # patient id -> patient, in order of appearance
     events: int = 0
 
+    @property
+    def patient_codes(self) -> str:
+        """The patients, comma-separated: joined here since a line may name thousands."""
+        return ", ".join(map(str, self.patients.values()))
+
 
 @dataclass(frozen=True)
 class Page:
@@ -110,6 +115,7 @@ def about_patient(patient_id: int) -> Q:
 
 
 def lines(events: Iterable[AuditEvent]) -> list[Line]:
+    actions = _action_names()
     grouped: dict[tuple, Line] = {}
     for event in events:
         key = _key(event)
@@ -118,7 +124,7 @@ def lines(events: Iterable[AuditEvent]) -> list[Line]:
             line = grouped[key] = Line(
                 at=event.at,
                 actor=event.actor,
-                action=event.get_action_display(),
+                action=actions.get(event.action, event.action),
                 object_type=event.object_type,
                 detail=event.detail,
                 ip_address=event.ip_address,
@@ -136,7 +142,7 @@ def access_log(patient_id: int) -> tuple[list[str], Iterator[list[str]]]:
     """Every event about one patient, oldest first: who, when, what. Headers and action names are
     translated now, in the language of the request, since the rows are written after it returns."""
     header = [_("Time"), _("Staff member"), _("Username"), _("Action"), _("What"), _("Detail")]
-    actions = {value: str(label) for value, label in AuditEvent.Action.choices}
+    actions = _action_names()
     events = (
         AuditEvent.objects.filter(about_patient(patient_id))
         .select_related("actor")
@@ -156,6 +162,11 @@ def access_log(patient_id: int) -> tuple[list[str], Iterator[list[str]]]:
             ]
 
     return header, rows()
+
+
+def _action_names() -> dict[str, str]:
+    """The actions' names in the current language, translated once rather than for each event."""
+    return {value: str(label) for value, label in AuditEvent.Action.choices}
 
 
 def _key(event: AuditEvent) -> tuple:

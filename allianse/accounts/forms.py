@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from allianse import widgets
+
 from .models import ApiPart, AuditEvent, Role, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,6 +87,7 @@ class AuditFilterForm(PlainForm):
         required=False,
         empty_label=_("Everyone"),
         to_field_name="public_id",
+        widget=widgets.Select,  # every staff member
     )
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", _("All actions")), *AuditEvent.Action.choices], required=False

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from allianse import widgets
 from allianse.accounts.models import Role, User
 from allianse.core.measures import Instrument
 from allianse.instruments import registry as instruments
@@ -178,11 +179,9 @@ def rater_choices():
 
 class AssignForm(forms.Form):
     segments = forms.ModelMultipleChoiceField(
-        label=_("Segments"), queryset=Segment.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Segments"), queryset=Segment.objects.none(), widget=widgets.Checkboxes
     )
-    raters = forms.ModelMultipleChoiceField(
-        label=_("Raters"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    raters = forms.ModelMultipleChoiceField(label=_("Raters"), queryset=User.objects.none(), widget=widgets.Checkboxes)
     kind = forms.ChoiceField(label=_("What they give"), choices=Assignment.Kind.choices, initial=Assignment.Kind.RATER)
 
     def __init__(self, *args, study: RatingStudy, **kwargs):
@@ -206,11 +205,11 @@ class RatingForm(forms.Form):
             self.fields[item.id] = field
             if item.type == "scale" and instrument.missing_reasons:
                 self.fields[f"{item.id}__reason"] = forms.ChoiceField(
-                    label=_("Left empty because"), choices=reasons, required=False
+                    label=_("Left empty because"), choices=reasons, required=False, widget=widgets.Select
                 )
             self.fields[f"{item.id}__time"] = ClockField(label=_("At (time)"), required=False)
             self.fields[f"{item.id}__note"] = forms.CharField(
-                label=_("Note"), max_length=NOTE_LENGTH, required=False, widget=forms.TextInput(attrs={"size": 30})
+                label=_("Note"), max_length=NOTE_LENGTH, required=False, widget=widgets.TextInput(attrs={"size": 30})
             )
 
     def entered(self) -> RatingInput:

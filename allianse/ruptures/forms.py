@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from allianse import widgets
 from allianse.accounts.models import Role, User
 from allianse.clinic.models import Approach
 from allianse.core.response_rates import Period, last_weeks
@@ -207,7 +208,11 @@ class PeriodForm(forms.Form):
 
 class OverviewFilterForm(PeriodForm):
     therapist = forms.ModelChoiceField(
-        label=_("Therapist"), queryset=User.objects.none(), required=False, empty_label=_("All therapists")
+        label=_("Therapist"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All therapists"),
+        widget=widgets.Select,  # every therapist of the clinic
     )
     approach = forms.ModelChoiceField(
         label=_("Approach"),

@@ -93,6 +93,7 @@ def test_the_patients_a_page_shows_are_one_event_and_one_line(administrator_clie
     sign_in(administrator_client, administrator)
     rows = [row for row in _rows(_search(administrator_client, actor=leader.public_id)) if "group page" in row]
     assert len(rows) == 1 and "viewed group page" in rows[0] and "7 patients" in rows[0]
+    assert ", ".join(sorted(member.patient.code for member in members)) in rows[0]
 
 
 def test_separate_requests_are_separate_lines(administrator_client, therapist, patients):

@@ -10,14 +10,17 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from allianse.clinic.models import Approach, EndReason
 from allianse.clinic.services import end_treatment, register_patient
+from allianse.core.response_rates import Rate
 from allianse.groups import services as group_services
 from allianse.ruptures.overview import GROUPS, INDIVIDUAL, Selection, clinic_overview
+from allianse.ruptures.response_rates import rate_cell
 from allianse.ruptures.services import close_episode, open_episode
 from tests.conftest import sign_in
 from tests.groups.conftest import add_members, make_group
@@ -177,3 +180,10 @@ def test_an_empty_clinic_has_an_overview_and_an_export(client, administrator):
     response = client.get(reverse("ruptures:overview_csv"))
     assert response.status_code == 200 and len(response.content.decode("utf-8-sig").splitlines()) > 1
     assert clinic_overview().treatments == 0
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("rate", [None, Rate(0, 0), Rate(7, 9, 0.45, 0.94), Rate(1234, 2000, 0.59, 0.64)])
+def test_a_response_rate_cell_is_written_as_the_rate_template_writes_it(rate, language):
+    with translation.override(language):
+        assert rate_cell(rate) == render_to_string("ruptures/_rate.html", {"rate": rate})
