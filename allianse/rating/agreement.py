@@ -14,6 +14,7 @@ import pandas as pd
 from django.core.cache import cache
 from django.db.models import Count, F, Max, QuerySet
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from allianse.accounts.models import User
@@ -192,15 +193,27 @@ class StudyAgreement:
     segments: int
     blocked_segments: int
     report: dict[str, Any]
-    frame: pd.DataFrame
     summary: pd.DataFrame  # per rater, their ratings against the mean of the others (core's rater_summary)
     pairs: list[dict[str, Any]]
+    kept_as: tuple  # the key parts the analysis is kept under (see kept)
+    read_frame: Callable[[], pd.DataFrame]
     problem: str | None = None
 
     @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The analysed ratings (study_ratings_frame), kept apart from the analysis: only the
+        exports use them, and reading them back from the cache took the page's time."""
+        return kept("agreement-frame", self.kept_as, self.read_frame)
+
+    @cached_property
     def chart_svg(self) -> str | None:
-        """Drawn only where it is shown: the page, not the API or the exports."""
-        return charts.raters_against_others(self.summary, _("Mean difference from the other raters"))
+        """Drawn only where it is shown (the page, not the API or the exports), and kept with the
+        analysis, in the reader's language: drawing takes longer than the rest of the page."""
+
+        def draw() -> str | None:
+            return charts.raters_against_others(self.summary, _("Mean difference from the other raters"))
+
+        return kept("agreement-chart", (*self.kept_as, get_language()), draw)
 
     @property
     def item_rows(self) -> list[ItemRow]:
@@ -229,11 +242,12 @@ def study_ratings_frame(
 class _Analysis:
     """What the agreement page computes from a study's ratings, in no language."""
 
-    frame: pd.DataFrame
     report: dict[str, Any]
     problem: str | None
     summary: pd.DataFrame
     pairs: pd.DataFrame
+    raters: list[str]
+    segments: int
 
 
 # The analysis of a study with thousands of ratings takes seconds (the bootstrap of alpha's
@@ -242,12 +256,23 @@ class _Analysis:
 ANALYSIS_SECONDS = 60 * 60
 
 
-def kept_for_ratings(name: str, ratings: QuerySet[Rating], parts: tuple, compute: Callable[[], T]) -> T:
-    """`compute()`, kept for `ANALYSIS_SECONDS` under a key made of `name`, `parts` and the state of
-    `ratings` (their count and newest id: a new, corrected or withdrawn rating changes it). A
-    result with a `problem` (said in the reader's language) is not kept."""
+def ratings_state(ratings: QuerySet[Rating]) -> tuple[int, int | None]:
+    """Their count and newest id: a new, corrected or withdrawn rating changes it."""
     state = ratings.aggregate(count=Count("pk"), newest=Max("pk"))
-    key = repr((name, *parts, state["count"], state["newest"]))
+    return state["count"], state["newest"]
+
+
+def kept_for_ratings(name: str, ratings: QuerySet[Rating], parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept for `ANALYSIS_SECONDS` under a key made of `name`, `parts` and the
+    `ratings_state` of `ratings`."""
+    return kept(name, (*parts, *ratings_state(ratings)), compute)
+
+
+def kept(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept for `ANALYSIS_SECONDS` under a key made of `name` and `parts` (which name
+    the state of the ratings it is worked out from). A result with a `problem` (said in the
+    reader's language) is not kept."""
+    key = repr((name, *parts))
     key = f"rating:{name}:{hashlib.sha256(key.encode()).hexdigest()}"
     found = cache.get(key)
     if found is None:
@@ -257,17 +282,21 @@ def kept_for_ratings(name: str, ratings: QuerySet[Rating], parts: tuple, compute
     return found
 
 
-def _analysis(study: RatingStudy, labels: dict[int, str] | None, blocked: list[int]) -> _Analysis:
+def _analysis(study: RatingStudy, labels: dict[int, str] | None, blocked: list[int]) -> tuple[_Analysis, tuple]:
+    """The analysis and the key parts it is kept under."""
+
     def analyse() -> _Analysis:
         frame = study_ratings_frame(study, labels, blocked)
         report, problem = _report(frame)
         items_only = frame[~frame["item"].str.startswith(SCORE_PREFIX)] if len(frame) else frame
         summary = rater_summary(against_others(items_only))
-        return _Analysis(frame, report, problem, summary, largest_pair_differences(items_only))
+        raters = sorted(frame["rater"].unique()) if len(frame) else []
+        segments = frame["segment"].nunique() if len(frame) else 0
+        return _Analysis(report, problem, summary, largest_pair_differences(items_only), raters, segments)
 
     ratings = current_ratings(study, blocked).filter(assignment__kind=Assignment.Kind.RATER)
-    parts = (study.pk, study.instrument_key, sorted(blocked), sorted((labels or {}).items()))
-    return kept_for_ratings("agreement", ratings, parts, analyse)
+    parts = (study.pk, study.instrument_key, sorted(blocked), sorted((labels or {}).items()), *ratings_state(ratings))
+    return kept("agreement", parts, analyse), parts
 
 
 def study_agreement(study: RatingStudy, language: str, labels: dict[int, str] | None = None) -> StudyAgreement:
@@ -275,8 +304,8 @@ def study_agreement(study: RatingStudy, language: str, labels: dict[int, str] | 
     self-assessments); raters named by `labels` (see rater_labels)."""
     instrument = instruments.get(study.instrument_key)
     blocked = blocked_segments(study)
-    analysis = _analysis(study, labels, blocked)
-    frame, report, problem = analysis.frame, analysis.report, analysis.problem
+    analysis, kept_as = _analysis(study, labels, blocked)
+    report, problem = analysis.report, analysis.problem
     order = {item.id: index for index, item in enumerate(instrument.items)}
     keys = sorted(report.get("items", {}), key=lambda key: (key.startswith(SCORE_PREFIX), order.get(key, 0), key))
     rows = [
@@ -286,16 +315,17 @@ def study_agreement(study: RatingStudy, language: str, labels: dict[int, str] | 
     return StudyAgreement(
         instrument=instrument,
         rows=rows,
-        raters=sorted(frame["rater"].unique()) if len(frame) else [],
-        segments=frame["segment"].nunique() if len(frame) else 0,
+        raters=analysis.raters,
+        segments=analysis.segments,
         blocked_segments=len(blocked),
         report=report,
-        frame=frame,
         summary=analysis.summary,
         pairs=[
             {**row, "label": value_of(instrument, row["item"], language)} for row in analysis.pairs.to_dict("records")
         ],
         problem=problem,
+        kept_as=kept_as,
+        read_frame=lambda: study_ratings_frame(study, labels, blocked),
     )
 
 
@@ -348,17 +378,20 @@ def reference_frame(current: QuerySet[Rating], instrument: Instrument) -> pd.Dat
 
 
 def rater_calibration(study: RatingStudy, rater: User, language: str) -> Calibration:
+    """The rater's ratings against the reference, kept (with the chart, in `language`) while the
+    study's current ratings stay the same: working them out and drawing takes most of the page."""
     instrument = instruments.get(study.instrument_key)
     current = current_ratings(study)
-    own = rating_values(current.filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
-    frame = ratings_frame(own, instrument)
-    frame = frame[~frame["item"].str.startswith(SCORE_PREFIX)]
-    table = against_reference(frame, reference_frame(current, instrument))
+
+    def calibrate() -> tuple[pd.DataFrame, float, str | None]:
+        own = rating_values(current.filter(assignment__kind=Assignment.Kind.RATER, assignment__rater=rater))
+        frame = ratings_frame(own, instrument)
+        frame = frame[~frame["item"].str.startswith(SCORE_PREFIX)]
+        table = against_reference(frame, reference_frame(current, instrument))
+        x_title, y_title = _("Rating, in the order submitted"), _("Mean distance from the reference")
+        return table, reference_drift(table), charts.calibration(table, x_title, y_title)
+
+    parts = (study.pk, study.instrument_key, rater.pk, language)
+    table, drift, chart_svg = kept_for_ratings("calibration", current, parts, calibrate)
     names = {str(segment.public_id): segment.name for segment in study.segments.all()}
-    return Calibration(
-        rater=rater,
-        table=table,
-        drift=reference_drift(table),
-        chart_svg=charts.calibration(table, _("Rating, in the order submitted"), _("Mean distance from the reference")),
-        segment_names=names,
-    )
+    return Calibration(rater=rater, table=table, drift=drift, chart_svg=chart_svg, segment_names=names)

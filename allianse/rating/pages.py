@@ -230,11 +230,8 @@ def player(recording: Recording, segment: Segment | None) -> dict[str, Any]:
 
 def study_raters(study: RatingStudy) -> list[User]:
     """The study's raters, each with a link to their calibration page."""
-    return list(
-        User.objects.filter(rating_assignments__study=study, rating_assignments__kind=Assignment.Kind.RATER)
-        .distinct()
-        .order_by("username")
-    )
+    assigned = study.assignments.filter(kind=Assignment.Kind.RATER).values("rater_id")
+    return list(User.objects.filter(pk__in=assigned).order_by("username"))
 
 
 def linked_rows(result, raters: list[tuple[User, str]]) -> list[dict[str, Any]]:

@@ -109,8 +109,9 @@ def study_page(study: RatingStudy, viewer: User, *, state: str, segment: str, pa
     page_of = shown.get_page(page)
     for assignment in page_of:
         assignment.rater_label = comparison.rater_label(study, viewer, assignment.rater, codes)
-    raters = User.objects.filter(rating_assignments__study=study).exclude(
-        rating_assignments__kind__in=Assignment.REFERENCE_KINDS
+    # Subqueries, not joins made distinct: a join has a row per assignment, thousands to sort.
+    raters = User.objects.filter(pk__in=study.assignments.values("rater_id")).exclude(
+        pk__in=Assignment.objects.filter(kind__in=Assignment.REFERENCE_KINDS).values("rater_id")
     )
     return {
         "study": study,
@@ -122,8 +123,7 @@ def study_page(study: RatingStudy, viewer: User, *, state: str, segment: str, pa
         "segment_filter": str(chosen.public_id) if chosen else "",
         "withdrawn": withdrawn_segments(segments),
         "raters": [
-            (rater, comparison.rater_label(study, viewer, rater, codes))
-            for rater in raters.distinct().order_by("username")
+            (rater, comparison.rater_label(study, viewer, rater, codes)) for rater in raters.order_by("username")
         ],
     }
 
@@ -190,7 +190,7 @@ def rating_page(viewer: User, rating: Rating, language: str) -> dict[str, Any]:
 def current_rater_ratings(study: RatingStudy) -> QuerySet[Rating]:
     """The current ratings of the study's raters (not references or self-assessments)."""
     return Rating.objects.filter(
-        assignment__study=study, assignment__kind=Assignment.Kind.RATER, superseded_by__isnull=True
+        services.not_superseded(), assignment__study=study, assignment__kind=Assignment.Kind.RATER
     )
 
 

@@ -134,6 +134,19 @@ def test_the_kept_analysis_follows_every_new_rating(rated_study, leader):
     assert agreement.study_agreement(rated_study, "en").raters == ["rater1", "rater2", "rater3", "rater4"]
 
 
+def test_the_kept_chart_and_ratings_follow_every_new_rating(rated_study, leader):
+    first = agreement.study_agreement(rated_study, "en")
+    assert agreement.study_agreement(rated_study, "en").chart_svg == first.chart_svg
+    assert set(first.frame["rater"]) == {"rater1", "rater2", "rater3"}
+    fourth = make_user("rater4", "rater")
+    segment = rated_study.segments.order_by("pk").first()
+    (assignment,) = services.assign(study=rated_study, segments=[segment], raters=[fourth], kind="rater", by=leader)
+    services.submit_rating(assignment=assignment, entered=services.RatingInput(answers=full_answers(1)), by=fourth)
+    result = agreement.study_agreement(rated_study, "en")
+    assert "rater4" in result.chart_svg and "rater4" not in first.chart_svg
+    assert set(result.frame["rater"]) == {"rater1", "rater2", "rater3", "rater4"}
+
+
 def test_segments_whose_consent_was_withdrawn_are_left_out(rated_study, consent, therapist):
     assert agreement.study_agreement(rated_study, "en").segments == 4  # kept until the consent goes
     consents.withdraw_consent(consent=consent, by=therapist)
@@ -208,6 +221,19 @@ class TestCalibration:
         rater3 = Assignment.objects.get(study=rated_study, rater__username="rater3", segment__name="Opening").rater
         result = agreement.rater_calibration(rated_study, rater3, "en")
         assert list(result.table["mean_difference"]) == pytest.approx([1.0, 1.0, 1.0, 1.0])
+
+    def test_the_kept_calibration_follows_a_corrected_reference(self, rated_study, leader):
+        rater3 = Assignment.objects.get(study=rated_study, rater__username="rater3", segment__name="Opening").rater
+        kept = agreement.rater_calibration(rated_study, rater3, "en")
+        again = agreement.rater_calibration(rated_study, rater3, "en")
+        assert again.chart_svg == kept.chart_svg and again.table.equals(kept.table)
+        reference = services.current_rating(
+            Assignment.objects.get(study=rated_study, kind="expert", segment__name="Opening")
+        )
+        entered = services.RatingInput(answers=full_answers(REFERENCE[0] + 1))
+        services.correct_rating(rating=reference, entered=entered, reason="typo", by=leader)
+        result = agreement.rater_calibration(rated_study, rater3, "en")
+        assert list(result.table["mean_difference"]) == pytest.approx([0.0, 1.0, 1.0, 1.0])
 
     def test_the_rater_sees_their_own_calibration(self, rater_client, rated_study, rater):
         url = reverse("rating:calibration", args=[rated_study.public_id, rater.public_id])
