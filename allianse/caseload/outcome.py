@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from allianse.charts import render_svg
+from allianse.charts import cached_svg
 from allianse.core.measures import Instrument, Score, reliable_change, roles
 from allianse.core.signals import outcome_progress
 from allianse.feedback.models import Response
@@ -82,4 +82,9 @@ def _chart(instrument: Instrument, score: Score, rows: list[OutcomeRow]) -> str:
         {"session": frame["session"], "perspective": "patient", "measure": "outcome", "value": frame["outcome"]}
     )
     labels = {"patient": _("Patient"), "outcome": tr(score.title), "session": _("Session"), "alliance": tr(score.title)}
-    return render_svg(trajectory_spec(points, labels=labels, y_range=instrument.score_range(score), concern_below=None))
+    y_range = instrument.score_range(score)
+    return cached_svg(
+        points,
+        {**labels, "scale": y_range},
+        lambda: trajectory_spec(points, labels=labels, y_range=y_range, concern_below=None),
+    )

@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from allianse.charts import render_svg
+from allianse.charts import cached_svg
 from allianse.clinic.models import Session, Treatment
 from allianse.core.measures import roles
 from allianse.feedback.models import Response
@@ -49,7 +49,7 @@ def trajectory_context(treatment, shown: list[str]) -> dict:
         "alliance_range": alliance_range(),
         "ruptures": ruptures,
         **outcome_context(rows),
-        "chart_svg": render_svg(_spec(frame, shown_subscales, ruptures, _observed(rows, observers)))
+        "chart_svg": _chart(frame, shown_subscales, ruptures, _observed(rows, observers))
         if rows and (frame["alliance"].notna().any() or frame["therapist_alliance"].notna().any())
         else None,
     }
@@ -74,9 +74,10 @@ def _observed(rows, observers: dict) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["session", "description"])
 
 
-def _spec(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures, observed: pd.DataFrame) -> dict:
+def _chart(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures, observed: pd.DataFrame) -> str:
     """The chart of the alliance (the series' `alliance` column, the score with role alliance) and
-    the chosen subscales, from both perspectives, labelled with the scores' titles."""
+    the chosen subscales, from both perspectives, labelled with the scores' titles; built only when
+    what it shows has changed (`cached_svg`)."""
     instrument = instruments.get(PATIENT_CHECK)
     alliance = instrument.score_with_role(roles.ALLIANCE)
     titles = {score.id: tr(score.title) for score in instrument.scores_with_role(roles.SUBSCALE)}
@@ -93,7 +94,12 @@ def _spec(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures
                     }
                 )
             )
+    points = pd.concat(parts, ignore_index=True)
     y_range = instrument.score_range(alliance)
+    concern_below = instrument.concern_below(alliance)
+    markers = ruptures.markers(frame, floor=y_range[0])
+    observed = observed.assign(value=y_range[1])
+    bands = ruptures.bands()
     labels = {
         **titles,
         "alliance": tr(alliance.title),
@@ -102,14 +108,18 @@ def _spec(frame: pd.DataFrame, subscales: list[str], ruptures: TreatmentRuptures
         "observer": _("Observer"),
         "session": _("Session"),
     }
-    return trajectory_spec(
-        pd.concat(parts, ignore_index=True),
-        labels=labels,
-        y_range=y_range,
-        concern_below=instrument.concern_below(alliance),
-        markers=ruptures.markers(frame, floor=y_range[0]),
-        observed=observed.assign(value=y_range[1]),
-        bands=ruptures.bands(),
+    return cached_svg(
+        [points, markers, observed, bands],
+        {**labels, "scale": (y_range, concern_below)},
+        lambda: trajectory_spec(
+            points,
+            labels=labels,
+            y_range=y_range,
+            concern_below=concern_below,
+            markers=markers,
+            observed=observed,
+            bands=bands,
+        ),
     )
 
 

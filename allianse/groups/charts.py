@@ -1,24 +1,20 @@
 """The group charts: members x sessions heatmaps and the group's trajectory, as one Vega-Lite
 specification each (Altair) rendered to SVG on the server (vl-convert, offline; allianse.charts).
 
-Rendering a heatmap of a hundred sessions takes a few tenths of a second, so the SVG is cached under
-a fingerprint of the data it shows: the specification is built and rendered only when the data or
-the labels change. Every chart has a table with the same numbers on its page.
+Rendering a heatmap of a hundred sessions takes a few tenths of a second, so the pages cache the SVG
+under a fingerprint of the data it shows (allianse.charts.cached_svg): the specification is built
+and rendered only when the data or the labels change. Every chart has a table with the same numbers on its page.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
-from django.core.cache import cache
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from allianse.charts import render_svg, vega_text
+from allianse.charts import vega_text
 
 # Cividis: a sequential scheme made for readers with colour-vision deficiency (Nuñez et al. 2018).
 HEATMAP_SCHEME = "cividis"
@@ -26,19 +22,6 @@ MISSING_FILL = "#ececec"
 # Okabe-Ito without black (black is the group mean), for the members' lines.
 MEMBER_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
 MEMBER_DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
-CACHE_SECONDS = 3600
-
-
-def cached_svg(data: pd.DataFrame, labels: dict, build: Callable[[], dict]) -> str:
-    """The SVG of `build()`, cached under a fingerprint of the data and labels it shows."""
-    fingerprint = hashlib.sha256(pd.util.hash_pandas_object(data, index=False).to_numpy().tobytes())
-    fingerprint.update(repr([sorted(labels.items()), get_language()]).encode())
-    key = "group-chart:" + fingerprint.hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = render_svg(build())
-        cache.set(key, svg, CACHE_SECONDS)
-    return svg
 
 
 def heatmap_spec(cells: pd.DataFrame, *, rows: list[str], domain: tuple[float, float], labels: dict) -> dict:

@@ -18,13 +18,14 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from allianse.charts import CACHE_SECONDS, cached_svg
 from allianse.core.groups import Eligibility, certification_eligibility, factor_profile, session_means
 from allianse.core.measures import roles
 from allianse.instruments import registry as instruments
 from allianse.instruments.templatetags.instrument_text import range_text
 from allianse.ruptures.models import RuptureEpisode
 
-from .charts import CACHE_SECONDS, cached_svg, heatmap_spec, trajectory_spec
+from .charts import heatmap_spec, trajectory_spec
 from .models import Attendance, GroupSession, GroupSignal, Membership, TherapyGroup
 from .series import ALLIANCE, CLIMATE, FACTORS, factor_ids, group_scores, load_group_data
 

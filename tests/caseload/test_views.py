@@ -156,3 +156,27 @@ def test_the_patient_page_names_the_rupture_kind_and_describes_the_chart_in_the_
         rf"<title>[^<]*: {re.escape(number)}</title>", svg
     )  # a point's hover text, number as the language writes it
     assert "who:" not in svg and "Y-axis" not in svg
+
+
+def test_the_patient_chart_is_built_once_per_data_and_again_when_the_series_changes(
+    therapist_client, treatment, monkeypatch
+):
+    from allianse.caseload import pages
+    from tests.ruptures.conftest import add_session, alliance, therapist_view
+
+    built = []
+    spec = pages.trajectory_spec
+    monkeypatch.setattr(pages, "trajectory_spec", lambda *args, **kwargs: built.append(1) or spec(*args, **kwargs))
+    url = reverse("caseload:patient", args=[treatment.patient.public_id])
+
+    def chart() -> str:
+        html = therapist_client.get(url).content.decode()
+        return re.search(r"<svg.*?</svg>", html, flags=re.DOTALL).group()
+
+    add_session(treatment, patient=alliance(5), therapist=therapist_view(5))
+    first = chart()
+    assert chart() == first and len(built) == 1
+    add_session(treatment, patient=alliance(2), therapist=therapist_view(6))
+    assert chart() != first and len(built) == 2
+    therapist_client.get(url + "?show=goal")  # another subscale shown: another chart
+    assert len(built) == 3
