@@ -63,3 +63,19 @@ def test_an_administrator_gets_no_episode_from_the_api(client, administrator, ep
 def test_it_needs_a_verified_sign_in(client, therapist, episode):
     client.force_login(therapist)  # password only, no second factor
     assert client.get(reverse("v1:ruptures-api:episode-list")).status_code == 403
+
+
+def test_the_list_gives_the_sessions_numbers_as_the_episode_itself_does(therapist_client, episode):
+    from allianse.ruptures.api import EpisodeSerializer
+
+    add_session(episode.treatment, patient=alliance(6), therapist=therapist_view(6))
+    updates.update_for_treatment(treatment=episode.treatment, notify=False)
+    episode.refresh_from_db()
+    (listed,) = therapist_client.get(reverse("v1:ruptures-api:episode-list")).json()["results"]
+    detail = therapist_client.get(reverse("v1:ruptures-api:episode-detail", args=[episode.public_id])).json()
+    direct = EpisodeSerializer(episode).data  # as the episode's changes answer, without the list's annotations
+    numbers = ("first_session", "last_session", "recovery_session")
+    assert (
+        [listed[name] for name in numbers] == [detail[name] for name in numbers] == [direct[name] for name in numbers]
+    )
+    assert [listed[name] for name in numbers] == [5, 5, 6]  # back at 6 in session 6: recovered there
