@@ -116,7 +116,7 @@ class AttentionList:
         if not isinstance(index, slice):
             return self[index : index + 1 or None][0]
         chosen = self.entries[index]
-        loaded = _treatment_items(self.therapist, [entry for entry in chosen if isinstance(entry, tuple)])
+        loaded = _treatment_items([entry for entry in chosen if isinstance(entry, tuple)])
         found = (loaded.get(entry) if isinstance(entry, tuple) else entry for entry in chosen)
         return [item for item in found if item is not None]  # less only where an item was dealt with meanwhile
 
@@ -137,59 +137,55 @@ def _loose_signals(therapist):
     return Signal.objects.current().filter(LOOSE, treatment__therapists=therapist)
 
 
-def _signals(therapist, open_episodes, treatments: list[int]):
-    """The current signals of the open episodes and those of `treatments` outside any episode not
-    yet acknowledged (one query: the lists are a page's few items)."""
-    return (
-        Signal.objects.current()
-        .filter(treatment__therapists=therapist)
-        .filter(Q(episode__in=open_episodes.values("pk")) | (LOOSE & Q(treatment__in=treatments)))
-        .distinct()
-    )
-
-
-NEW = Q(seen_at__isnull=True, acknowledged_at__isnull=True)
-NEW_RANK = Case(
-    *(When(NEW & Q(kind=kind), then=rank) for kind, rank in URGENCY.items()),
-    output_field=IntegerField(),
-)  # a new signal's rank in `URGENCY`, NULL for one seen or acknowledged
+def _new_rank(path: str = "") -> Case:
+    """A new signal's rank in `URGENCY` (`path` leads from the model queried to the signal), NULL
+    for one seen or acknowledged."""
+    new = Q(**{f"{path}seen_at__isnull": True, f"{path}acknowledged_at__isnull": True})
+    ranks = (When(new & Q(**{f"{path}kind": kind}), then=rank) for kind, rank in URGENCY.items())
+    return Case(*ranks, output_field=IntegerField())
 
 
 def _treatment_ranks(therapist) -> list[tuple[Key, int, datetime]]:
     """Each item of the therapist's treatments with its urgency and latest start, in the order the
-    items are found, from the database's sums per item: the open episodes (recovery, last session),
-    their signals' and the loose signals' latest start and most urgent new kind (3 queries; as one,
-    the OR of the two kinds of signal makes PostgreSQL scan every signal of the clinic)."""
-    open_episodes = _open_episodes(therapist)
+    items are found, from the database's sums per item (2 queries): each open episode's recovery
+    and the latest start and most urgent new kind of its current signals, then the same of the
+    loose signals per treatment. Kept apart, since the OR of the two kinds of signal makes
+    PostgreSQL scan every signal of the clinic."""
+    current = Q(signals__retracted_at__isnull=True)
+    episodes = _open_episodes(therapist).annotate(
+        signals_latest=Max("signals__session__starts_at", filter=current),
+        new=Min(_new_rank("signals__"), filter=current),
+    )
     found: dict[Key, tuple[str | None, int | None, datetime]] = {}  # recovery, new rank, latest start
-    for pk, recovery, last_start in open_episodes.values_list("pk", "recovery", "last_session__starts_at"):
-        found[("episode", pk)] = (recovery, None, last_start)
-    sums = {
-        "episode": Signal.objects.current().filter(episode__in=open_episodes.values("pk")).order_by(),
-        "treatment": _loose_signals(therapist).order_by("-treatment__started_on", "treatment_id"),
-    }
-    for by, signals in sums.items():
-        rows = signals.values(f"{by}_id").annotate(latest=Max("session__starts_at"), new=Min(NEW_RANK))
-        for pk, latest, new in rows.values_list(f"{by}_id", "latest", "new"):
-            recovery, _new, start = found.get((by, pk), (None, None, latest))
-            found[(by, pk)] = (recovery, new, max(start, latest))
+    rows = episodes.values_list("pk", "recovery", "last_session__starts_at", "signals_latest", "new")
+    for pk, recovery, last_start, signals_latest, new in rows:
+        found[("episode", pk)] = (recovery, new, max(last_start, signals_latest or last_start))
+    loose = _loose_signals(therapist).order_by("-treatment__started_on", "treatment_id").values("treatment_id")
+    rows = loose.annotate(latest=Max("session__starts_at"), new=Min(_new_rank()))
+    for pk, latest, new in rows.values_list("treatment_id", "latest", "new"):
+        found[("treatment", pk)] = (None, new, latest)
     return [
         (key, ranked(new, recovery, close_suggested=recovery == Recovery.RECOVERED), latest)
         for key, (recovery, new, latest) in found.items()
     ]  # every episode here is open: recovered suggests closing
 
 
-def _treatment_items(therapist, keys: list[Key]) -> dict[Key, AttentionItem]:
-    """The items of `keys` in full, with the patient's comments in the sessions of the signals
-    (3 queries)."""
+def _treatment_items(keys: list[Key]) -> dict[Key, AttentionItem]:
+    """The items of `keys` (ranked from the therapist's own treatments) in full, with the patient's
+    comments in the sessions of the signals (3 queries). An episode closed or a signal acknowledged
+    since the ranking is left out."""
     if not keys:
         return {}
-    open_episodes = _open_episodes(therapist).filter(pk__in=[pk for kind, pk in keys if kind == "episode"])
-    episodes = open_episodes.select_related(
-        "treatment__patient", "first_session", "last_session", "recovery_session", "opened_by"
-    )
-    signals = _signals(therapist, open_episodes, [pk for kind, pk in keys if kind == "treatment"])
+    episodes = RuptureEpisode.objects.filter(
+        pk__in=[pk for kind, pk in keys if kind == "episode"], status=RuptureEpisode.Status.OPEN
+    ).select_related("treatment__patient", "first_session", "last_session", "recovery_session", "opened_by")
     items = {("episode", e.pk): AttentionItem(treatment=e.treatment, episode=e) for e in episodes}
+    loose = [pk for kind, pk in keys if kind == "treatment"]
+    signals = (
+        Signal.objects.current()
+        .filter(treatment__in={item.treatment.pk for item in items.values()} | set(loose))  # else a scan of all
+        .filter(Q(episode__in=[pk for _kind, pk in items]) | (LOOSE & Q(treatment__in=loose)))
+    )
     for signal in signals.select_related("session", "treatment__patient"):
         key = ("episode", signal.episode_id) if signal.episode_id else ("treatment", signal.treatment_id)
         items.setdefault(key, AttentionItem(treatment=signal.treatment, episode=None)).signals.append(signal)
