@@ -11,6 +11,7 @@ different query.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Finding:
 
 
 def report(pages: list[tuple[str, str, object]]) -> str:
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # the list holds pages a role is refused
     findings = [finding for name, path, user in pages for finding in explain_page(name, path, user)]
     if not findings:
         return f"No query over {SLOW_MS:.0f} ms and no whole scan of a table over {LARGE_ROWS:,} rows."
