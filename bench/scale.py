@@ -228,9 +228,11 @@ def measure_pages(size: str, runs: int) -> list[dict]:
     from django.test import Client
     from django.test.utils import override_settings
 
+    from bench.support import as_a_worker
     from tests.conftest import sign_in
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the refusals are rows of their own
+    as_a_worker()
     clients: dict[int, Client] = {}
     rows = []
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):

@@ -243,9 +243,11 @@ def measure(built: BuiltStudy, runs: int, only: set[str] | None = None) -> list[
     from django.test.utils import override_settings
 
     from bench.scale import _measure
+    from bench.support import as_a_worker
     from tests.conftest import sign_in
 
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # a failing page is a row with its status
+    as_a_worker()
     clients: dict[int, Client] = {}
     rows = []
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):

@@ -22,6 +22,14 @@ def timings(work: Callable[[], object], runs: int) -> list[float]:
     return [seconds(work) for _ in range(runs)]
 
 
+def as_a_worker() -> None:
+    """Load what a gunicorn worker has loaded before its first request (allianse.wsgi: the URLs and
+    views imported, everything so far frozen out of the garbage collector's reach), so that pages
+    are timed as served: without it a full collection of the bench's own heap (150-230 ms) lands
+    in one request now and then."""
+    import allianse.wsgi  # noqa: F401
+
+
 def migrated_env(folder: str, host: str) -> dict[str, str]:
     """Environment for a child process on its own SQLite database in `folder`, migrated here."""
     env = {
