@@ -31,7 +31,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from allianse.clinic.models import Session, Treatment
-from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table
+from allianse.core.signals import SignalRules, episode_table, prepare_series, signal_table, with_explanations
 from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
 from allianse.feedback.series import series_frames
 
@@ -187,8 +187,7 @@ class Chunk:
     def explained(self, keys: set[str]) -> pd.DataFrame:
         """The signal table of the treatments `keys` (ids as text), with explanations: `table` has
         none, since most of a daily run's signals are only compared with what is stored."""
-        frame = self.frame[self.frame["treatment"].isin(keys)].drop(columns=STATE_COLUMNS)
-        return signal_table(prepare_series(frame, self.rules.scales), self.rules)
+        return with_explanations(self.table[self.table["treatment"].isin(keys)], self.rules)
 
     def fresh(self) -> set[int]:
         """The changed treatments with no stored signal and no open episode."""

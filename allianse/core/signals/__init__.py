@@ -4,7 +4,7 @@ One implementation for one session and for a million: `detect_signals` runs ever
 over a whole data set, `signals_for_latest` runs the same function on one treatment's series.
 """
 
-from .detect import detect_signals, signal_table, signals_for_latest
+from .detect import detect_signals, signal_table, signals_for_latest, with_explanations
 from .episodes import episode_table, find_episodes
 from .outcome import Progress, outcome_progress
 from .report import signals_report
@@ -31,6 +31,7 @@ __all__ = [
     "read_series_csv",
     "signals_for_latest",
     "signal_table",
+    "with_explanations",
     "signals_report",
     "validate_series",
 ]

@@ -23,8 +23,6 @@ REPORTED_DETAILS = np.array(
 )
 # The detail of an absence, by attended (0/1).
 ABSENCE_DETAILS = np.array([Detail.MISSED_SESSION.value, Detail.UNANSWERED_CHECK.value], dtype=object)
-# The signal table's columns without the explanations.
-UNEXPLAINED = [name for name in COLUMNS if not name.startswith("explanation_")]
 # Columns of the series shown in explanations, carried from the session row to its signals.
 SHOWN = ("session", "alliance", "previous", "therapist_alliance", "rupture_intensity", "rupture_resolution")
 # The detail of a fall from the previous session, by where the reliable change comes from.
@@ -53,16 +51,16 @@ def signals_for_latest(series: pd.DataFrame, rules: SignalRules) -> list[Signal]
 
 
 def signal_table(series: pd.DataFrame, rules: SignalRules, *, explained: bool = True) -> pd.DataFrame:
-    """The signals of a prepared series (see `series.prepare_series`); without the two explanation
-    columns where not `explained`: writing the sentences is most of the work, wasted on signals
-    only compared with what is stored."""
+    """The signals of a prepared series (see `series.prepare_series`). Where not `explained`,
+    without the explanation columns and with what `with_explanations` writes them from: writing
+    the sentences is most of the work, wasted on signals only compared with what is stored."""
     hits = pd.concat(_session_hits(series, rules), ignore_index=True)
     hits = pd.concat([hits, _absence(series, hits, rules)], ignore_index=True)
     hits["order"] = pd.Categorical(hits["kind"], categories=list(Kind)).codes
     hits = hits.sort_values(["row", "order"], kind="stable", ignore_index=True)
     rows = hits["row"].to_numpy()
     table = hits.assign(**{name: series[name].to_numpy()[rows] for name in ("treatment", *SHOWN)})
-    return _with_explanations(table, rules) if explained else table.loc[:, UNEXPLAINED]
+    return with_explanations(table, rules) if explained else table
 
 
 def _session_hits(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
@@ -224,7 +222,9 @@ def _absence(series: pd.DataFrame, hits: pd.DataFrame, rules: SignalRules) -> pd
     )
 
 
-def _with_explanations(table: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+def with_explanations(table: pd.DataFrame, rules: SignalRules) -> pd.DataFrame:
+    """The signal table's columns (`COLUMNS`) of rows of a table `signal_table` gave unexplained,
+    with their explanations."""
     table = table.assign(
         intensity_max=rules.scales.rupture_intensity[1],
         early_sessions=rules.early_sessions,
