@@ -57,10 +57,17 @@ class SignalKind(models.TextChoices):
     ABSENCE = CoreKind.ABSENCE.value, _("absence after a rupture")
 
 
+LOOSE = models.Q(episode__isnull=True, acknowledged_at__isnull=True)  # see SignalQuerySet.loose
+
+
 class SignalQuerySet(models.QuerySet):
     def current(self) -> SignalQuerySet:
         """Signals that still fire on the data as it stands (not retracted by a later correction)."""
         return self.filter(retracted_at__isnull=True)
+
+    def loose(self) -> SignalQuerySet:
+        """Current signals outside any episode that the therapist has not acknowledged."""
+        return self.current().filter(LOOSE)
 
 
 class Signal(models.Model):

@@ -20,7 +20,7 @@ from allianse.instruments import registry as instruments
 
 from . import extensions, guide
 from .attention import CLOSE_SUGGESTED, NOT_RECOVERED, QUIET, URGENCY
-from .models import Recovery, RuptureEpisode, Signal
+from .models import LOOSE, Recovery, RuptureEpisode, Signal
 from .observers import observer_views
 
 
@@ -128,13 +128,7 @@ def _open_episodes(therapist):
     return RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN).distinct()
 
 
-LOOSE = Q(episode__isnull=True, acknowledged_at__isnull=True, treatment__ended_on__isnull=True)
-
-
-def _loose_signals(therapist):
-    """The current signals of the therapist's running treatments outside any episode, not yet
-    acknowledged."""
-    return Signal.objects.current().filter(LOOSE, treatment__therapists=therapist)
+RUNNING = Q(treatment__ended_on__isnull=True)
 
 
 def _new_rank(path: str = "") -> Case:
@@ -160,7 +154,12 @@ def _treatment_ranks(therapist) -> list[tuple[Key, int, datetime]]:
     rows = episodes.values_list("pk", "recovery", "last_session__starts_at", "signals_latest", "new")
     for pk, recovery, last_start, signals_latest, new in rows:
         found[("episode", pk)] = (recovery, new, max(last_start, signals_latest or last_start))
-    loose = _loose_signals(therapist).order_by("-treatment__started_on", "treatment_id").values("treatment_id")
+    loose = (
+        Signal.objects.loose()
+        .filter(RUNNING, treatment__therapists=therapist)
+        .order_by("-treatment__started_on", "treatment_id")
+        .values("treatment_id")
+    )
     rows = loose.annotate(latest=Max("session__starts_at"), new=Min(_new_rank()))
     for pk, latest, new in rows.values_list("treatment_id", "latest", "new"):
         found[("treatment", pk)] = (None, new, latest)
@@ -181,10 +180,11 @@ def _treatment_items(keys: list[Key]) -> dict[Key, AttentionItem]:
     ).select_related("treatment__patient", "first_session", "last_session", "recovery_session", "opened_by")
     items = {("episode", e.pk): AttentionItem(treatment=e.treatment, episode=e) for e in episodes}
     loose = [pk for kind, pk in keys if kind == "treatment"]
+    loose_signals = LOOSE & RUNNING & Q(treatment__in=loose)
     signals = (
         Signal.objects.current()
         .filter(treatment__in={item.treatment.pk for item in items.values()} | set(loose))  # else a scan of all
-        .filter(Q(episode__in=[pk for _kind, pk in items]) | (LOOSE & Q(treatment__in=loose)))
+        .filter(Q(episode__in=[pk for _kind, pk in items]) | loose_signals)
     )
     for signal in signals.select_related("session", "treatment__patient"):
         key = ("episode", signal.episode_id) if signal.episode_id else ("treatment", signal.treatment_id)

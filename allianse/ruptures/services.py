@@ -122,7 +122,7 @@ def acknowledge_signals(*, treatment: Treatment, by, at: datetime | None = None)
 
 
 def _loose_signals(treatment: Treatment):
-    return Signal.objects.current().filter(treatment=treatment, episode__isnull=True, acknowledged_at__isnull=True)
+    return Signal.objects.loose().filter(treatment=treatment)
 
 
 def mark_seen(*, episode: RuptureEpisode, at: datetime | None = None) -> None:

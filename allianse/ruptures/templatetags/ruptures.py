@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from django import template
 from django.core.paginator import Paginator
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from allianse.accounts import audit
+from allianse.core.response_rates import Rate
 from allianse.instruments.language import current_language
 from allianse.instruments.templatetags.instrument_text import tr
 from allianse.ruptures import guide, pages, services
@@ -51,6 +54,26 @@ def percent(share: float | None) -> str:
         return "–"
     value = round(share * 100)
     return f"{value}%" if current_language() == "en" else f"{value}\u00a0%"
+
+
+@register.filter
+def rate_cell(rate: Rate | None) -> SafeString:
+    """A response rate with its 95 % interval (dashes where the group is too small to show),
+    written in Python: the overview's table has hundreds of them."""
+    if rate is None:
+        hidden = escape(_("too few to show"))
+        return mark_safe(f'<span aria-hidden="true">–</span><span class="visually-hidden">{hidden}</span>')
+    if not rate.checks:
+        none = escape(_("no checks"))
+        return mark_safe(f'<span class="muted">{none}</span>')
+    # Counts and percentages only, nothing to escape.
+    counts = _("%(answered)s of %(checks)s (%(share)s)") % {
+        "answered": rate.answered,
+        "checks": rate.checks,
+        "share": percent(rate.rate),
+    }
+    interval = _("95%% interval %(low)s–%(high)s") % {"low": percent(rate.low), "high": percent(rate.high)}
+    return mark_safe(f'{counts} <span class="muted">{interval}</span>')
 
 
 @register.filter
