@@ -269,12 +269,13 @@ def consensus_initial(instrument: Instrument, ratings: list[Rating], current: Ra
 
 
 def consensus_segment(
-    study: RatingStudy, segment: Segment, viewer: User, form: RatingForm, language: str
+    study: RatingStudy, segment: Segment, ratings: list[Rating], viewer: User, form: RatingForm, language: str
 ) -> dict[str, Any]:
-    """One segment: its clip, the raters' values and notes side by side, items ordered by
-    disagreement, the stamped items of every rater on the time line, and the consensus form."""
+    """One segment (its `rater_ratings`): its clip, the raters' values and notes side by side,
+    items ordered by disagreement, the stamped items of every rater on the time line, and the
+    consensus form."""
     instrument = form.instrument
-    ratings = sorted(rater_ratings(study, segment), key=lambda r: r.assignment_id)
+    ratings = sorted(ratings, key=lambda r: r.assignment_id)
     codes = comparison.rater_codes(study)
     names = [comparison.rater_label(study, viewer, r.assignment.rater, codes) for r in ratings]
     rows = []

@@ -53,7 +53,7 @@ def consensus_segment(request, public_id, segment_id):
             form.show_errors(submission.errors)
     patients = consents.patient_ids(segment.recording)
     audit.record_for_patients(request, AuditEvent.Action.VIEW, study, patients, detail="consensus segment")
-    context = study_pages.consensus_segment(study, segment, request.user, form, language)
+    context = study_pages.consensus_segment(study, segment, ratings, request.user, form, language)
     context["current"] = current
     return render(request, "rating/consensus_segment.html", context, status=400 if form.errors else 200)
 
