@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from django.db.models import Case, IntegerField, Max, Min, Q, When
+from django.db.models import Case, DateField, DateTimeField, F, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
 
 from allianse.clinic.models import Treatment
 from allianse.core.measures import Item, roles
@@ -90,83 +91,136 @@ def needs_attention(therapist) -> AttentionList:
 Key = tuple[str, int]  # ("episode", episode pk) or ("treatment", treatment pk) for signals outside episodes
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """An item of the therapist's treatments as the database ranks it, before it is read in full."""
+
+    key: Key
+    urgency: int
+    latest: datetime
+
+
 class AttentionList:
-    """The needs-attention list in its order, for a Paginator: ranked from light rows (2 queries),
-    a slice's patients' items read in full only when the slice is taken (3 queries), so a caseload
-    with thousands of open episodes and signals costs what a page shows. The extension sources'
-    items come in full (a therapist leads few groups).
+    """The needs-attention list in its order, for a Paginator. The items of the therapist's own
+    treatments (thousands, for a caseload taken over with its history) are counted (1 query), then
+    ranked by the database, which returns only the rows up to the end of the slice taken (1 query),
+    whose items are read in full (3 queries): a page costs what it shows, and Python never sees the
+    rest. The extension sources' items come in full (a therapist leads few groups) and are ranked
+    among them here.
 
     The order: by urgency, then the latest session's start, newest first; ties keep the order the
-    items are found in (open episodes as the database orders them, newest opened first, then the
-    signals outside episodes by treatment, then the extension sources' items)."""
+    items are found in (open episodes newest opened first, then the signals outside episodes by
+    treatment, newest started first, then the extension sources' items)."""
 
     def __init__(self, therapist) -> None:
         self.therapist = therapist
-        ranked = _treatment_ranks(therapist)
-        for source in extensions.attention_sources:
-            ranked.extend((item, item.urgency, item.latest) for item in source(therapist))
-        ranked.sort(key=lambda rank: rank[2], reverse=True)
-        ranked.sort(key=lambda rank: rank[1])
-        self.entries: list = [entry for entry, _urgency, _latest in ranked]  # a Key, or an extension's item
+        self.others = _in_order([item for source in extensions.attention_sources for item in source(therapist)])
+        self._count: int | None = None
 
     def __len__(self) -> int:
-        return len(self.entries)
+        if self._count is None:
+            self._count = _treatment_count(self.therapist) + len(self.others)
+        return self._count
 
     def __getitem__(self, index: int | slice):
         if not isinstance(index, slice):
             return self[index : index + 1 or None][0]
-        chosen = self.entries[index]
-        loaded = _treatment_items([entry for entry in chosen if isinstance(entry, tuple)])
-        found = (loaded.get(entry) if isinstance(entry, tuple) else entry for entry in chosen)
+        start, stop, step = index.indices(len(self))
+        if start >= stop:
+            return []
+        chosen = _in_order([*_treatment_ranks(self.therapist, stop), *self.others])[start:stop:step]
+        loaded = _treatment_items([entry.key for entry in chosen if isinstance(entry, Ranked)])
+        found = (loaded.get(entry.key) if isinstance(entry, Ranked) else entry for entry in chosen)
         return [item for item in found if item is not None]  # less only where an item was dealt with meanwhile
 
     def __iter__(self):
         return iter(self[:])
 
 
+def _in_order(entries: list) -> list:
+    """`entries` (with `urgency` and `latest`) most urgent first, then newest first; ties keep
+    their order."""
+    entries.sort(key=lambda entry: entry.latest, reverse=True)
+    entries.sort(key=lambda entry: entry.urgency)
+    return entries
+
+
+def _treated_by(therapist) -> QuerySet:
+    """The ids of the therapist's treatments, a subquery that spares joining the treatments."""
+    return Treatment.therapists.through.objects.filter(user=therapist).values("treatment_id")
+
+
 def _open_episodes(therapist):
-    return RuptureEpisode.objects.filter(treatment__therapists=therapist, status=RuptureEpisode.Status.OPEN).distinct()
+    return RuptureEpisode.objects.filter(treatment__in=_treated_by(therapist), status=RuptureEpisode.Status.OPEN)
 
 
 RUNNING = Q(treatment__ended_on__isnull=True)
 
 
+def _loose_signals(therapist):
+    return Signal.objects.loose().filter(RUNNING, treatment__in=_treated_by(therapist))
+
+
 def _new_rank(path: str = "") -> Case:
     """A new signal's rank in `URGENCY` (`path` leads from the model queried to the signal), NULL
     for one seen or acknowledged."""
-    new = Q(**{f"{path}seen_at__isnull": True, f"{path}acknowledged_at__isnull": True})
-    ranks = (When(new & Q(**{f"{path}kind": kind}), then=rank) for kind, rank in URGENCY.items())
-    return Case(*ranks, output_field=IntegerField())
+    dealt_with = Q(**{f"{path}seen_at__isnull": False}) | Q(**{f"{path}acknowledged_at__isnull": False})
+    kinds: dict[int, list[str]] = {}
+    for kind, rank in URGENCY.items():
+        kinds.setdefault(rank, []).append(kind)
+    ranks = (When(Q(**{f"{path}kind__in": chosen}), then=rank) for rank, chosen in sorted(kinds.items()))
+    return Case(When(dealt_with, then=None), *ranks, output_field=IntegerField())
 
 
-def _treatment_ranks(therapist) -> list[tuple[Key, int, datetime]]:
-    """Each item of the therapist's treatments with its urgency and latest start, in the order the
-    items are found, from the database's sums per item (2 queries): each open episode's recovery
-    and the latest start and most urgent new kind of its current signals, then the same of the
-    loose signals per treatment. Kept apart, since the OR of the two kinds of signal makes
-    PostgreSQL scan every signal of the clinic."""
+def _treatment_count(therapist) -> int:
+    """How many items the therapist's treatments have: open episodes, and treatments with signals
+    outside episodes (1 query)."""
+    episodes = _open_episodes(therapist).order_by().values_list("pk")
+    loose = _loose_signals(therapist).order_by().values_list("treatment_id").distinct()
+    return episodes.union(loose, all=True).count()
+
+
+SOURCES = ("episode", "treatment")  # the kind of `Key` of each part of `_treatment_ranks`' union
+
+
+def _treatment_ranks(therapist, limit: int) -> list[Ranked]:
+    """The first `limit` items of the therapist's treatments in the list's order, ranked by the
+    database from its sums per item (1 query): each open episode's recovery and the latest start
+    and most urgent new kind of its current signals, and the same of the loose signals per
+    treatment. The urgency is `ranked` in SQL (every episode here is open: recovered
+    suggests closing; a treatment's loose signals all seen rank as quiet). Kept apart in a union,
+    since the OR of the two kinds of signal makes PostgreSQL scan every signal of the clinic."""
     current = Q(signals__retracted_at__isnull=True)
+    last = F("last_session__starts_at")
+    recovery = Case(
+        When(recovery=Recovery.NOT_RECOVERED, then=NOT_RECOVERED),
+        When(recovery=Recovery.RECOVERED, then=CLOSE_SUGGESTED),
+        default=QUIET,
+    )
     episodes = _open_episodes(therapist).annotate(
-        signals_latest=Max("signals__session__starts_at", filter=current),
-        new=Min(_new_rank("signals__"), filter=current),
+        source=Value(0),
+        key=F("pk"),
+        urgency=Least(Coalesce(Min(_new_rank("signals__"), filter=current), QUIET), recovery),
+        latest=Greatest(last, Coalesce(Max("signals__session__starts_at", filter=current), last)),
+        opened=F("opened_at"),
+        started=Value(None, output_field=DateField()),
     )
-    found: dict[Key, tuple[str | None, int | None, datetime]] = {}  # recovery, new rank, latest start
-    rows = episodes.values_list("pk", "recovery", "last_session__starts_at", "signals_latest", "new")
-    for pk, recovery, last_start, signals_latest, new in rows:
-        found[("episode", pk)] = (recovery, new, max(last_start, signals_latest or last_start))
     loose = (
-        Signal.objects.loose()
-        .filter(RUNNING, treatment__therapists=therapist)
-        .order_by("-treatment__started_on", "treatment_id")
+        _loose_signals(therapist)
         .values("treatment_id")
+        .annotate(
+            source=Value(1),
+            key=F("treatment_id"),
+            urgency=Coalesce(Min(_new_rank()), QUIET),
+            latest=Max("session__starts_at"),
+            opened=Value(None, output_field=DateTimeField()),
+            started=F("treatment__started_on"),
+        )
     )
-    rows = loose.annotate(latest=Max("session__starts_at"), new=Min(_new_rank()))
-    for pk, latest, new in rows.values_list("treatment_id", "latest", "new"):
-        found[("treatment", pk)] = (None, new, latest)
-    return [
-        (key, ranked(new, recovery, close_suggested=recovery == Recovery.RECOVERED), latest)
-        for key, (recovery, new, latest) in found.items()
-    ]  # every episode here is open: recovered suggests closing
+    columns = ("source", "key", "urgency", "latest", "opened", "started")
+    union = episodes.order_by().values_list(*columns).union(loose.order_by().values_list(*columns), all=True)
+    rows = union.order_by("urgency", "-latest", "source", "-opened", "-started", "key")[:limit]
+    return [Ranked((SOURCES[source], key), urgency, latest) for source, key, urgency, latest, *_ties in rows]
 
 
 def _treatment_items(keys: list[Key]) -> dict[Key, AttentionItem]:
