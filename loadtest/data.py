@@ -23,14 +23,16 @@ def prepare(clients: int, per_client: int) -> list[str]:
     """One link per check the load submits, each for a patient of its own in treatment with a
     history of 16 to 31 weekly sessions with their answered checks, on the next session (a week's
     checks at a health trust: each patient answers once); therapists with 30 treatments each.
-    Written in bulk; returns the links' tokens. The histories' rupture signals are left to the
-    rupture update that each submit enqueues, which thus does a little more than in steady state."""
+    Written in bulk, then the histories' rupture signals and episodes stored by the daily run, as
+    they would be at a clinic by then: the update each submit enqueues does the steady state's work,
+    not a first run's. Returns the links' tokens."""
     from django.db import connection, transaction
     from django.utils import timezone
 
     from allianse.clinic.models import Patient, Session, Treatment
     from allianse.feedback.models import Administration, Respondent
     from allianse.feedback.services import PATIENT_CHECK
+    from allianse.ruptures.daily import update_running
     from bench.scale_data import Size, create_staff
 
     now = timezone.now()
@@ -67,6 +69,7 @@ def prepare(clients: int, per_client: int) -> list[str]:
             )
             for session in sessions
         )
+    update_running(notify=False)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # plans for the tables as the load finds them, as autovacuum would

@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+WORKER_NICE = 10  # the task worker's lower priority: deploy/allianse-worker.service's CPUWeight
 PG_DIR = "/tmp/allianse-pg-loadtest"  # not scripts/test.sh's folder: both may run at once
 
 
@@ -144,14 +145,20 @@ class Server:
 
 class Worker:
     """One `allianse db_worker`, as deploy/allianse-worker.service runs beside gunicorn, in a
-    process group of its own; its log goes to `log`."""
+    process group of its own; its log goes to `log`. It has the unit's smaller share of the CPU
+    when the server wants it too: a session of its own is a scheduling group of its own where
+    Linux groups by session (autogroup), as systemd's units are cgroups, so its own nice value
+    would weigh only against itself; the group's nice (`WORKER_NICE`) is set instead, if the
+    kernel has autogroups, and the process's otherwise."""
 
     def __init__(self, env: dict[str, str], log: str):
-        command = [sys.executable, "-m", "allianse", "db_worker", "--no-startup-delay"]
+        command = ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "allianse", "db_worker", "--no-startup-delay"]
         with open(log, "w") as output:
             self.process = subprocess.Popen(
                 command, env=env, cwd=ROOT, start_new_session=True, stdout=output, stderr=subprocess.STDOUT
             )
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{self.process.pid}/autogroup").write_text(str(WORKER_NICE))
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
