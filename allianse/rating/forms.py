@@ -186,8 +186,11 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, study: RatingStudy, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["segments"].queryset = study.segments.all()
-        self.fields["raters"].queryset = rater_choices().order_by("username")
+        # Only what the boxes show: the study page lists hundreds of people.
+        self.fields["segments"].queryset = study.segments.only("pk", "name")
+        self.fields["raters"].queryset = (
+            rater_choices().only("pk", "username", "first_name", "last_name").order_by("username")
+        )
         self.fields["raters"].label_from_instance = lambda user: user.display_name
 
 

@@ -1,9 +1,11 @@
 """Template helpers of the rating pages."""
 
 import html
+from collections.abc import Callable
 
 from django import template
 from django.forms import BoundField
+from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -149,3 +151,69 @@ def _anchors(item: Item) -> str:
     low, high = conditional_escape(anchor(item, item.min)), conditional_escape(anchor(item, item.max))
     ends = f"<span>{item.min} = {low}</span>{middle}<span>{item.max} = {high}</span>"
     return f'<div class="anchors" aria-hidden="true">{ends}</div>'
+
+
+# -- The study page: its lists of segments, assignments and raters, written in Python (a study of 80
+# segments and 60 raters drew thousands of template variables and a reversed URL per line).
+
+_MARKER = "00000000-0000-0000-0000-000000000000"
+
+
+def _url_of(name: str, study_id) -> Callable[[object], str]:
+    """The URL of `name` for the study and a public id, reversed once and filled in per line."""
+    url = reverse(name, args=[study_id, _MARKER])
+    return lambda public_id: url.replace(_MARKER, str(public_id))
+
+
+@register.simple_tag
+def study_segments(study, segments: list, withdrawn: set[int]) -> SafeString:
+    """Each segment with its time in the recording, whether consent was withdrawn and a link to
+    its ratings side by side."""
+    url = _url_of("rating:consensus_segment", study.public_id)
+    # Not escaped, as {% translate %} leaves the catalogue's text of a literal in a template.
+    side_by_side, withdrawn_text = _("ratings side by side"), _("consent withdrawn")
+    kept = _("Ratings already submitted are kept but left out of agreement.")
+    mark = f' <span class="concern consent-withdrawn" title="{kept}">{withdrawn_text}</span>\n'
+    return mark_safe(  # every part escaped here
+        "".join(
+            f'<li>{html.escape(segment.name)} <span class="muted">{format_clock(segment.start_seconds)}–'
+            f"{format_clock(segment.end_seconds)}</span>{mark if segment.pk in withdrawn else ''} · "
+            f'<a href="{url(segment.public_id)}">{side_by_side}</a></li>'
+            for segment in segments
+        )
+    )
+
+
+@register.simple_tag
+def segment_options(segments: list, chosen: str) -> SafeString:
+    """The segment filter's options, the chosen one (a public id) selected."""
+    return mark_safe(  # every part escaped here
+        "".join(
+            f'<option value="{segment.public_id}"{" selected" if str(segment.public_id) == chosen else ""}>'
+            f"{html.escape(segment.name)}</option>"
+            for segment in segments
+        )
+    )
+
+
+@register.simple_tag
+def assignment_rows(assignments) -> SafeString:
+    """A page of the study's assignments: segment, rater (as `rater_label` names them), kind and state."""
+    states = (_("submitted"), _("draft saved"), _("not started"))
+    return mark_safe(  # every part escaped here
+        "".join(
+            f"\n      <tr><td>{html.escape(assignment.segment.name)}</td><td>{html.escape(assignment.rater_label)}</td>"
+            f"<td>{conditional_escape(assignment.get_kind_display())}</td>\n"
+            f"        <td>{states[0 if assignment.submitted else 1 if assignment.drafted else 2]}</td></tr>\n    "
+            for assignment in assignments
+        )
+    )
+
+
+@register.simple_tag
+def calibration_links(study, raters: list) -> SafeString:
+    """A link to each rater's calibration, as the viewer may name them."""
+    url = _url_of("rating:calibration", study.public_id)
+    return mark_safe(  # every part escaped here
+        "".join(f'<li><a href="{url(rater.public_id)}">{html.escape(label)}</a></li>' for rater, label in raters)
+    )
