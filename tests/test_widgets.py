@@ -25,6 +25,16 @@ def test_the_checkboxes_are_written_as_djangos(value):
     assert widgets.Checkboxes(choices=choices).render("raters", value, ATTRS) == expected
 
 
+@pytest.mark.parametrize(
+    "attrs", [{}, {"class": "boxes", "id": "id_raters", "data-x": "1"}, {"class": "boxes", "required": True}]
+)
+def test_the_checkboxes_carry_any_attributes_as_djangos(attrs):
+    """Each box repeats the shared attributes, its own id where the shared id stands, as Django's do."""
+    choices = [choice for choice in CHOICES if not isinstance(choice[1], list)]
+    expected = forms.CheckboxSelectMultiple(choices=choices).render("raters", ["", 2], attrs)
+    assert widgets.Checkboxes(choices=choices).render("raters", ["", 2], attrs) == expected
+
+
 @pytest.mark.parametrize("value", [None, "", "plain", "a<b\"c&'d"])
 def test_the_text_input_is_written_as_djangos(value):
     attrs = {"size": 30, **ATTRS}
