@@ -148,8 +148,8 @@ class Worker:
     process group of its own; its log goes to `log`. It has the unit's smaller share of the CPU
     when the server wants it too: a session of its own is a scheduling group of its own where
     Linux groups by session (autogroup), as systemd's units are cgroups, so its own nice value
-    would weigh only against itself; the group's nice (`WORKER_NICE`) is set instead, if the
-    kernel has autogroups, and the process's otherwise."""
+    would weigh only against itself: the group's nice is set to `WORKER_NICE` too, where the
+    kernel has autogroups."""
 
     def __init__(self, env: dict[str, str], log: str):
         command = ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "allianse", "db_worker", "--no-startup-delay"]
