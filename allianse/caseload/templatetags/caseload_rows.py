@@ -8,35 +8,23 @@ them in (`tests/caseload/test_caseload_rows.py` compares the HTML with the templ
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from allianse.core.measures import roles
 from allianse.instruments.templatetags.instrument_text import role_score
+from allianse.links import link_to
 
 register = template.Library()
-
-# A stand-in for the public ids in the reversed links, replaced row by row.
-_ANY_ID = UUID(int=0)
-
-
-def _link(name: str) -> tuple[str, str]:
-    """The reversed URL of `name` split around its public id."""
-    head, _id, tail = reverse(name, args=[_ANY_ID]).partition(str(_ANY_ID))
-    return head, tail
 
 
 @register.simple_tag
 def treatment_rows(treatments) -> SafeString:
     """The caseload's rows: the patient's code, latest alliance, latest check and a new session."""
-    patient_head, patient_tail = _link("caseload:patient")
-    session_head, session_tail = _link("caseload:session_new")
+    patient_url, session_url = link_to("caseload:patient"), link_to("caseload:session_new")
     none = '<span class="muted">–</span>'
     # Translated outside the f-strings, where makemessages would not find them.
     tension, held_back = escape(_("tension reported")), escape(_("held something back"))
@@ -61,10 +49,10 @@ def treatment_rows(treatments) -> SafeString:
             check = no_answers
         rows.append(
             "\n    <tr>\n"
-            f'      <td><a href="{patient_head}{patient.public_id}{patient_tail}">{escape(patient.code)}</a></td>\n'
+            f'      <td><a href="{patient_url(patient.public_id)}">{escape(patient.code)}</a></td>\n'
             f"      <td>{none if alliance is None else floatformat(alliance, 1)}</td>\n"
             f"      <td>{check}</td>\n"
-            f'      <td><a href="{session_head}{treatment.public_id}{session_tail}">{new_session}</a></td>\n'
+            f'      <td><a href="{session_url(treatment.public_id)}">{new_session}</a></td>\n'
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # every part escaped above or a number

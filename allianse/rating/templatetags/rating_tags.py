@@ -1,17 +1,17 @@
 """Template helpers of the rating pages."""
 
 import html
-from collections.abc import Callable
 
 from django import template
 from django.forms import BoundField
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from allianse.core.measures import Item
 from allianse.instruments.templatetags.instrument_text import anchor, tr
+from allianse.links import link_to
 from allianse.rating import consents
 from allianse.rating.forms import format_clock
 
@@ -156,24 +156,14 @@ def _anchors(item: Item) -> str:
 # -- The study page: its lists of segments, assignments and raters, written in Python (a study of 80
 # segments and 60 raters drew thousands of template variables and a reversed URL per line).
 
-_MARKER = "00000000-0000-0000-0000-000000000000"
-
-
-def _url_of(name: str, study_id) -> Callable[[object], str]:
-    """The URL of `name` for the study and a public id, reversed once and filled in per line."""
-    url = reverse(name, args=[study_id, _MARKER])
-    return lambda public_id: url.replace(_MARKER, str(public_id))
-
 
 @register.simple_tag
 def study_segments(study, segments: list, withdrawn: set[int]) -> SafeString:
     """Each segment with its time in the recording, whether consent was withdrawn and a link to
     its ratings side by side."""
-    url = _url_of("rating:consensus_segment", study.public_id)
-    # Not escaped, as {% translate %} leaves the catalogue's text of a literal in a template.
-    side_by_side, withdrawn_text = _("ratings side by side"), _("consent withdrawn")
-    kept = _("Ratings already submitted are kept but left out of agreement.")
-    mark = f' <span class="concern consent-withdrawn" title="{kept}">{withdrawn_text}</span>\n'
+    url = link_to("rating:consensus_segment", study.public_id)
+    side_by_side = _("ratings side by side")  # not escaped, as {% translate %} leaves it
+    mark = render_to_string("rating/_withdrawn_mark.html", {"withdrawn": True})
     return mark_safe(  # every part escaped here
         "".join(
             f'<li>{html.escape(segment.name)} <span class="muted">{format_clock(segment.start_seconds)}–'
@@ -213,7 +203,7 @@ def assignment_rows(assignments) -> SafeString:
 @register.simple_tag
 def calibration_links(study, raters: list) -> SafeString:
     """A link to each rater's calibration, as the viewer may name them."""
-    url = _url_of("rating:calibration", study.public_id)
+    url = link_to("rating:calibration", study.public_id)
     return mark_safe(  # every part escaped here
         "".join(f'<li><a href="{url(rater.public_id)}">{html.escape(label)}</a></li>' for rater, label in raters)
     )
