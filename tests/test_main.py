@@ -92,11 +92,17 @@ def test_serving_without_a_secret_key_is_refused_when_debug_is_off(command):
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_the_wsgi_application_loads_with_a_secret_key():
+def test_the_wsgi_application_loads_with_a_secret_key_and_its_templates_compiled():
+    """Compiled once in gunicorn's master (preload_app), not by every new worker: the patient's
+    check page among them."""
     env = {"PATH": os.environ["PATH"], "SECRET_KEY": "a-key-for-this-test", "ALLIANSE_VAR_DIR": "/nonexistent"}
-    code = "import allianse.wsgi; print(callable(allianse.wsgi.application))"
+    code = (
+        "import allianse.wsgi; from django.template import engines; "
+        "cached = engines['django'].engine.template_loaders[0].get_template_cache; "
+        "print(callable(allianse.wsgi.application), 'feedback/check.html' in cached, 'base.html' in cached)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True"
+    assert result.stdout.strip() == "True True True"

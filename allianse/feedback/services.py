@@ -100,11 +100,14 @@ def short_code_url(typed: str) -> str:
     return target.url
 
 
+# Built once: resolving the subquery is most of the cost of building the form's one query.
+_WITH_ANSWERED = Administration.objects.annotate(
+    answered=Exists(Response.objects.filter(administration=OuterRef("pk")))
+)
+
+
 def _open(**lookup) -> Administration:
-    administration = _get(
-        Administration.objects.annotate(answered=Exists(Response.objects.filter(administration=OuterRef("pk")))),
-        **lookup,
-    )
+    administration = _get(_WITH_ANSWERED, **lookup)
     if administration.answered:  # type: ignore[attr-defined]  # the annotation just above
         raise LinkProblem("used", administration)
     return _unexpired(administration)

@@ -148,8 +148,10 @@ def _distinct(column: pd.Series) -> tuple[np.ndarray, list[object]]:
 
 
 def _score(score: Score, values: np.ndarray) -> np.ndarray:
-    answered = np.count_nonzero(~np.isnan(values), axis=1)
-    total = np.nansum(values, axis=1)
+    # One NaN test for both counts (what np.nansum would do again): half the time, in batch too.
+    cells = ~np.isnan(values)
+    answered = cells.sum(axis=1)
+    total = np.where(cells, values, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / answered
     result = mean * len(score.items) if score.method == "sum" else mean
