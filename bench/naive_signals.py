@@ -16,6 +16,7 @@ from string import Formatter
 
 import pandas as pd
 
+from allianse.core.measures.reliable_change import Basis
 from allianse.core.signals import Detail, Kind, SignalRules
 from allianse.core.signals.explain import DECIMAL_MARK, LANGUAGES, TEMPLATES, WHOLE_PLACEHOLDERS
 from allianse.core.signals.rules import TIE_TOLERANCE
@@ -63,10 +64,17 @@ def naive_signals(treatments: dict[str, list[Session]], rules: SignalRules) -> l
     signals: list[SignalRow] = []
     for treatment, sessions in treatments.items():
         count = total = squares = 0.0  # over the earlier scored sessions
+        rated = rated_total = 0.0  # over the earlier sessions the therapist rated
         previous = None
         rupture_position = rupture_session = None
         for position, row in enumerate(sessions):
-            found = _session_signals(row, rules, count, total, squares, previous)
+            alliance, therapist = row["alliance"], row["therapist_alliance"]
+            early = []  # (detail, mean) where this session completes the first `early_sessions` scored
+            if alliance is not None and count + 1 == rules.early_sessions:
+                early.append((Detail.EARLY_PATIENT, (total + alliance) / rules.early_sessions))
+            if therapist is not None and rated + 1 == rules.early_sessions:
+                early.append((Detail.EARLY_THERAPIST, (rated_total + therapist) / rules.early_sessions))
+            found = _session_signals(row, rules, count, total, squares, previous, early)
             since = None if rupture_position is None else position - rupture_position
             if since is not None and since <= rules.absence_window:
                 detail = None
@@ -93,47 +101,65 @@ def naive_signals(treatments: dict[str, list[Session]], rules: SignalRules) -> l
                 )
                 texts = [_explain(detail, language, facts) for language in LANGUAGES]
                 signals.append((treatment, row["session"], kind.value, value, threshold, detail.value, *texts))
-            alliance = row["alliance"]
             if alliance is not None:
                 count, total, squares, previous = count + 1, total + alliance, squares + alliance * alliance, alliance
+            if therapist is not None:
+                rated, rated_total = rated + 1, rated_total + therapist
     return signals
 
 
 def _session_signals(
-    row: Session, rules: SignalRules, count: float, total: float, squares: float, previous: float | None
+    row: Session,
+    rules: SignalRules,
+    count: float,
+    total: float,
+    squares: float,
+    previous: float | None,
+    early: list[tuple[Detail, float]],
 ) -> list[tuple]:
-    """(kind, detail, value, threshold, facts) of every rule but absence that fires in one session."""
+    """(kind, detail, value, threshold, facts) of every rule but absence that fires in one session;
+    `early` holds the means of the first `early_sessions` scores this session completes."""
     found = []
     alliance, therapist = row["alliance"], row["therapist_alliance"]
-    if row["rupture"] == 1:
-        intensity, resolution = row["rupture_intensity"], row["rupture_resolution"]
-        if intensity is None or intensity >= rules.intensity_threshold - TIE_TOLERANCE:
-            detail = _reported_detail(intensity is not None, resolution is not None)
-            found.append((Kind.REPORTED, detail, intensity, float(rules.intensity_threshold), {}))
+    intensity, resolution = row["rupture_intensity"], row["rupture_resolution"]
+    # A report counts with an intensity at least the threshold, or unrated.
+    reported = row["rupture"] == 1 and (intensity is None or intensity >= rules.intensity_threshold - TIE_TOLERANCE)
+    if reported:
+        detail = _reported_detail(intensity is not None, resolution is not None)
+        found.append((Kind.REPORTED, detail, intensity, float(rules.intensity_threshold), {}))
     if row["held_back"] == 1:
         found.append((Kind.HELD_BACK, Detail.HELD_BACK, None, None, {}))
     if alliance is not None and count >= rules.min_reference_sessions:
         mean = total / count
-        sd = max(math.sqrt(max((squares - total * mean) / (count - 1), 0.0)), rules.min_sd)
+        raw_sd = math.sqrt(max((squares - total * mean) / (count - 1), 0.0))
+        sd = max(raw_sd, rules.min_sd)
         z = (mean - alliance) / sd
         if z >= rules.z - TIE_TOLERANCE:
-            found.append((Kind.DROP, Detail.Z, z, rules.z, {"reference": mean, "sd": sd}))
-    if alliance is not None and previous is not None and previous - alliance > rules.reliable_change + TIE_TOLERANCE:
-        found.append(
-            (Kind.DROP, Detail.RELIABLE_CHANGE, previous - alliance, rules.reliable_change, {"previous": previous})
-        )
+            detail = Detail.Z_FLOORED if raw_sd < rules.min_sd - TIE_TOLERANCE else Detail.Z
+            found.append((Kind.DROP, detail, z, rules.z, {"reference": mean, "sd": sd, "raw_sd": raw_sd}))
+    if alliance is not None and previous is not None:
+        fall, change = previous - alliance, rules.reliable_change
+        if rules.change_basis is None or rules.change_basis.basis == Basis.FIXED:  # a plain number of points
+            detail = Detail.FALL if fall >= change - TIE_TOLERANCE else None
+        else:  # the reliable change index, from the instrument's norms
+            detail = Detail.RELIABLE_CHANGE if fall > change + TIE_TOLERANCE else None
+        if detail is not None:
+            found.append((Kind.DROP, detail, fall, change, {"previous": previous}))
     if alliance is not None and therapist is not None:
         gap = therapist - alliance
         if gap >= rules.discrepancy - TIE_TOLERANCE:
             found.append((Kind.DISCREPANCY, Detail.THERAPIST_HIGHER, gap, rules.discrepancy, {}))
         if -gap >= rules.discrepancy - TIE_TOLERANCE:
             found.append((Kind.DISCREPANCY, Detail.PATIENT_HIGHER, -gap, rules.discrepancy, {}))
-    if row["rupture"] == 1 and row["therapist_rupture"] == 0:
+    if reported and row["therapist_rupture"] == 0:
         found.append((Kind.DISCREPANCY, Detail.RUPTURE_ONLY_PATIENT, None, None, {}))
     if row["rupture"] == 0 and row["therapist_rupture"] == 1:
         found.append((Kind.DISCREPANCY, Detail.RUPTURE_ONLY_THERAPIST, None, None, {}))
-    if alliance is not None and alliance <= rules.low_threshold + TIE_TOLERANCE:
+    if alliance is not None and alliance < rules.low_threshold - TIE_TOLERANCE:  # strictly below the concern level
         found.append((Kind.LOW, Detail.LOW, alliance, rules.low_threshold, {}))
+    for detail, mean in early:
+        if mean < rules.early_threshold - TIE_TOLERANCE:
+            found.append((Kind.EARLY, detail, mean, rules.early_threshold, {"count": rules.early_sessions}))
     return found
 
 
@@ -172,13 +198,14 @@ def naive_episodes(
             alliance, kinds = row["alliance"], kinds_at.get((treatment, row["session"]))
             if kinds is not None:
                 if current is None:
-                    reference = total / count if count else alliance
+                    # The patient's established level, else the concern level: never the rupture's own score.
+                    reference = total / count if count >= rules.min_reference_sessions else rules.low_threshold
                     current = {"first": row["session"], "reference": reference, "kinds": set()}
                 current["signal"] = position
                 current["kinds"] |= kinds
             elif current is not None:
                 reference = current["reference"]
-                repaired = alliance is not None and (reference is None or alliance >= reference - TIE_TOLERANCE)
+                repaired = alliance is not None and alliance >= reference - TIE_TOLERANCE
                 if repaired or position - current["signal"] == rules.repair_window:
                     episodes.append(
                         _episode(treatment, current, row["session"], "repaired" if repaired else "unrepaired")

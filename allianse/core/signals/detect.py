@@ -121,7 +121,7 @@ def _drop(series: pd.DataFrame, rules: SignalRules) -> list[pd.DataFrame]:
     alliance = series["alliance"].to_numpy()
     reference = series["ref_mean"].to_numpy()
     raw_sd = series["ref_sd"].to_numpy()
-    floored = raw_sd < rules.min_sd
+    floored = below(raw_sd, rules.min_sd)  # an SD at the floor but for float noise is not raised
     sd = np.where(floored, rules.min_sd, raw_sd)
     z = (reference - alliance) / sd
     dropped = (series["n_ref"].to_numpy() >= rules.min_reference_sessions) & at_least(z, rules.z)

@@ -97,6 +97,13 @@ def test_a_floored_sd_is_explained_as_raised_to_the_floor_not_as_the_patients_sd
     assert list(unfloored["detail"]) == ["z"] and "(SD 1.0)" in unfloored.loc[0, "explanation_en"]
 
 
+def test_an_earlier_sd_at_the_floor_but_for_float_noise_is_the_patients_own():
+    # item means in twelfths of a point: their SD is 0.25, which the running sums make 0.2499999999999929
+    table = only(series([53 / 12, 50 / 12, 47 / 12, 50 / 12 - 0.6]), "drop", reliable_change=5)
+    assert list(table["detail"]) == ["z"]
+    assert "(SD 0.25)" in table.loc[0, "explanation_en"] and "raised to the floor" not in table.loc[0, "explanation_en"]
+
+
 def test_the_z_threshold_is_inclusive():
     # earlier mean 5.0, SD 0 floored to 0.25: a dip to 4.5 is exactly 2 SDs
     table = only(series([5.0, 5.0, 5.0, 4.5]), "drop")
