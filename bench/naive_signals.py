@@ -18,6 +18,7 @@ import pandas as pd
 
 from allianse.core.measures.reliable_change import Basis
 from allianse.core.signals import Detail, Kind, SignalRules
+from allianse.core.signals.detect import FALL_DETAILS
 from allianse.core.signals.explain import DECIMAL_MARK, LANGUAGES, TEMPLATES, WHOLE_PLACEHOLDERS
 from allianse.core.signals.rules import TIE_TOLERANCE
 from allianse.core.signals.signal import RUPTURE_DISCREPANCIES, RUPTURE_KINDS
@@ -139,12 +140,10 @@ def _session_signals(
             found.append((Kind.DROP, detail, z, rules.z, {"reference": mean, "sd": sd, "raw_sd": raw_sd}))
     if alliance is not None and previous is not None:
         fall, change = previous - alliance, rules.reliable_change
-        if rules.change_basis is None or rules.change_basis.basis == Basis.FIXED:  # a plain number of points
-            detail = Detail.FALL if fall >= change - TIE_TOLERANCE else None
-        else:  # the reliable change index, from the instrument's norms
-            detail = Detail.RELIABLE_CHANGE if fall > change + TIE_TOLERANCE else None
-        if detail is not None:
-            found.append((Kind.DROP, detail, fall, change, {"previous": previous}))
+        basis = rules.change_basis.basis if rules.change_basis else Basis.FIXED
+        # A fall of a plain number of points counts from that number on, the reliable change index only past it.
+        if fall >= change - TIE_TOLERANCE if basis == Basis.FIXED else fall > change + TIE_TOLERANCE:
+            found.append((Kind.DROP, FALL_DETAILS[basis], fall, change, {"previous": previous}))
     if alliance is not None and therapist is not None:
         gap = therapist - alliance
         if gap >= rules.discrepancy - TIE_TOLERANCE:
